@@ -1,0 +1,184 @@
+import Fluent
+import SQLKit
+import Foundation
+
+/// A person who signs in. Personal fields: email, name (see `PersonalDataRegister`).
+final class User: Model, @unchecked Sendable {
+    static let schema = "users"
+    enum Status: String, Codable, Sendable { case active, invited, disabled, erased }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "email") var email: String
+    @Field(key: "name") var name: String
+    @OptionalField(key: "password_hash") var passwordHash: String?
+    @Field(key: "status") var status: Status
+    @Field(key: "language") var language: String
+    @Field(key: "is_demo") var isDemo: Bool
+    @OptionalField(key: "last_sign_in_at") var lastSignInAt: Date?
+    @OptionalField(key: "erased_at") var erasedAt: Date?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    /// What others see for this user; a pseudonym once erased.
+    var displayName: String { status == .erased ? "Raderad användare \(id!.uuidString.prefix(8))" : name }
+}
+
+/// A role held by a user in a public body (optionally narrowed to units) or in an organisation.
+final class Membership: Model, @unchecked Sendable {
+    static let schema = "memberships"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "role") var role: Role
+    @OptionalField(key: "body_id") var bodyID: UUID?
+    @OptionalField(key: "organisation_id") var organisationID: UUID?
+    /// Comma-separated unit ids narrowing an official's rights.
+    @Field(key: "unit_ids") var unitIDs: String
+    /// Set when the membership comes with holding a Directory contact role.
+    @OptionalField(key: "via_role_id") var viaRoleID: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+
+    var grant: Grant {
+        Grant(role: role, bodyID: bodyID, unitIDs: unitIDs.split(separator: ",").compactMap { UUID(uuidString: String($0)) }, organisationID: organisationID)
+    }
+}
+
+/// A browser session. The cookie holds a random token; only its SHA-256 is stored.
+final class UserSession: Model, @unchecked Sendable {
+    static let schema = "sessions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "last_seen_at") var lastSeenAt: Date
+    @Field(key: "expires_at") var expiresAt: Date
+    @Field(key: "user_agent") var userAgent: String
+    init() {}
+}
+
+/// A bearer token for the API: named, revocable, with an expiry. `kind` is `api` (created by the user)
+/// or `session` (short-lived, from POST /api/v1/session).
+final class APIToken: Model, @unchecked Sendable {
+    static let schema = "api_tokens"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @Field(key: "name") var name: String
+    @Field(key: "kind") var kind: String
+    @Field(key: "token_hash") var tokenHash: String
+    /// First characters of the token, to recognise it in lists.
+    @Field(key: "prefix") var prefix: String
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "revoked_at") var revokedAt: Date?
+    @OptionalField(key: "last_used_at") var lastUsedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// A single-use link: password reset or invitation.
+final class OneTimeToken: Model, @unchecked Sendable {
+    static let schema = "one_time_tokens"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "purpose") var purpose: String
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "user_id") var userID: UUID
+    /// For invitations: the membership to create, as JSON.
+    @Field(key: "payload") var payload: String
+    @OptionalField(key: "created_by") var createdBy: UUID?
+    @Field(key: "expires_at") var expiresAt: Date
+    @OptionalField(key: "used_at") var usedAt: Date?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// One attempt counted against a rate limit (sign-in failure, reset request). Kept in the database so
+/// every node sees the same counts.
+final class RateLimitHit: Model, @unchecked Sendable {
+    static let schema = "rate_limit_hits"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "bucket") var bucket: String
+    @Field(key: "at") var at: Date
+    init() {}
+    init(bucket: String, at: Date) {
+        self.id = UUID()
+        self.bucket = bucket
+        self.at = at
+    }
+}
+
+/// An e-mail waiting to be delivered. Written in the same transaction as the change that caused it,
+/// delivered afterwards by any node.
+final class OutboxMail: Model, @unchecked Sendable {
+    static let schema = "mail_outbox"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "recipient") var recipient: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @Field(key: "attempts") var attempts: Int
+    @OptionalField(key: "locked_until") var lockedUntil: Date?
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @Field(key: "last_error") var lastError: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+struct CreateAccounts: AsyncMigration {
+    var name: String { "A001_CreateAccounts" }
+
+    func prepare(on db: any Database) async throws {
+        try await db.schema("users").id()
+            .field("email", .string, .required).field("name", .string, .required).field("password_hash", .string)
+            .field("status", .string, .required).field("language", .string, .required).field("is_demo", .bool, .required)
+            .field("last_sign_in_at", .datetime).field("erased_at", .datetime).field("version", .int, .required)
+            .field("created_at", .datetime).field("updated_at", .datetime)
+            .unique(on: "email").create()
+        try await db.schema("memberships").id()
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("role", .string, .required)
+            .field("body_id", .uuid, .references("public_bodies", "id", onDelete: .cascade))
+            .field("organisation_id", .uuid, .references("organisations", "id", onDelete: .cascade))
+            .field("unit_ids", .string, .required)
+            .field("via_role_id", .uuid, .references("contact_roles", "id", onDelete: .cascade))
+            .field("created_at", .datetime).create()
+        try await db.schema("sessions").id()
+            .field("token_hash", .string, .required)
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("created_at", .datetime, .required).field("last_seen_at", .datetime, .required)
+            .field("expires_at", .datetime, .required).field("user_agent", .string, .required)
+            .unique(on: "token_hash").create()
+        try await db.schema("api_tokens").id()
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("name", .string, .required).field("kind", .string, .required)
+            .field("token_hash", .string, .required).field("prefix", .string, .required)
+            .field("expires_at", .datetime, .required).field("revoked_at", .datetime).field("last_used_at", .datetime)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash").create()
+        try await db.schema("one_time_tokens").id()
+            .field("purpose", .string, .required).field("token_hash", .string, .required)
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("payload", .string, .required).field("created_by", .uuid)
+            .field("expires_at", .datetime, .required).field("used_at", .datetime).field("created_at", .datetime)
+            .unique(on: "token_hash").create()
+        try await db.schema("rate_limit_hits").id()
+            .field("bucket", .string, .required).field("at", .datetime, .required).create()
+        try await db.schema("mail_outbox").id()
+            .field("recipient", .string, .required).field("subject", .string, .required).field("body", .string, .required)
+            .field("attempts", .int, .required).field("locked_until", .datetime).field("sent_at", .datetime)
+            .field("last_error", .string, .required).field("created_at", .datetime).create()
+        for stmt in [
+            "CREATE INDEX memberships_user ON memberships (user_id)",
+            "CREATE INDEX memberships_via_role ON memberships (via_role_id)",
+            "CREATE INDEX sessions_user ON sessions (user_id)",
+            "CREATE INDEX api_tokens_user ON api_tokens (user_id)",
+            "CREATE INDEX rate_limit_hits_bucket ON rate_limit_hits (bucket, at)",
+            "CREATE INDEX mail_outbox_pending ON mail_outbox (sent_at, created_at)",
+        ] { try await db.sql.raw(SQLQueryString(stmt)).run() }
+    }
+
+    func revert(on db: any Database) async throws {
+        for t in ["mail_outbox", "rate_limit_hits", "one_time_tokens", "api_tokens", "sessions", "memberships", "users"] {
+            try await db.schema(t).delete()
+        }
+    }
+}

@@ -1,0 +1,5 @@
+import Vapor
+
+public enum Commands {
+    public static func register(_ app: Application) {}
+}

@@ -1,0 +1,210 @@
+import Fluent
+import Vapor
+
+/// `/api/v1/organisations`.
+enum OrganisationAPIController {
+    static let tag = "Directory"
+
+    static func register(_ api: Router) {
+        let orgs = api.grouped("organisations")
+        let filters = [
+            APIParameter("q", .text(max: 200), "Fritext (namn, beskrivning, verksamhetsområden, kommuner); svensk stamning."),
+            APIParameter("area", .string(maxLength: 60), "Verksamhetsområde (nyckel)."),
+            APIParameter("municipality", .string(pattern: #"^\d{4}$"#), "Kommunkod."),
+            APIParameter("county", .string(pattern: #"^\d{2}$"#), "Länskod."),
+            APIParameter("legalForm", .oneOf(LegalForm.rawValues), "Juridisk form."),
+            APIParameter("level", .oneOf(OrganisationLevel.rawValues), "Nivå."),
+        ]
+        orgs.get(access: .anyone, api: APIOperation("List and search organisations", tag: tag, query: filters + PagingParameters.all,
+                                                    response: .page(of: .ref("Organisation"))), use: list)
+        orgs.get("export.csv", access: .anyone, api: APIOperation("Export the filtered list as CSV", tag: tag, query: filters,
+                                                                  response: .string(), responseContentType: "text/csv"), use: exportCSV)
+        orgs.post(access: .permission(.organisationCreate), api: APIOperation("Create an organisation", tag: tag, body: .ref("OrganisationInput"),
+                                                                             status: 201, response: .ref("Organisation")), use: create)
+        orgs.post("import", access: .permission(.organisationImport),
+                  api: APIOperation("Import organisations from CSV (all or nothing)", tag: tag, body: .string(maxLength: 50_000_000),
+                                    bodyContentType: "text/csv", response: .ref("ImportReport")),
+                  body: .stream, use: importCSV)
+        orgs.get(":id", access: .anyone, api: APIOperation("Get an organisation", tag: tag, response: .ref("Organisation")), use: show)
+        orgs.put(":id", access: .scoped(.organisationEdit, scope),
+                 api: APIOperation("Replace an organisation", tag: tag, body: .ref("OrganisationInput"), response: .ref("Organisation")), use: replace)
+        orgs.patch(":id", access: .scoped(.organisationEdit, scope),
+                   api: APIOperation("Change some fields of an organisation", tag: tag, body: .ref("OrganisationInput"), response: .ref("Organisation")), use: patch)
+        orgs.delete(":id", access: .permission(.organisationDelete),
+                    api: APIOperation("Remove an organisation (soft delete)", tag: tag,
+                                      query: [APIParameter("version", .integer(minimum: 1), "Förväntad version.")], status: 204), use: delete)
+        orgs.get(":id", "members", access: .anyone, api: APIOperation("Member counts by year", tag: tag, response: .array(.ref("MemberCount"))), use: members)
+        orgs.put(":id", "members", access: .scoped(.organisationEdit, scope),
+                 api: APIOperation("Set member counts for the years given", tag: tag, body: .ref("MemberCountsInput"), response: .array(.ref("MemberCount"))),
+                 use: setMembers)
+    }
+
+    @Sendable static func scope(_ req: Request) async throws -> ResourceScope {
+        let id = try req.parameters.require("id", as: UUID.self)
+        guard try await Organisation.find(id, on: req.db) != nil else { throw AppError.notFound() }
+        return .organisation(id)
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> Paged<OrganisationDTO> {
+        let filter = try OrganisationFilter.from(req)
+        let page = try PageRequest.from(req)
+        let (items, total) = try await OrganisationQueries.search(filter, page: page, on: req.db)
+        return Paged(items: try await OrganisationService.dtos(items, withMembers: false, on: req.db),
+                     metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func exportCSV(_ req: Request) async throws -> Response {
+        try await OrganisationExport.response(try OrganisationFilter.from(req), req)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> OrganisationDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        guard let org = try await Organisation.find(id, on: req.db) else { throw AppError.notFound() }
+        return try await OrganisationService.dto(org, withMembers: true, on: req.db)
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        let body = try req.content.decode(OrganisationBody.self)
+        let org = try await req.write { ctx in try await OrganisationService.create(body.input(), in: ctx) }
+        let dto = try await OrganisationService.dto(org, withMembers: true, on: req.db)
+        let res = try await dto.encodeResponse(status: .created, for: req)
+        res.headers.replaceOrAdd(name: .location, value: "/api/v1/organisations/\(dto.id)")
+        return res
+    }
+
+    @Sendable static func replace(_ req: Request) async throws -> OrganisationDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let body = try req.content.decode(OrganisationBody.self)
+        let org = try await req.write { ctx in try await OrganisationService.update(id, body.input(), in: ctx) }
+        return try await OrganisationService.dto(org, withMembers: true, on: req.db)
+    }
+
+    @Sendable static func patch(_ req: Request) async throws -> OrganisationDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let body = try req.content.decode(OrganisationBody.self)
+        let org = try await req.write { ctx in
+            guard let existing = try await Organisation.find(id, on: ctx.db) else { throw AppError.notFound() }
+            var input = body.input(merging: try await OrganisationService.input(from: existing, on: ctx.db))
+            input.version = body.version
+            return try await OrganisationService.update(id, input, in: ctx)
+        }
+        return try await OrganisationService.dto(org, withMembers: true, on: req.db)
+    }
+
+    @Sendable static func delete(_ req: Request) async throws -> HTTPStatus {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let version = try? req.query.get(Int.self, at: "version")
+        try await req.write { ctx in try await OrganisationService.delete(id, version: version, in: ctx) }
+        return .noContent
+    }
+
+    @Sendable static func members(_ req: Request) async throws -> [MemberCountDTO] {
+        let id = try req.parameters.require("id", as: UUID.self)
+        guard try await Organisation.find(id, on: req.db) != nil else { throw AppError.notFound() }
+        return try await OrganisationService.memberCounts(id, on: req.db)
+    }
+
+    struct MembersBody: Content {
+        var memberCounts: [MemberCountDTO]
+    }
+
+    @Sendable static func setMembers(_ req: Request) async throws -> [MemberCountDTO] {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let body = try req.content.decode(MembersBody.self)
+        let rows = body.memberCounts.map { MemberCountInput(year: String($0.year), total: String($0.total), young: $0.young.map(String.init), municipality: $0.municipality) }
+        return try await req.write { ctx in try await OrganisationService.setMemberCounts(id, rows, in: ctx) }
+    }
+
+    @Sendable static func importCSV(_ req: Request) async throws -> Response {
+        let file = try await Upload.streamToTemporaryFile(req)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return try await OrganisationImport.perform(file: file, name: "api-upload.csv", req)
+    }
+}
+
+/// Runs an organisation import for the API or the upload page.
+enum OrganisationImport {
+    static func perform(file: String, name: String, _ req: Request) async throws -> Response {
+        let localizer = req.application.localizer
+        do {
+            let report = try await req.write { ctx in
+                try await OrganisationImporter.run(try ByteSource.file(file), in: ctx, fileName: name, localizer: localizer)
+            }
+            return try await report.encodeResponse(status: .ok, for: req)
+        } catch let rejected as ImportRejected {
+            return rejectedResponse(rejected.report, req)
+        }
+    }
+
+    /// 422 problem+json listing every rejected row as `rows[<line>].<field>`, with the full report attached.
+    static func rejectedResponse(_ report: ImportReport, _ req: Request) -> Response {
+        struct Body: Encodable {
+            var type = "/problems/import-rejected"
+            var title = "Unprocessable Entity"
+            var status = 422
+            var detail: String
+            var errors: [FieldError]
+            var report: ImportReport
+        }
+        let body = Body(detail: "Filen importerades inte: \(report.rejected.count) rader har fel. Inget har sparats.",
+                        errors: report.rejected.map { FieldError(field: "rows[\($0.line)]" + ($0.field.map { ".\($0)" } ?? ""), message: $0.message) },
+                        report: report)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/problem+json; charset=utf-8")
+        return Response(status: .unprocessableEntity, headers: headers, body: .init(data: (try? JSONEncoder.api.encode(body)) ?? Data()))
+    }
+}
+
+/// CSV export of an organisation list (the list the user is looking at, same filters), streamed page by page.
+enum OrganisationExport {
+    static func response(_ filter: OrganisationFilter, _ req: Request) async throws -> Response {
+        let db = req.db
+        let writer = CSVWriter(delimiter: .semicolon)
+        let header = writer.row(["name", "orgnr", "legalForm", "level", "municipality", "areas", "members", "email", "website", "id"])
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"organisationer.csv\"")
+        response.body = .init(asyncStream: { out in
+            do {
+                try await out.writeBuffer(ByteBuffer(string: CSVWriter.bom + header))
+                try await OrganisationQueries.forEachPage(filter, on: db) { dtos in
+                    var chunk = ""
+                    for d in dtos {
+                        chunk += writer.row([d.name, d.orgnr ?? "", d.legalForm, d.level, d.municipalities.joined(separator: "|"),
+                                             d.areas.joined(separator: "|"), "", d.email, d.website, d.id.uuidString])
+                    }
+                    try await out.writeBuffer(ByteBuffer(string: chunk))
+                }
+                try await out.write(.end)
+            } catch {
+                try? await out.write(.error(error))
+            }
+        })
+        return response
+    }
+}
+
+/// Receives a request body to a temporary file without holding it in memory.
+enum Upload {
+    static let maxBytes = 200 * 1024 * 1024
+
+    static func streamToTemporaryFile(_ req: Request) async throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("samverka-upload-\(UUID().uuidString).csv").path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw AppError(.internalServerError, "Kunde inte ta emot filen.")
+        }
+        defer { try? handle.close() }
+        var total = 0
+        do {
+            for try await var chunk in req.body {
+                total += chunk.readableBytes
+                if total > maxBytes { throw AppError(.payloadTooLarge, "Filen är större än 200 MB.") }
+                if let bytes = chunk.readBytes(length: chunk.readableBytes) { try handle.write(contentsOf: bytes) }
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return path
+    }
+}

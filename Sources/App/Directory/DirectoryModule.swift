@@ -1,0 +1,27 @@
+import Fluent
+import Vapor
+
+/// The Directory: organisations, public bodies, units, contact roles, reference data, search, density,
+/// collaboration. Registers its migrations, routes, schemas and navigation.
+enum DirectoryModule {
+    static func migrations(_ app: Application) -> [any Migration] {
+        [CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data")]
+    }
+
+    static func register(site: Router, api: Router, app: Application) {
+        DirectorySchemas.register(api.registry.schemas)
+        OrganisationAPIController.register(api)
+        StructureAPIController.register(api)
+        SitePages.register(site)
+        OrganisationPages.register(site)
+        StructurePages.register(site)
+        RolePages.register(site)
+        CollaborationPages.register(site)
+        DensityPages.register(site)
+        app.navigation.add(ModuleNav(
+            key: "directory", href: "/organisations", labelKey: "nav.directory",
+            prefixes: ["/organisations", "/bodies", "/units", "/roles", "/density", "/collaborations", "/search", "/population"],
+            items: [("/organisations", "nav.organisations", false), ("/bodies", "nav.bodies", false), ("/roles", "nav.roles", false),
+                    ("/density", "nav.density", false), ("/search", "nav.search", false)]))
+    }
+}

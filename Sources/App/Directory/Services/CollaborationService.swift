@@ -1,0 +1,104 @@
+import Fluent
+import Vapor
+
+extension CollaborationLink: Auditable {
+    static var auditEntityType: String { "collaboration" }
+    var auditSnapshot: AuditSnapshot {
+        AuditSnapshot(["organisationId": .string(organisationID.uuidString), "unitId": .string(unitID.uuidString),
+                       "form": .string(form.rawValue), "startsOn": .string(startsOn), "endsOn": endsOn.map { .string($0) } ?? .null,
+                       "description": .string(description)])
+    }
+}
+
+/// Collaboration links between organisations and units: the raw material of the collaboration map.
+enum CollaborationService {
+    static func save(_ id: UUID?, _ b: CollaborationBody, in ctx: WriteContext) async throws -> CollaborationLink {
+        var errors = FieldErrors()
+        let existing: CollaborationLink? = id == nil ? nil : try await CollaborationLink.find(id!, on: ctx.db)
+        if id != nil && existing == nil { throw AppError.notFound() }
+        var orgID = existing?.organisationID
+        var unitID = existing?.unitID
+        if let raw = b.organisationId, !raw.isEmpty {
+            if let o = UUID(uuidString: raw), try await Organisation.find(o, on: ctx.db) != nil { orgID = o } else { errors.add("organisationId", code: "notFound") }
+        } else if existing == nil { errors.add("organisationId", code: "required") }
+        if let raw = b.unitId, !raw.isEmpty {
+            if let u = UUID(uuidString: raw), try await OrgUnit.find(u, on: ctx.db) != nil { unitID = u } else { errors.add("unitId", code: "notFound") }
+        } else if existing == nil { errors.add("unitId", code: "required") }
+        let form = OrganisationRules.vocabulary(CollaborationForm.self, b.form, field: "form", errors: &errors)
+        let start = TextRules.date(b.startsOn, field: "startsOn", required: true, errors: &errors)
+        let end = TextRules.date(b.endsOn, field: "endsOn", errors: &errors)
+        StructureRules.checkPeriod(start: start, end: end, endField: "endsOn", errors: &errors)
+        let description = TextRules.paragraph(b.description, field: "description", max: 2000, errors: &errors)
+        if let existing {
+            guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
+            if v != existing.version { throw AppError.staleVersion() }
+        }
+        try errors.throwIfAny()
+        let unit = try await OrgUnit.find(unitID!, on: ctx.db)!
+        let scope = ResourceScope.bodyAndOrganisation(unit.bodyID, unitPath: try await StructureService.unitPath(unit.id!, on: ctx.db), organisation: orgID!)
+        guard Policy.allows(ctx.actor, .collaborationEdit, scope) else { throw AppError.forbidden() }
+        let link = existing ?? CollaborationLink()
+        let before = existing?.auditSnapshot
+        if existing == nil { link.id = UUID(); link.version = 1 } else { link.version += 1 }
+        link.organisationID = orgID!
+        link.unitID = unitID!
+        link.form = form!
+        link.startsOn = start!.description
+        link.endsOn = end?.description
+        link.description = description
+        try await link.save(on: ctx.db)
+        ctx.audit(existing == nil ? "create" : "update", link, id: link.id, before: before)
+        return link
+    }
+
+    static func delete(_ id: UUID, in ctx: WriteContext) async throws {
+        guard let link = try await CollaborationLink.find(id, on: ctx.db) else { throw AppError.notFound() }
+        let before = link.auditSnapshot
+        try await link.delete(on: ctx.db)
+        ctx.audit("delete", CollaborationLink.auditEntityType, id.uuidString, before: before, after: nil)
+    }
+
+    static func dtos(_ links: [CollaborationLink], on db: any Database) async throws -> [CollaborationDTO] {
+        guard !links.isEmpty else { return [] }
+        var orgs: [UUID: String] = [:]
+        for o in try await Organisation.query(on: db).withDeleted().filter(\.$id ~~ Array(Set(links.map(\.organisationID)))).all() { orgs[o.id!] = o.name }
+        var units: [UUID: OrgUnit] = [:]
+        for u in try await OrgUnit.query(on: db).filter(\.$id ~~ Array(Set(links.map(\.unitID)))).all() { units[u.id!] = u }
+        var bodies: [UUID: String] = [:]
+        let bodyIDs = Array(Set(units.values.map(\.bodyID)))
+        if !bodyIDs.isEmpty { for b in try await PublicBody.query(on: db).filter(\.$id ~~ bodyIDs).all() { bodies[b.id!] = b.name } }
+        return links.map { l in
+            CollaborationDTO(id: l.id!, organisationId: l.organisationID, organisationName: orgs[l.organisationID], unitId: l.unitID,
+                             unitName: units[l.unitID]?.name, bodyName: units[l.unitID].flatMap { bodies[$0.bodyID] },
+                             form: l.form.rawValue, startsOn: l.startsOn, endsOn: l.endsOn, description: l.description, version: l.version)
+        }
+    }
+
+    /// Matrix of a body's units × organisations: which forms connect each pair (active links only).
+    struct Matrix: Sendable {
+        var units: [(id: UUID, name: String)]
+        var organisations: [(id: UUID, name: String)]
+        /// [unitID: [orgID: forms]]
+        var cells: [UUID: [UUID: [CollaborationForm]]]
+    }
+
+    static func matrix(bodyID: UUID, on: LocalDate, db: any Database) async throws -> Matrix {
+        let units = try await OrgUnit.query(on: db).filter(\.$bodyID == bodyID).all()
+        let unitIDs = units.compactMap(\.id)
+        guard !unitIDs.isEmpty else { return Matrix(units: [], organisations: [], cells: [:]) }
+        let today = on.description
+        let links = try await CollaborationLink.query(on: db).filter(\.$unitID ~~ unitIDs).all()
+            .filter { $0.startsOn <= today && ($0.endsOn == nil || $0.endsOn! >= today) }
+        var cells: [UUID: [UUID: [CollaborationForm]]] = [:]
+        for l in links where !(cells[l.unitID]?[l.organisationID]?.contains(l.form) ?? false) {
+            cells[l.unitID, default: [:]][l.organisationID, default: []].append(l.form)
+        }
+        let orgIDs = Array(Set(links.map(\.organisationID)))
+        let orgs = orgIDs.isEmpty ? [] : try await Organisation.query(on: db).filter(\.$id ~~ orgIDs).all()
+        let linkedUnits = units.filter { cells[$0.id!] != nil }
+        return Matrix(
+            units: linkedUnits.sorted { SwedishCollation.key($0.name) < SwedishCollation.key($1.name) }.map { ($0.id!, $0.name) },
+            organisations: orgs.sorted { $0.sortName < $1.sortName }.map { ($0.id!, $0.name) },
+            cells: cells)
+    }
+}

@@ -1,0 +1,144 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// A rejected row of an imported file.
+struct RowError: Content, Sendable, Equatable {
+    var line: Int
+    var field: String?
+    var message: String
+}
+
+/// What an import did: nothing is stored unless `rejected` is empty.
+struct ImportReport: Content, Sendable {
+    var rowsRead: Int
+    var imported: Int
+    var rejected: [RowError]
+    /// True when the file was stored (all rows valid).
+    var committed: Bool
+}
+
+struct ImportRejected: Error {
+    let report: ImportReport
+}
+
+/// Population figures and density (organisations per 1,000 inhabitants).
+enum ReferenceDataService {
+    /// Imports `code;year;population` (header required, `,` also accepted). All or nothing.
+    static func importPopulation(_ source: ByteSource, in ctx: WriteContext) async throws -> ImportReport {
+        var reader: CSVReader
+        do { reader = try CSVReader(source: source) } catch let e as CSVError {
+            return ImportReport(rowsRead: 0, imported: 0, rejected: [RowError(line: 1, field: nil, message: e.description)], committed: false)
+        }
+        let header = reader.header.map { normalizeWord($0) }
+        func col(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
+        guard let ci = col(["code", "kod", "kommunkod", "kommun"]), let yi = col(["year", "ar", "år"]),
+              let pi = col(["population", "folkmangd", "folkmängd", "invanare", "invånare"]) else {
+            return ImportReport(rowsRead: 0, imported: 0, rejected: [RowError(line: 1, field: nil, message: "Rubrikraden ska vara code;year;population.")], committed: false)
+        }
+        let codes = Set(try await Municipality.query(on: ctx.db).all().map(\.code))
+        var rows: [(String, Int, Int)] = []
+        var errors: [RowError] = []
+        var seen = Set<String>()
+        var read = 0
+        let maxYear = LocalDate.today().year + 1
+        while true {
+            let fields: [String]
+            do {
+                guard let f = try reader.next() else { break }
+                fields = f
+            } catch let e as CSVError {
+                errors.append(RowError(line: reader.recordLine, field: nil, message: e.description))
+                break
+            }
+            read += 1
+            let line = reader.recordLine
+            func v(_ i: Int) -> String { i < fields.count ? fields[i].trimmingCharacters(in: .whitespaces) : "" }
+            let code = v(ci)
+            guard codes.contains(code) else { errors.append(RowError(line: line, field: "code", message: "Okänd kommunkod \"\(code.prefix(20))\".")); continue }
+            guard let year = Int(v(yi)), (1900...maxYear).contains(year) else { errors.append(RowError(line: line, field: "year", message: "Året måste vara mellan 1900 och \(maxYear).")); continue }
+            guard let pop = Int(v(pi).filter { !$0.isWhitespace }), (0...20_000_000).contains(pop) else { errors.append(RowError(line: line, field: "population", message: "Folkmängden måste vara ett heltal mellan 0 och 20 000 000.")); continue }
+            guard seen.insert("\(code)-\(year)").inserted else { errors.append(RowError(line: line, field: "code", message: "Kommun \(code) år \(year) förekommer flera gånger.")); continue }
+            rows.append((code, year, pop))
+        }
+        if !errors.isEmpty { throw ImportRejected(report: ImportReport(rowsRead: read, imported: 0, rejected: errors, committed: false)) }
+        for chunk in rows.chunked(by: 200) {
+            for (code, year, _) in chunk {
+                try await PopulationFigure.query(on: ctx.db).filter(\.$municipalityCode == code).filter(\.$year == year).delete()
+            }
+            try await chunk.map { PopulationFigure(municipalityCode: $0.0, year: $0.1, population: $0.2) }.create(on: ctx.db)
+        }
+        ctx.auditSummary("import", "population", "", [("rows", .int(rows.count)), ("years", .array(Set(rows.map(\.1)).sorted().map { .int($0) }))])
+        return ImportReport(rowsRead: read, imported: rows.count, rejected: [], committed: true)
+    }
+
+    /// Years for which population figures exist, newest first.
+    static func populationYears(on db: any Database) async throws -> [Int] {
+        try await db.sql.raw("SELECT DISTINCT year FROM population_figures ORDER BY year DESC").all().map { try $0.decode(column: "year", as: Int.self) }
+    }
+
+    /// Density for every municipality (optionally of one county) in `year` (default: newest with figures).
+    static func municipalityDensity(county: String?, year: Int?, on db: any Database) async throws -> (rows: [MunicipalityDTO], year: Int?) {
+        let sql = db.sql
+        let year = try await resolvedYear(year, on: db)
+        var counts: [String: Int] = [:]
+        for r in try await sql.raw("""
+            SELECT om.municipality_code AS code, COUNT(DISTINCT om.organisation_id) AS n
+            FROM organisation_municipalities om JOIN organisations o ON o.id = om.organisation_id AND o.deleted_at IS NULL
+            GROUP BY om.municipality_code
+            """).all() {
+            counts[try r.decode(column: "code", as: String.self)] = try r.decode(column: "n", as: Int.self)
+        }
+        var population: [String: Int] = [:]
+        if let year {
+            for p in try await PopulationFigure.query(on: db).filter(\.$year == year).all() { population[p.municipalityCode] = p.population }
+        }
+        var q = Municipality.query(on: db)
+        if let county, !county.isEmpty { q = q.filter(\.$countyCode == county) }
+        let munis = try await q.all()
+        let rows = munis.map { m -> MunicipalityDTO in
+            let row = DensityRow(code: m.code, name: m.name, organisations: counts[m.code] ?? 0, population: population[m.code])
+            return MunicipalityDTO(code: m.code, name: m.name, countyCode: m.countyCode, organisations: row.organisations,
+                                   population: row.population, populationYear: row.population == nil ? nil : year,
+                                   perThousand: row.perThousand.map { ($0 * 10).rounded() / 10 })
+        }
+        return (rows, year)
+    }
+
+    /// Density per county: distinct organisations active anywhere in the county ÷ the county's population
+    /// (known only when every municipality of the county has a figure for the year).
+    static func countyDensity(year: Int?, on db: any Database) async throws -> (rows: [CountyDTO], year: Int?) {
+        let sql = db.sql
+        let year = try await resolvedYear(year, on: db)
+        var counts: [String: Int] = [:]
+        for r in try await sql.raw("""
+            SELECT m.county_code AS code, COUNT(DISTINCT om.organisation_id) AS n
+            FROM organisation_municipalities om
+            JOIN organisations o ON o.id = om.organisation_id AND o.deleted_at IS NULL
+            JOIN municipalities m ON m.code = om.municipality_code
+            GROUP BY m.county_code
+            """).all() {
+            counts[try r.decode(column: "code", as: String.self)] = try r.decode(column: "n", as: Int.self)
+        }
+        let munis = try await Municipality.query(on: db).all()
+        var population: [String: Int] = [:]
+        if let year {
+            for p in try await PopulationFigure.query(on: db).filter(\.$year == year).all() { population[p.municipalityCode] = p.population }
+        }
+        let counties = try await County.query(on: db).sort(\.$code).all()
+        let rows = counties.map { c -> CountyDTO in
+            let inCounty = munis.filter { $0.countyCode == c.code }
+            let figures = inCounty.compactMap { population[$0.code] }
+            let pop: Int? = figures.count == inCounty.count && !inCounty.isEmpty ? figures.reduce(0, +) : nil
+            let row = DensityRow(code: c.code, name: c.name, organisations: counts[c.code] ?? 0, population: pop)
+            return CountyDTO(code: c.code, name: c.name, organisations: row.organisations, population: pop,
+                             populationYear: pop == nil ? nil : year, perThousand: row.perThousand.map { ($0 * 10).rounded() / 10 })
+        }
+        return (rows, year)
+    }
+
+    static func resolvedYear(_ year: Int?, on db: any Database) async throws -> Int? {
+        if let year { return year }
+        return try await populationYears(on: db).first
+    }
+}

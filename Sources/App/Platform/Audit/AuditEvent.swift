@@ -1,0 +1,72 @@
+import Fluent
+import SQLKit
+import Foundation
+
+/// One create/update/delete made by a user, a token or the system, hash-chained to the one before.
+public final class AuditEvent: Model, @unchecked Sendable {
+    public static let schema = "audit_events"
+
+    @ID(key: .id) public var id: UUID?
+    /// Position in the chain, from 1.
+    @Field(key: "seq") public var seq: Int
+    /// ISO-8601 UTC with milliseconds; kept as text so the hash input is exact on both databases.
+    @Field(key: "occurred_at") public var occurredAt: String
+    @OptionalField(key: "actor_user_id") public var actorUserID: UUID?
+    /// session, token, legacyAdminToken, system.
+    @Field(key: "actor_kind") public var actorKind: String
+    /// Name for system actors (`demo`, `import`); empty for users, whose name is looked up (and may be erased).
+    @Field(key: "actor_label") public var actorLabel: String
+    @Field(key: "action") public var action: String
+    @Field(key: "entity_type") public var entityType: String
+    @Field(key: "entity_id") public var entityID: String
+    /// JSON `{ "field": { "before": …, "after": … } }`; personal fields appear only as "[personuppgift]".
+    @Field(key: "changes") public var changes: String
+    @Field(key: "request_id") public var requestID: String
+    @Field(key: "prev_hash") public var prevHash: String
+    @Field(key: "hash") public var hash: String
+
+    public init() {}
+
+    /// The text the hash is computed over: every field but the hash, in a fixed order.
+    var hashInput: String {
+        [String(seq), occurredAt, actorUserID?.uuidString ?? "", actorKind, actorLabel, action, entityType, entityID,
+         changes, requestID, prevHash].joined(separator: "\u{1F}")
+    }
+}
+
+struct CreateAuditEvents: AsyncMigration {
+    var name: String { "001_CreateAuditEvents" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(AuditEvent.schema)
+            .id()
+            .field("seq", .int, .required)
+            .field("occurred_at", .string, .required)
+            .field("actor_user_id", .uuid)
+            .field("actor_kind", .string, .required)
+            .field("actor_label", .string, .required)
+            .field("action", .string, .required)
+            .field("entity_type", .string, .required)
+            .field("entity_id", .string, .required)
+            .field("changes", .string, .required)
+            .field("request_id", .string, .required)
+            .field("prev_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "seq")
+            .create()
+        try await database.sql.raw("CREATE INDEX audit_events_entity ON audit_events (entity_type, entity_id)").run()
+        try await database.sql.raw("CREATE INDEX audit_events_actor ON audit_events (actor_user_id)").run()
+        try await database.schema("audit_chain_head")
+            .field("id", .int, .identifier(auto: false))
+            .field("seq", .int, .required)
+            .field("last_hash", .string, .required)
+            .field("writes", .int, .required)
+            .create()
+        try await database.sql.raw("INSERT INTO audit_chain_head (id, seq, last_hash, writes) VALUES (1, 0, \(bind: AuditChain.genesis), 0)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("audit_chain_head").delete()
+        try await database.schema(AuditEvent.schema).delete()
+    }
+}

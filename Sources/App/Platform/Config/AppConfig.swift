@@ -1,0 +1,83 @@
+import Foundation
+import Vapor
+
+/// Every setting the application reads from the environment, parsed once at start-up.
+/// Handlers never read the environment themselves; they read `req.application.config`.
+public struct AppConfig: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    public enum LogFormat: String, Sendable { case text, json }
+
+    public var database: DatabaseChoice
+    /// Run pending migrations when the server starts (`SAMVERKA_AUTO_MIGRATE`, default on).
+    public var autoMigrate: Bool
+    /// Load demo data on first start (`SAMVERKA_DEMO`, default on).
+    public var loadDemoOnFirstStart: Bool
+    /// Deprecated break-glass token (`SAMVERKA_ADMIN_TOKEN`); acts as the installation admin when set.
+    public var legacyAdminToken: String?
+    /// The address users reach the installation at; used in links in e-mails and feeds.
+    public var publicBaseURL: String
+    public var logFormat: LogFormat
+    /// Directory where the file mailer writes messages (`SAMVERKA_MAIL_DIR`).
+    public var mailDirectory: String
+    /// SMTP relay (`SMTP_HOST`, `SMTP_PORT`, `SMTP_FROM`); when unset the file mailer is used.
+    public var smtpHost: String?
+    public var smtpPort: Int
+    public var mailFrom: String
+    /// Trust `X-Forwarded-For` from a load balancer when computing the client address.
+    public var trustForwardedFor: Bool
+    /// bcrypt cost; lowered only by the test suite.
+    public var bcryptCost: Int
+    /// Session lifetimes in seconds.
+    public var sessionIdleTimeout: Int
+    public var sessionAbsoluteTimeout: Int
+    /// 360Giving identifier prefix for grant ids (`SAMVERKA_360G_PREFIX`).
+    public var giving360Prefix: String
+    /// SEK per EUR for the de minimis check (`SAMVERKA_EUR_SEK`).
+    public var eurToSek: Double
+
+    public var secureCookies: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        func flag(_ key: String, default value: Bool) -> Bool {
+            guard let raw = env[key]?.lowercased() else { return value }
+            return !["0", "false", "no", "off"].contains(raw)
+        }
+        let database: DatabaseChoice
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: env["DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "samverka.sqlite")
+        }
+        return AppConfig(
+            database: database,
+            autoMigrate: flag("SAMVERKA_AUTO_MIGRATE", default: true),
+            loadDemoOnFirstStart: flag("SAMVERKA_DEMO", default: true),
+            legacyAdminToken: env["SAMVERKA_ADMIN_TOKEN"].flatMap { $0.count >= 16 ? $0 : nil },
+            publicBaseURL: env["SAMVERKA_BASE_URL"] ?? "http://127.0.0.1:8080",
+            logFormat: LogFormat(rawValue: env["LOG_FORMAT"] ?? "text") ?? .text,
+            mailDirectory: env["SAMVERKA_MAIL_DIR"] ?? "var/mail",
+            smtpHost: env["SMTP_HOST"].flatMap { $0.isEmpty ? nil : $0 },
+            smtpPort: Int(env["SMTP_PORT"] ?? "") ?? 25,
+            mailFrom: env["SMTP_FROM"] ?? "samverka@localhost",
+            trustForwardedFor: flag("SAMVERKA_TRUST_PROXY", default: false),
+            bcryptCost: Int(env["SAMVERKA_BCRYPT_COST"] ?? "") ?? 12,
+            sessionIdleTimeout: Int(env["SAMVERKA_SESSION_IDLE"] ?? "") ?? 2 * 3600,
+            sessionAbsoluteTimeout: Int(env["SAMVERKA_SESSION_MAX"] ?? "") ?? 12 * 3600,
+            giving360Prefix: env["SAMVERKA_360G_PREFIX"] ?? "360G-samverka",
+            eurToSek: Double(env["SAMVERKA_EUR_SEK"] ?? "") ?? 11.5
+        )
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+
+    public var config: AppConfig {
+        get { storage[ConfigKey.self] ?? AppConfig.fromEnvironment() }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

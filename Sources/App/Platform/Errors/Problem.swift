@@ -1,0 +1,132 @@
+import Vapor
+
+/// One failing field: `field` is the JSON key (or form field name), `message` is shown to the user.
+public struct FieldError: Codable, Sendable, Equatable {
+    public var field: String
+    public var message: String
+    /// Machine-readable reason (`required`, `tooLong`, `orgnr.checkDigit` …); the message is its
+    /// translation (`invalid.<code>` in the localisation files) in the request's language.
+    public var code: String?
+    public var args: [String]?
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public init(field: String, code: String, args: [String] = []) {
+        self.field = field
+        self.code = code
+        self.args = args.isEmpty ? nil : args
+        self.message = code
+    }
+
+    /// The message in `lang` when the error has a code.
+    public func localized(_ localizer: Localizer, _ lang: Language) -> FieldError {
+        guard let code else { return self }
+        var copy = self
+        copy.message = localizer.text("invalid." + code, lang, args ?? [])
+        return copy
+    }
+}
+
+/// RFC 9457 problem details, with Samverka's `errors` extension listing failing fields.
+public struct Problem: Content, Sendable {
+    public var type: String
+    public var title: String
+    public var status: Int
+    public var detail: String?
+    public var instance: String?
+    public var errors: [FieldError]?
+
+    public init(status: HTTPResponseStatus, title: String? = nil, detail: String? = nil, errors: [FieldError]? = nil, instance: String? = nil) {
+        self.type = Problem.typeURI(for: status)
+        self.title = title ?? status.reasonPhrase
+        self.status = Int(status.code)
+        self.detail = detail
+        self.errors = errors
+        self.instance = instance
+    }
+
+    static func typeURI(for status: HTTPResponseStatus) -> String {
+        switch status.code {
+        case 400: return "/problems/bad-request"
+        case 401: return "/problems/unauthenticated"
+        case 403: return "/problems/forbidden"
+        case 404: return "/problems/not-found"
+        case 409: return "/problems/conflict"
+        case 413: return "/problems/too-large"
+        case 422: return "/problems/invalid"
+        case 429: return "/problems/rate-limited"
+        default: return "about:blank"
+        }
+    }
+}
+
+/// Errors that user input can cause. Services throw these; the error middleware renders them
+/// as problem+json for the API and as a page (or the form again) for the browser.
+public struct AppError: AbortError, DebuggableError, Sendable {
+    public var status: HTTPResponseStatus
+    public var reason: String
+    public var fieldErrors: [FieldError]
+    public var headers: HTTPHeaders
+    public var identifier: String { "app.\(status.code)" }
+
+    public init(_ status: HTTPResponseStatus, _ reason: String, fields: [FieldError] = [], headers: HTTPHeaders = [:]) {
+        self.status = status
+        self.reason = reason
+        self.fieldErrors = fields
+        self.headers = headers
+    }
+
+    /// 422 with the failing fields.
+    public static func invalid(_ fields: [FieldError], reason: String = "Uppgifterna behöver rättas.") -> AppError {
+        AppError(.unprocessableEntity, reason, fields: fields)
+    }
+    public static func invalid(field: String, _ message: String) -> AppError {
+        .invalid([FieldError(field: field, message: message)])
+    }
+    public static func invalid(field: String, code: String, _ args: String...) -> AppError {
+        .invalid([FieldError(field: field, code: code, args: args)])
+    }
+    public static func notFound(_ what: String = "Sidan eller posten finns inte.") -> AppError {
+        AppError(.notFound, what)
+    }
+    /// 409: somebody else saved first (optimistic locking).
+    public static func staleVersion() -> AppError {
+        AppError(.conflict, "Posten har ändrats av någon annan sedan du öppnade den. Ladda om och gör ändringen igen.",
+                 fields: [FieldError(field: "version", message: "Versionen är inaktuell.")])
+    }
+    public static func conflict(field: String, _ message: String) -> AppError {
+        AppError(.conflict, message, fields: [FieldError(field: field, message: message)])
+    }
+    public static func badRequest(_ reason: String, field: String? = nil) -> AppError {
+        AppError(.badRequest, reason, fields: field.map { [FieldError(field: $0, message: reason)] } ?? [])
+    }
+    public static func forbidden(_ reason: String = "Du har inte behörighet till detta.") -> AppError {
+        AppError(.forbidden, reason)
+    }
+    public static func unauthenticated(_ reason: String = "Logga in för att fortsätta.") -> AppError {
+        AppError(.unauthorized, reason)
+    }
+}
+
+/// Collects field errors while validating; throws one `AppError.invalid` at the end.
+public struct FieldErrors: Error, Sendable {
+    public private(set) var all: [FieldError] = []
+    public init() {}
+    public var isEmpty: Bool { all.isEmpty }
+    public mutating func add(_ field: String, _ message: String) {
+        all.append(FieldError(field: field, message: message))
+    }
+    /// Adds an error by code (see `FieldError.code`).
+    public mutating func add(_ field: String, code: String, _ args: String...) {
+        all.append(FieldError(field: field, code: code, args: args))
+    }
+    public mutating func append(_ other: FieldErrors) { all += other.all }
+    public func hasError(_ field: String) -> Bool { all.contains { $0.field == field } }
+    public func throwIfAny() throws {
+        if !all.isEmpty { throw AppError.invalid(all) }
+    }
+
+}

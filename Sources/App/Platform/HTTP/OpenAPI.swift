@@ -1,0 +1,140 @@
+import Foundation
+
+/// A JSON Schema (OpenAPI 3.1 dialect) written in Swift.
+public indirect enum Schema: Sendable {
+    case ref(String)
+    case string(format: String? = nil, minLength: Int? = nil, maxLength: Int? = nil, pattern: String? = nil, values: [String]? = nil)
+    case integer(minimum: Int? = nil, maximum: Int? = nil)
+    case number(minimum: Double? = nil)
+    case boolean
+    case array(Schema, maxItems: Int? = nil, unique: Bool = false)
+    case object([(String, Schema)], required: [String] = [], additional: Bool = false)
+    case nullable(Schema)
+    case map(Schema)
+
+    public static let uuid = Schema.string(format: "uuid")
+    public static let date = Schema.string(format: "date", pattern: #"^\d{4}-\d{2}-\d{2}$"#)
+    public static let dateTime = Schema.string(format: "date-time")
+    public static func text(max: Int, min: Int? = nil) -> Schema { .string(minLength: min, maxLength: max) }
+    public static func oneOf(_ values: [String]) -> Schema { .string(values: values) }
+
+    public var json: JSONValue {
+        switch self {
+        case .ref(let name):
+            return ["$ref": .string("#/components/schemas/\(name)")]
+        case let .string(format, minLength, maxLength, pattern, values):
+            var o: [(String, JSONValue)] = [("type", "string")]
+            if let format { o.append(("format", .string(format))) }
+            if let minLength { o.append(("minLength", .int(minLength))) }
+            if let maxLength { o.append(("maxLength", .int(maxLength))) }
+            if let pattern { o.append(("pattern", .string(pattern))) }
+            if let values { o.append(("enum", .array(values.map { .string($0) }))) }
+            return .object(o)
+        case let .integer(minimum, maximum):
+            var o: [(String, JSONValue)] = [("type", "integer")]
+            if let minimum { o.append(("minimum", .int(minimum))) }
+            if let maximum { o.append(("maximum", .int(maximum))) }
+            return .object(o)
+        case .number(let minimum):
+            var o: [(String, JSONValue)] = [("type", "number")]
+            if let minimum { o.append(("minimum", .double(minimum))) }
+            return .object(o)
+        case .boolean:
+            return ["type": "boolean"]
+        case let .array(items, maxItems, unique):
+            var o: [(String, JSONValue)] = [("type", "array"), ("items", items.json)]
+            if let maxItems { o.append(("maxItems", .int(maxItems))) }
+            if unique { o.append(("uniqueItems", true)) }
+            return .object(o)
+        case let .object(props, required, additional):
+            var o: [(String, JSONValue)] = [("type", "object"), ("properties", .object(props.map { ($0.0, $0.1.json) }))]
+            if !required.isEmpty { o.append(("required", .array(required.map { .string($0) }))) }
+            o.append(("additionalProperties", .bool(additional)))
+            return .object(o)
+        case .nullable(let inner):
+            return ["anyOf": [inner.json, ["type": "null"]]]
+        case .map(let value):
+            return ["type": "object", "additionalProperties": value.json]
+        }
+    }
+}
+
+public struct APIParameter: Sendable {
+    public var name: String
+    public var schema: Schema
+    public var description: String
+    public var required: Bool
+    public init(_ name: String, _ schema: Schema, _ description: String, required: Bool = false) {
+        self.name = name
+        self.schema = schema
+        self.description = description
+        self.required = required
+    }
+}
+
+/// What the OpenAPI document says about one API route.
+public struct APIOperation: Sendable {
+    public var summary: String
+    public var tag: String
+    public var query: [APIParameter]
+    public var pathParams: [String: Schema]
+    public var body: Schema?
+    public var bodyContentType: String
+    public var status: Int
+    public var response: Schema?
+    public var responseContentType: String
+    public var responseHeaders: [String: String]
+
+    public init(_ summary: String, tag: String, query: [APIParameter] = [], pathParams: [String: Schema] = [:],
+                body: Schema? = nil, bodyContentType: String = "application/json",
+                status: Int = 200, response: Schema? = nil, responseContentType: String = "application/json",
+                responseHeaders: [String: String] = [:]) {
+        self.summary = summary
+        self.tag = tag
+        self.query = query
+        self.pathParams = pathParams
+        self.body = body
+        self.bodyContentType = bodyContentType
+        self.status = status
+        self.response = response
+        self.responseContentType = responseContentType
+        self.responseHeaders = responseHeaders
+    }
+}
+
+/// Reusable schemas that operations refer to with `.ref(name)`; modules add theirs at start-up.
+public final class SchemaRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var schemas: [String: Schema] = [:]
+
+    public init() {
+        register("Problem", .object([
+            ("type", .string()), ("title", .string()), ("status", .integer()), ("detail", .string()),
+            ("instance", .string()),
+            ("errors", .array(.object([("field", .string()), ("message", .string())], required: ["field", "message"]))),
+        ], required: ["type", "title", "status"], additional: true))
+        register("PageMetadata", .object([
+            ("page", .integer(minimum: 1)), ("per", .integer(minimum: 1)), ("total", .integer(minimum: 0)),
+        ], required: ["page", "per", "total"]))
+    }
+
+    public func register(_ name: String, _ schema: Schema) {
+        lock.withLock { schemas[name] = schema }
+    }
+
+    var all: [(String, Schema)] { lock.withLock { schemas.sorted { $0.key < $1.key } } }
+}
+
+extension Schema {
+    /// `{ items: [T], metadata: {page, per, total} }`
+    public static func page(of item: Schema) -> Schema {
+        .object([("items", .array(item)), ("metadata", .ref("PageMetadata"))], required: ["items", "metadata"])
+    }
+}
+
+public enum PagingParameters {
+    public static let all: [APIParameter] = [
+        APIParameter("page", .integer(minimum: 1, maximum: 100_000), "Sida, från 1."),
+        APIParameter("per", .integer(minimum: 1, maximum: 500), "Poster per sida (högst 500)."),
+    ]
+}

@@ -1,0 +1,109 @@
+import Vapor
+
+/// One registered route as the policy and the API documentation see it.
+public struct RouteEntry: Sendable {
+    public var method: HTTPMethod
+    public var path: String
+    public var access: Access
+    public var api: APIOperation?
+
+    public var key: String { RouteEntry.key(method, path) }
+    static func key(_ method: HTTPMethod, _ path: String) -> String { "\(method.rawValue) \(path)" }
+}
+
+/// Every route Samverka registers, with its declared access and (for the API) its documentation.
+public final class RouteRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: RouteEntry] = [:]
+    private var order: [String] = []
+    public let schemas = SchemaRegistry()
+
+    func add(_ entry: RouteEntry) {
+        lock.withLock {
+            if entries[entry.key] == nil { order.append(entry.key) }
+            entries[entry.key] = entry
+        }
+    }
+
+    public var all: [RouteEntry] { lock.withLock { order.compactMap { entries[$0] } } }
+
+    public func entry(for route: Route) -> RouteEntry? {
+        lock.withLock { entries[RouteEntry.key(route.method, Self.pathString(route.path))] }
+    }
+
+    static func pathString(_ path: [PathComponent]) -> String {
+        "/" + path.map(\.description).joined(separator: "/")
+    }
+}
+
+extension Application {
+    private struct RegistryKey: StorageKey { typealias Value = RouteRegistry }
+    public var routeRegistry: RouteRegistry {
+        if let r = storage[RegistryKey.self] { return r }
+        let r = RouteRegistry()
+        storage[RegistryKey.self] = r
+        return r
+    }
+}
+
+/// Registers routes together with who may use them. Modules get one of these instead of a bare
+/// `RoutesBuilder`, so no route can be added without an `Access`.
+public struct Router {
+    let builder: any RoutesBuilder
+    public let registry: RouteRegistry
+
+    init(builder: any RoutesBuilder, registry: RouteRegistry) {
+        self.builder = builder
+        self.registry = registry
+    }
+
+    public func grouped(_ path: PathComponent...) -> Router {
+        Router(builder: builder.grouped(path), registry: registry)
+    }
+
+    public func grouped(_ middleware: any Middleware...) -> Router {
+        Router(builder: builder.grouped(middleware), registry: registry)
+    }
+
+    @discardableResult
+    public func on<R: AsyncResponseEncodable>(
+        _ method: HTTPMethod, _ path: [PathComponent], access: Access, api: APIOperation? = nil,
+        body: HTTPBodyStreamStrategy = .collect,
+        use handler: @escaping @Sendable (Request) async throws -> R
+    ) -> Route {
+        let route = builder.grouped(AccessGuard(access: access)).on(method, path, body: body, use: handler)
+        registry.add(RouteEntry(method: method, path: RouteRegistry.pathString(route.path), access: access, api: api))
+        return route
+    }
+
+    @discardableResult
+    public func get<R: AsyncResponseEncodable>(_ path: PathComponent..., access: Access, api: APIOperation? = nil,
+                                              use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
+        on(.GET, path, access: access, api: api, use: handler)
+    }
+
+    @discardableResult
+    public func post<R: AsyncResponseEncodable>(_ path: PathComponent..., access: Access, api: APIOperation? = nil,
+                                               body: HTTPBodyStreamStrategy = .collect,
+                                               use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
+        on(.POST, path, access: access, api: api, body: body, use: handler)
+    }
+
+    @discardableResult
+    public func put<R: AsyncResponseEncodable>(_ path: PathComponent..., access: Access, api: APIOperation? = nil,
+                                              use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
+        on(.PUT, path, access: access, api: api, use: handler)
+    }
+
+    @discardableResult
+    public func patch<R: AsyncResponseEncodable>(_ path: PathComponent..., access: Access, api: APIOperation? = nil,
+                                                use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
+        on(.PATCH, path, access: access, api: api, use: handler)
+    }
+
+    @discardableResult
+    public func delete<R: AsyncResponseEncodable>(_ path: PathComponent..., access: Access, api: APIOperation? = nil,
+                                                 use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
+        on(.DELETE, path, access: access, api: api, use: handler)
+    }
+}

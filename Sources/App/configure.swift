@@ -1,0 +1,65 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import NIOSSL
+import Vapor
+
+/// Sets up the application: database, middleware, views, migrations, routes. Tests call it with their
+/// own `AppConfig`; the server and commands call it with the environment's.
+public func configure(_ app: Application, config: AppConfig? = nil) async throws {
+    let config = config ?? AppConfig.fromEnvironment()
+    app.config = config
+
+    switch config.database {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        let pg = try SQLPostgresConfiguration(url: url)
+        app.databases.use(.postgres(configuration: pg, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(30)), as: .psql)
+    }
+
+    ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
+    ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
+    app.routes.defaultMaxBodySize = "2mb"
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    // Outermost first: observe, secure, set cookies, pick language, turn errors into pages or problems,
+    // serve static files, authenticate.
+    app.middleware = Middlewares()
+    app.middleware.use(RequestObservationMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(CSRFCookieMiddleware())
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(ProblemMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+    app.middleware.use(AuthenticationMiddleware())
+
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    if !app.environment.isRelease { app.leaf.cache.isEnabled = app.environment != .development }
+    app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
+
+    app.migrations.add(CreateAuditEvents())
+    app.migrations.add(DirectoryModule.migrations(app))
+    app.migrations.add(AccountsModule.migrations())
+
+    let site = Router(builder: app.routes, registry: app.routeRegistry)
+    let api = site.grouped("api", "v1")
+    PlatformRoutes.register(site: site, api: api)
+    DirectoryModule.register(site: site, api: api, app: app)
+    AccountsModule.register(site: site, api: api, app: app)
+}
+
+/// Prepares the database before serving: SQLite in WAL mode, pending migrations (under a lock on
+/// PostgreSQL so several nodes can start together), and demo data on first start.
+public func prepareForServing(_ app: Application) async throws {
+    try await DatabaseSetup.prepare(app)
+    if app.config.autoMigrate {
+        try await DatabaseSetup.withMigrationLock(app) { try await app.autoMigrate() }
+    }
+    if app.config.loadDemoOnFirstStart {
+        try await DemoData.loadIfFirstStart(app)
+    }
+    BackgroundJobs.start(app)
+}
