@@ -40,7 +40,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     if !app.environment.isRelease { app.leaf.cache.isEnabled = app.environment != .development }
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
 
-    app.migrations.add(CreateAuditEvents())
+    app.migrations.add(CreatePlatformTables())
     app.migrations.add(DirectoryModule.migrations(app))
     app.migrations.add(AccountsModule.migrations())
 

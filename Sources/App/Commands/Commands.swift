@@ -1,5 +1,264 @@
+import Fluent
 import Vapor
 
+/// The command line: `serve` (Vapor's), `migrate`, `demo`, `import`, `export`, `reindex`, `user`, `token`, `audit`.
 public enum Commands {
-    public static func register(_ app: Application) {}
+    public static func register(_ app: Application) {
+        app.asyncCommands.use(MigrateDatabaseCommand(), as: "migrate")
+        app.asyncCommands.use(DemoCommand(), as: "demo")
+        app.asyncCommands.use(ImportCommand(), as: "import")
+        app.asyncCommands.use(ExportCommand(), as: "export")
+        app.asyncCommands.use(ReindexCommand(), as: "reindex")
+        app.asyncCommands.use(UserCommand(), as: "user")
+        app.asyncCommands.use(TokenCommand(), as: "token")
+        app.asyncCommands.use(AuditCommand(), as: "audit")
+        app.asyncCommands.use(BenchDataCommand(), as: "bench-data")
+    }
+
+    /// Commands other than `serve` and `migrate` work on an up-to-date database.
+    static func prepare(_ app: Application) async throws {
+        try await DatabaseSetup.prepare(app)
+        try await DatabaseSetup.withMigrationLock(app) { try await app.autoMigrate() }
+    }
+}
+
+struct CommandFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+struct MigrateDatabaseCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Flag(name: "revert", help: "Revert every migration (drops all data).") var revert: Bool
+        init() {}
+    }
+    var help: String { "Runs pending migrations (or reverts them all with --revert)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await DatabaseSetup.prepare(app)
+        if signature.revert {
+            try await app.autoRevert()
+            context.console.print("Alla migreringar är återställda.")
+        } else {
+            try await DatabaseSetup.withMigrationLock(app) { try await app.autoMigrate() }
+            context.console.print("Databasen är uppdaterad.")
+        }
+    }
+}
+
+struct DemoCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "Removes demo data and loads it again; prints the demo accounts and passwords." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        try await Commands.prepare(context.application)
+        for line in try await DemoData.reload(context.application) { context.console.print(line) }
+    }
+}
+
+struct ImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "organisations or population") var kind: String
+        @Argument(name: "file", help: "CSV file") var file: String
+        init() {}
+    }
+    var help: String { "Imports a CSV file (all or nothing): `import organisations FILE.csv` or `import population FILE.csv`." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.prepare(app)
+        guard FileManager.default.fileExists(atPath: signature.file) else { throw CommandFailed(description: "Filen finns inte: \(signature.file)") }
+        let started = Date()
+        let console = context.console
+        let report: ImportReport
+        do {
+            switch signature.kind {
+            case "organisations", "organisationer":
+                let localizer = app.localizer
+                report = try await app.db.write(as: .system("import")) { ctx in
+                    try await OrganisationImporter.run(try ByteSource.file(signature.file), in: ctx, fileName: signature.file, localizer: localizer) { n in
+                        FileHandle.standardError.write(Data("\r\(n) rader lästa …".utf8))
+                    }
+                }
+            case "population", "folkmangd":
+                report = try await app.db.write(as: .system("import")) { ctx in
+                    try await ReferenceDataService.importPopulation(try ByteSource.file(signature.file), in: ctx)
+                }
+            default:
+                throw CommandFailed(description: "Okänd typ \(signature.kind): använd organisations eller population.")
+            }
+        } catch let r as ImportRejected {
+            FileHandle.standardError.write(Data("\n".utf8))
+            for e in r.report.rejected { console.error("rad \(e.line)\(e.field.map { " (\($0))" } ?? ""): \(e.message)") }
+            throw CommandFailed(description: "Inget importerades: \(r.report.rejected.count) rader har fel (\(r.report.rowsRead) rader lästa).")
+        }
+        FileHandle.standardError.write(Data("\n".utf8))
+        console.print("Importerade \(report.imported) av \(report.rowsRead) rader på \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+    }
+}
+
+struct ExportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "kind", help: "organisations") var kind: String
+        @Argument(name: "file", help: "output file") var file: String
+        @Option(name: "q", help: "search text") var q: String?
+        @Option(name: "county", help: "county code") var county: String?
+        @Option(name: "municipality", help: "municipality code") var municipality: String?
+        init() {}
+    }
+    var help: String { "Exports data: `export organisations FILE.csv [--q … --county 17 --municipality 1780]`." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.prepare(app)
+        guard FileManager.default.createFile(atPath: signature.file, contents: nil), let out = FileHandle(forWritingAtPath: signature.file) else {
+            throw CommandFailed(description: "Kan inte skriva \(signature.file)")
+        }
+        defer { try? out.close() }
+        switch signature.kind {
+        case "organisations", "organisationer":
+            var f = OrganisationFilter()
+            f.q = signature.q ?? ""
+            f.county = signature.county ?? ""
+            f.municipality = signature.municipality ?? ""
+            let writer = CSVWriter(delimiter: .semicolon)
+            out.write(Data((CSVWriter.bom + writer.row(["name", "orgnr", "legalForm", "level", "municipality", "areas", "members", "email", "website", "id"])).utf8))
+            var n = 0
+            try await OrganisationQueries.forEachPage(f, on: app.db) { dtos in
+                var chunk = ""
+                for d in dtos {
+                    chunk += writer.row([d.name, d.orgnr ?? "", d.legalForm, d.level, d.municipalities.joined(separator: "|"), d.areas.joined(separator: "|"), "", d.email, d.website, d.id.uuidString])
+                }
+                n += dtos.count
+                out.write(Data(chunk.utf8))
+            }
+            context.console.print("Exporterade \(n) organisationer till \(signature.file).")
+        default:
+            try await ExportExtensions.run(kind: signature.kind, file: out, path: signature.file, app: app, console: context.console)
+        }
+    }
+}
+
+/// Exports added by later modules (e.g. 360giving).
+enum ExportExtensions {
+    static func run(kind: String, file: FileHandle, path: String, app: Application, console: any Console) async throws {
+        throw CommandFailed(description: "Okänd exporttyp \(kind).")
+    }
+}
+
+struct ReindexCommand: AsyncCommand {
+    struct Signature: CommandSignature { init() {} }
+    var help: String { "Rebuilds the full-text search index." }
+    func run(using context: CommandContext, signature: Signature) async throws {
+        try await Commands.prepare(context.application)
+        try await context.application.db.transaction { tx in try await DirectoryIndexer.reindexAll(on: tx) }
+        context.console.print("Sökindexet är uppbyggt.")
+    }
+}
+
+struct UserCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create") var action: String
+        @Option(name: "email", help: "e-mail address") var email: String?
+        @Option(name: "role", help: "admin, official, politician, representative, reviewer, analyst") var role: String?
+        @Option(name: "name", help: "display name") var name: String?
+        @Option(name: "body", help: "public body id or exact name (for official, politician, reviewer)") var body: String?
+        @Option(name: "organisation", help: "organisation id or organisationsnummer (for representative)") var organisation: String?
+        @Flag(name: "password", help: "print a one-time password instead of an invitation link") var password: Bool
+        init() {}
+    }
+    var help: String { "`user create --email E --role admin` creates an account and prints an invitation link (or a one-time password with --password)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.prepare(app)
+        guard signature.action == "create" else { throw CommandFailed(description: "Okänd åtgärd \(signature.action): använd create.") }
+        guard let email = signature.email, let roleRaw = signature.role, let role = Role(rawValue: roleRaw) else {
+            throw CommandFailed(description: "Ange --email och --role (admin, official, politician, representative, reviewer, analyst).")
+        }
+        var bodyID: UUID?, orgID: UUID?
+        if let b = signature.body {
+            if let id = UUID(uuidString: b) { bodyID = try await PublicBody.find(id, on: app.db)?.id }
+            else { bodyID = try await PublicBody.query(on: app.db).filter(\.$name == b).first()?.id }
+            if bodyID == nil { throw CommandFailed(description: "Ingen myndighet heter eller har id \(b).") }
+        }
+        if let o = signature.organisation {
+            if let id = UUID(uuidString: o) { orgID = try await Organisation.find(id, on: app.db)?.id }
+            else if case .success(let n) = OrganisationNumber.parse(o) { orgID = try await Organisation.query(on: app.db).filter(\.$orgnr == n.normalized).first()?.id }
+            if orgID == nil { throw CommandFailed(description: "Ingen organisation med id eller organisationsnummer \(o).") }
+        }
+        let name = signature.name ?? String(email.split(separator: "@").first ?? "Användare")
+        let oneTime = signature.password ? TokenCodec.generate().prefix(20).description : nil
+        let hash = try oneTime.map { try app.password.hash($0) }
+        let base = app.config.publicBaseURL
+        let (scopeBody, scopeOrg) = (bodyID, orgID)
+        let link: String? = try await app.db.write(as: .system("cli")) { ctx in
+            if hash != nil {
+                let u = try await AccountService.createUser(email: email, name: name, passwordHash: hash, in: ctx)
+                _ = try await AccountService.addMembership(userID: u.id!, role: role, bodyID: scopeBody, organisationID: scopeOrg, in: ctx)
+                return nil
+            }
+            return try await OneTimeLinks.invite(email: email, name: name, payload: .init(role: role, bodyId: scopeBody, organisationId: scopeOrg, unitIds: []), baseURL: base, in: ctx)
+        }
+        await Outbox.deliverPending(app)
+        if let oneTime {
+            context.console.print("Kontot \(email) (\(role.rawValue)) är skapat. Engångslösenord (byt det efter inloggning): \(oneTime)")
+        } else if let link {
+            context.console.print("Kontot \(email) (\(role.rawValue)) är skapat. Inbjudningslänk (giltig 7 dagar): \(link)")
+        }
+    }
+}
+
+struct TokenCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "create") var action: String
+        @Option(name: "email", help: "the user the token acts as") var email: String?
+        @Option(name: "name", help: "what the token is for") var name: String?
+        @Option(name: "days", help: "lifetime in days (default 90)") var days: Int?
+        init() {}
+    }
+    var help: String { "`token create --email E --name N` prints a new API token once." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.prepare(app)
+        guard signature.action == "create", let email = signature.email, let name = signature.name else {
+            throw CommandFailed(description: "Använd: token create --email E --name N [--days 90]")
+        }
+        guard let user = try await AccountService.findUser(email: email, on: app.db), user.status == .active || user.status == .invited else {
+            throw CommandFailed(description: "Det finns inget aktivt konto för \(email).")
+        }
+        let days = signature.days ?? 90
+        guard (1...3650).contains(days) else { throw CommandFailed(description: "--days måste vara 1–3650.") }
+        let token = try await app.db.write(as: .system("cli")) { ctx in
+            if user.status == .invited {
+                user.status = .active
+                try await user.save(on: ctx.db)
+            }
+            let r = try await TokenService.create(userID: user.id!, name: name, kind: "api", lifetime: TimeInterval(days) * 86400, in: ctx.db)
+            ctx.audit("create", "apiToken", r.model.id!.uuidString, before: nil, after: AuditSnapshot(["name": .string(name), "prefix": .string(r.model.prefix)]))
+            return r.token
+        }
+        context.console.print(token)
+    }
+}
+
+struct AuditCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "action", help: "verify") var action: String
+        init() {}
+    }
+    var help: String { "`audit verify` checks the hash chain and reports the first broken link (exit code 1 when broken)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        try await Commands.prepare(app)
+        guard signature.action == "verify" else { throw CommandFailed(description: "Använd: audit verify") }
+        let v = try await AuditChain.verify(on: app.db)
+        if v.ok {
+            context.console.print("OK: \(v.checked) händelser, kedjan är obruten.")
+        } else {
+            throw CommandFailed(description: "BRUTEN vid händelse \(v.brokenAt ?? 0): \(v.problem ?? "") (\(v.checked) händelser kontrollerade före den).")
+        }
+    }
 }

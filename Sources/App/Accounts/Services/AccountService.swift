@@ -271,7 +271,8 @@ struct AuthenticationMiddleware: AsyncMiddleware {
                 }
             } else {
                 let response = try await next.respond(to: req)
-                response.cookies[SessionService.cookieName] = .expired
+                // Forget the dead cookie, unless this request just signed in and set a new one.
+                if response.cookies[SessionService.cookieName] == nil { response.cookies[SessionService.cookieName] = .expired }
                 return response
             }
         }

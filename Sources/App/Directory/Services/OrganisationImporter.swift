@@ -124,7 +124,8 @@ enum OrganisationImporter {
         }
         try await flush()
         if !errors.isEmpty {
-            throw ImportRejected(report: ImportReport(rowsRead: read, imported: 0, rejected: Array(errors.prefix(maxReportedErrors)), committed: false))
+            let sorted = errors.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element)
+            throw ImportRejected(report: ImportReport(rowsRead: read, imported: 0, rejected: Array(sorted.prefix(maxReportedErrors)), committed: false))
         }
         ctx.auditSummary("import", "organisation", "", [("file", .string(fileName)), ("rows", .int(imported))])
         return ImportReport(rowsRead: read, imported: imported, rejected: [], committed: true)

@@ -34,8 +34,8 @@ public final class AuditEvent: Model, @unchecked Sendable {
     }
 }
 
-struct CreateAuditEvents: AsyncMigration {
-    var name: String { "001_CreateAuditEvents" }
+struct CreatePlatformTables: AsyncMigration {
+    var name: String { "P001_CreatePlatformTables" }
 
     func prepare(on database: any Database) async throws {
         try await database.schema(AuditEvent.schema)
@@ -63,10 +63,27 @@ struct CreateAuditEvents: AsyncMigration {
             .field("writes", .int, .required)
             .create()
         try await database.sql.raw("INSERT INTO audit_chain_head (id, seq, last_hash, writes) VALUES (1, 0, \(bind: AuditChain.genesis), 0)").run()
+        try await database.schema("samverka_settings")
+            .field("key", .string, .identifier(auto: false))
+            .field("value", .string, .required)
+            .create()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("samverka_settings").delete()
         try await database.schema("audit_chain_head").delete()
         try await database.schema(AuditEvent.schema).delete()
+    }
+}
+
+/// Installation-wide settings that every node must agree on (e.g. whether demo data was loaded).
+public enum Settings {
+    public static func get(_ key: String, on db: any Database) async throws -> String? {
+        try await db.sql.raw("SELECT value FROM samverka_settings WHERE key = \(bind: key)").first()?.decode(column: "value", as: String.self)
+    }
+
+    public static func set(_ key: String, _ value: String, on db: any Database) async throws {
+        try await db.sql.raw("DELETE FROM samverka_settings WHERE key = \(bind: key)").run()
+        try await db.sql.raw("INSERT INTO samverka_settings (key, value) VALUES (\(bind: key), \(bind: value))").run()
     }
 }

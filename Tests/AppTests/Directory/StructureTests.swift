@@ -1,0 +1,138 @@
+import Fluent
+import Foundation
+import Testing
+import VaporTesting
+@testable import App
+
+@Suite("Bodies, units, roles, collaboration and density", .serialized)
+struct StructureTests {
+    @Test("units form a tree inside one body; cycles and other bodies' parents are refused")
+    func unitTree() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17")
+            let other = try await t.region("25")
+            let official = try await t.user(.official, body: body)
+            let top = try await t.unit(body: body, name: "Regionledningskontoret")
+            let child = try await t.unit(body: body, name: "Bidragsenheten", parent: top)
+            let foreign = try await t.unit(body: other, name: "Norrbottens enhet")
+            let cycle = try await t.api(.PUT, "/api/v1/units/\(top)", token: official.token, json: UnitBody(parentId: child.uuidString, name: "Regionledningskontoret", kind: "forvaltning", version: 1))
+            #expect(cycle.status == .unprocessableEntity)
+            #expect(cycle.problemFields == ["parentId"])
+            let cross = try await t.api(.POST, "/api/v1/units", token: official.token, json: UnitBody(bodyId: body.uuidString, parentId: foreign.uuidString, name: "X-enheten", kind: "enhet"))
+            #expect(cross.problemFields == ["parentId"])
+            let notMine = try await t.api(.POST, "/api/v1/units", token: official.token, json: UnitBody(bodyId: other.uuidString, name: "Y-enheten", kind: "enhet"))
+            #expect(notMine.status == .forbidden)
+            let tree = try await StructureService.tree(of: body, on: t.db)
+            #expect(tree.map { "\($0.depth):\($0.unit.name)" } == ["0:Regionledningskontoret", "1:Bidragsenheten"])
+        }
+    }
+
+    @Test("a role outlives its holders: handover keeps history, vacating makes it open")
+    func roleHandover() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17")
+            let unit = try await t.unit(body: body)
+            let official = try await t.user(.official, body: body)
+            let created = try await t.api(.POST, "/api/v1/roles", token: official.token, json: ContactRoleBody(title: "Sekreterare i pensionärsrådet", unitId: unit.uuidString, email: "pensionarsradet@region.example"))
+            #expect(created.status == .created)
+            let role = try created.decode(ContactRoleDTO.self)
+            #expect(role.isOpen)
+            let first = try await t.api(.POST, "/api/v1/roles/\(role.id)/handover", token: official.token, json: HandoverBody(holderName: "Anna A", startsOn: "2024-01-01"))
+            #expect(try first.decode(ContactRoleDTO.self).currentHolder?.holderName == "Anna A")
+            let second = try await t.api(.POST, "/api/v1/roles/\(role.id)/handover", token: official.token,
+                                         json: HandoverBody(holderName: "Bertil B", startsOn: "2026-03-01", handoverNote: "Kallelse till marsmötet är skickad"))
+            let dto = try second.decode(ContactRoleDTO.self)
+            #expect(dto.currentHolder?.holderName == "Bertil B")
+            #expect(dto.history?.map(\.holderName) == ["Bertil B", "Anna A"])
+            #expect(dto.history?.last?.endsOn == "2026-02-28")
+            let early = try await t.api(.POST, "/api/v1/roles/\(role.id)/handover", token: official.token, json: HandoverBody(holderName: "Cecilia C", startsOn: "2025-01-01"))
+            #expect(early.problemFields == ["startsOn"])
+            let vacated = try await t.api(.POST, "/api/v1/roles/\(role.id)/handover", token: official.token, json: HandoverBody(startsOn: "2026-06-30", vacate: true))
+            #expect(try vacated.decode(ContactRoleDTO.self).isOpen)
+            let open = try await t.api(.GET, "/api/v1/roles?open=true").decode(Paged<ContactRoleDTO>.self)
+            #expect(open.items.map(\.id) == [role.id])
+            #expect(try await t.api(.GET, "/api/v1/roles/\(role.id)").decode(ContactRoleDTO.self).email == "pensionarsradet@region.example")
+        }
+    }
+
+    @Test("handing over a role moves the account permissions that come with it")
+    func handoverMovesPermissions() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17")
+            let unit = try await t.unit(body: body, name: "Bidragsenheten")
+            let anna = try await t.user(.politician, body: body)
+            let bertil = try await t.user(.politician, body: body)
+            let roleID = try await t.db.write(as: .system("test")) { ctx in
+                let r = try await RoleService.saveRole(nil, ContactRoleBody(title: "Bidragshandläggare", unitId: unit.uuidString), in: ctx)
+                r.grantsRole = "official"
+                try await r.save(on: ctx.db)
+                _ = try await RoleService.handover(r.id!, HandoverBody(holderName: "Anna", startsOn: "2025-01-01", userId: anna.id.uuidString), in: ctx)
+                return r.id!
+            }
+            func canEditUnit(_ u: TestApp.TestUser) async throws -> Bool {
+                try await t.api(.PUT, "/api/v1/units/\(unit)", token: u.token,
+                                json: UnitBody(name: "Bidragsenheten", kind: "enhet", version: try await OrgUnit.find(unit, on: t.db)!.version)).status == .ok
+            }
+            #expect(try await canEditUnit(anna))
+            #expect(!(try await canEditUnit(bertil)))
+            try await t.db.write(as: .system("test")) { ctx in
+                _ = try await RoleService.handover(roleID, HandoverBody(holderName: "Bertil", startsOn: "2026-01-01", userId: bertil.id.uuidString), in: ctx)
+            }
+            #expect(!(try await canEditUnit(anna)))
+            #expect(try await canEditUnit(bertil))
+        }
+    }
+
+    @Test("collaboration links feed the unit and organisation pages and the matrix")
+    func collaboration() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17", name: "Region Värmland")
+            let unit = try await t.unit(body: body, name: "Hälso- och sjukvårdsnämnden")
+            let org = try await t.organisation("Afasiföreningen")
+            let official = try await t.user(.official, body: body)
+            let res = try await t.api(.POST, "/api/v1/collaborations", token: official.token,
+                                      json: CollaborationBody(organisationId: org.uuidString, unitId: unit.uuidString, form: "iop", startsOn: "2022-01-01"))
+            #expect(res.status == .created)
+            let bad = try await t.api(.POST, "/api/v1/collaborations", token: official.token,
+                                      json: CollaborationBody(organisationId: org.uuidString, unitId: unit.uuidString, form: "iop", startsOn: "2022-01-01", endsOn: "2021-12-31"))
+            #expect(bad.problemFields == ["endsOn"])
+            let m = try await CollaborationService.matrix(bodyID: body, on: LocalDate("2026-11-23")!, db: t.db)
+            #expect(m.units.map(\.name) == ["Hälso- och sjukvårdsnämnden"])
+            #expect(m.cells[unit]?[org] == [.iop])
+            let page = try await Browser(t).get("/bodies/\(body)/collaboration")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Afasiföreningen"))
+            #expect(page.text.contains("IOP"))
+        }
+    }
+
+    @Test("density: organisations active in a municipality per 1,000 inhabitants, by municipality and county")
+    func density() async throws {
+        try await TestApp.run { t in
+            let admin = try await t.user(.admin)
+            let csv = "code;year;population\n1737;2024;1000\n1715;2024;2000\n"
+            let imported = try await t.api(.POST, "/api/v1/population", token: admin.token, rawBody: csv, contentType: "text/csv")
+            #expect(imported.status == .ok)
+            for i in 0..<59 { try await t.organisation("Torsbyförening \(i)", municipalities: ["1737"]) }
+            try await t.organisation("Kilförening", municipalities: ["1715"])
+            let munis = try await t.api(.GET, "/api/v1/municipalities?county=17").decode([MunicipalityDTO].self)
+            #expect(munis.first { $0.code == "1737" }?.perThousand == 59.0)
+            #expect(munis.first { $0.code == "1715" }?.perThousand == 0.5)
+            #expect(munis.first { $0.code == "1780" }?.perThousand == nil)
+            let one = try await t.api(.GET, "/api/v1/municipalities/1737").decode(MunicipalityDTO.self)
+            #expect(one.organisations == 59)
+            // Counties: unknown until every municipality has a figure.
+            let counties = try await t.api(.GET, "/api/v1/counties").decode([CountyDTO].self)
+            #expect(counties.first { $0.code == "17" }?.organisations == 60)
+            #expect(counties.first { $0.code == "17" }?.perThousand == nil)
+            let page = try await Browser(t).get("/density?county=17&sort=density&dir=desc")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("<svg"))
+            #expect(page.text.contains("59,0"))
+            let bad = try await t.api(.POST, "/api/v1/population", token: admin.token, rawBody: "code;year;population\n1737;2024;-5\n9999;2024;10\n", contentType: "text/csv")
+            #expect(bad.status == .unprocessableEntity)
+            #expect(bad.problemFields == ["rows[2].population", "rows[3].code"])
+            #expect(try await t.count("population_figures") == 2)
+        }
+    }
+}

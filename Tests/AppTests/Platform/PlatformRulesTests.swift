@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+@testable import App
+
+@Suite("CSV reader and writer")
+struct CSVTests {
+    @Test("reads semicolon files with BOM, quotes, CRLF and embedded newlines")
+    func semicolonWithBOM() throws {
+        var r = try CSVReader(string: "\u{FEFF}namn;kommun\r\n\"Föreningen \"\"Vi\"\"\";Karlstad\r\n\"Rad\nbrytning\";Kil\r\n")
+        #expect(r.delimiter == .semicolon)
+        #expect(r.header == ["namn", "kommun"])
+        #expect(try r.next() == ["Föreningen \"Vi\"", "Karlstad"])
+        #expect(r.recordLine == 2)
+        #expect(try r.next() == ["Rad\nbrytning", "Kil"])
+        #expect(r.recordLine == 3)
+        #expect(try r.next() == nil)
+    }
+
+    @Test("detects comma and skips blank lines")
+    func commaAndBlankLines() throws {
+        var r = try CSVReader(string: "code,name\n\n0114,Upplands Väsby\n")
+        #expect(r.delimiter == .comma)
+        #expect(try r.next() == ["0114", "Upplands Väsby"])
+        #expect(try r.next() == nil)
+    }
+
+    @Test("reports invalid UTF-8 and unterminated quotes with the line")
+    func badInput() throws {
+        var r = try CSVReader(source: ByteSource(bytes: Array("a;b\n".utf8) + [0xC3, 0x28] + Array(";x\n".utf8)))
+        #expect(throws: CSVError.invalidUTF8(line: 2)) { try r.next() }
+        var q = try CSVReader(string: "a;b\n\"open;x\n")
+        #expect(throws: CSVError.unterminatedQuote(line: 2)) { try q.next() }
+        #expect(throws: CSVError.empty) { try CSVReader(string: "") }
+    }
+
+    @Test("streams a file larger than its buffer")
+    func streamsFromFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("csv-\(UUID()).csv").path
+        var text = "n;v\n"
+        for i in 0..<20_000 { text += "rad \(i);\(i)\n" }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var r = try CSVReader(source: try ByteSource.file(path))
+        var n = 0
+        var last: [String] = []
+        while let row = try r.next() { n += 1; last = row }
+        #expect(n == 20_000)
+        #expect(last == ["rad 19999", "19999"])
+    }
+
+    @Test("writer quotes where needed and defuses formulas")
+    func writer() {
+        let w = CSVWriter(delimiter: .semicolon)
+        #expect(w.row(["a;b", "say \"hi\"", "=SUM(A1)", "-12", "-x", "plain"]) == "\"a;b\";\"say \"\"hi\"\"\";'=SUM(A1);-12;'-x;plain\r\n")
+    }
+}
+
+@Suite("Swedish text analysis")
+struct SwedishAnalyzerTests {
+    @Test("stems inflected Swedish words to a common stem", arguments: [
+        ("föreningar", "förening"), ("föreningen", "förening"), ("föreningarna", "förening"),
+        ("pensionärer", "pensionär"), ("pensionärernas", "pensionär"), ("bidragen", "bidrag"), ("bidrag", "bidrag"),
+        ("ungdomarna", "ungdom"),
+    ])
+    func stems(word: String, stem: String) {
+        #expect(SwedishStemmer.stem(word) == stem)
+    }
+
+    @Test("keeps å, ä and ö as letters and folds case")
+    func letters() {
+        #expect(SwedishAnalyzer.words("Värmlands Idéburna ÖSTERÅKER") == ["värmlands", "idéburna", "österåker"])
+        #expect(SwedishAnalyzer.words("802000-0009") == ["802000", "0009"])
+    }
+
+    @Test("FTS and tsquery texts contain only quoted words")
+    func queries() {
+        #expect(SQLiteFTSSearchIndex.ftsQuery("Funktionsrätt \"Värmland\" OR *") == "\"funktionsrät\"* \"värmland\"* \"or\"*")
+        #expect(PostgresSearchIndex.tsQuery("pensionärer & ; drop") == "pensionärer:* & drop:*")
+        #expect(SQLiteFTSSearchIndex.ftsQuery("  --- ") == nil)
+    }
+
+    @Test("Swedish sort order puts å, ä, ö after z")
+    func collation() {
+        let names = ["Örebro", "Åre", "Zinkgruvan", "Ängelholm", "alingsås"].sorted { SwedishCollation.key($0) < SwedishCollation.key($1) }
+        #expect(names == ["alingsås", "Zinkgruvan", "Åre", "Ängelholm", "Örebro"])
+    }
+}
+
+@Suite("Dates")
+struct LocalDateTests {
+    @Test("parses real dates only")
+    func parse() {
+        #expect(LocalDate("2026-02-28") != nil)
+        #expect(LocalDate("2024-02-29") != nil)
+        #expect(LocalDate("2026-02-29") == nil)
+        #expect(LocalDate("2026-13-01") == nil)
+        #expect(LocalDate("26-01-01") == nil)
+        #expect(LocalDate("2026-1-01") == nil)
+        #expect(LocalDate("２０２６-01-01") == nil)
+    }
+
+    @Test("day arithmetic crosses months and leap years")
+    func arithmetic() {
+        #expect(LocalDate("2024-03-01")!.adding(days: -1).description == "2024-02-29")
+        #expect(LocalDate("2026-12-31")!.adding(days: 1).description == "2027-01-01")
+        #expect(LocalDate("2026-01-01")!.days(until: LocalDate("2026-12-31")!) == 364)
+        #expect(LocalDate("2026-11-23")!.formatted("sv") == "23 november 2026")
+    }
+}
+
+@Suite("Text rules")
+struct TextRulesTests {
+    @Test("refuses markup, control characters and over-long text")
+    func lines() {
+        var e = FieldErrors()
+        _ = TextRules.line("<script>alert(1)</script>", field: "a", max: 100, errors: &e)
+        _ = TextRules.line("ok <3 and 2 < 5", field: "b", max: 100, errors: &e)
+        _ = TextRules.line("nul\u{0}byte", field: "c", max: 100, errors: &e)
+        _ = TextRules.line(String(repeating: "x", count: 101), field: "d", max: 100, errors: &e)
+        _ = TextRules.line("", field: "e", max: 100, required: true, errors: &e)
+        _ = TextRules.line("javascript:alert(1)", field: "f", max: 100, errors: &e)
+        #expect(e.all.map(\.field) == ["a", "c", "d", "e", "f"])
+        #expect(e.all.map(\.code) == ["markup", "controlCharacters", "tooLong", "required", "markup"])
+    }
+
+    @Test("normalises postcodes, websites and e-mail")
+    func normalises() {
+        var e = FieldErrors()
+        #expect(TextRules.postalCode("65184", field: "p", errors: &e) == "651 84")
+        #expect(TextRules.website("www.regionvarmland.se", field: "w", errors: &e) == "https://www.regionvarmland.se")
+        #expect(TextRules.email(" Info@Forening.SE ", field: "m", errors: &e) == "info@forening.se")
+        #expect(e.isEmpty)
+        _ = TextRules.email("not-an-address", field: "m2", errors: &e)
+        _ = TextRules.postalCode("1234", field: "p2", errors: &e)
+        _ = TextRules.phone("call me", field: "t", errors: &e)
+        #expect(e.all.map(\.field) == ["m2", "p2", "t"])
+    }
+}
+
+@Suite("Language negotiation")
+struct LanguageTests {
+    @Test("query beats cookie beats Accept-Language; Swedish by default")
+    func order() {
+        #expect(Language.negotiate(query: "en", cookie: "sv", acceptLanguage: "sv") == .en)
+        #expect(Language.negotiate(query: nil, cookie: "en", acceptLanguage: "sv") == .en)
+        #expect(Language.negotiate(query: nil, cookie: nil, acceptLanguage: "de-DE, en-GB;q=0.8, sv;q=0.5") == .en)
+        #expect(Language.negotiate(query: nil, cookie: nil, acceptLanguage: "fr") == .sv)
+        #expect(Language.negotiate(query: "xx", cookie: nil, acceptLanguage: nil) == .sv)
+    }
+
+    @Test("both languages have the same keys")
+    func sameKeys() throws {
+        let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Resources/Localization").standardized.path
+        let l = try Localizer.load(from: dir)
+        #expect(l.missingKeys[.sv] == [])
+        #expect(l.missingKeys[.en] == [])
+        #expect(l.text("invalid.tooLong", .en, ["200"]) == "At most 200 characters.")
+    }
+}
+
+@Suite("Safe redirects")
+struct SafeRedirectTests {
+    @Test("only same-site paths are followed", arguments: [
+        ("/organisations?q=x", "/organisations?q=x"), ("//evil.example", "/"), ("https://evil.example", "/"),
+        ("/\\evil.example", "/"), ("/%2F%2Fevil.example", "/"), ("javascript:alert(1)", "/"), ("", "/"), ("/sign-in", "/"),
+    ])
+    func redirects(input: String, expected: String) {
+        #expect(SafeRedirect.path(input) == expected)
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import VaporTesting
+@testable import App
+
+/// A person with a browser: keeps cookies, sends the CSRF token with forms, follows nothing automatically.
+final class Browser: @unchecked Sendable {
+    let t: TestApp
+    var cookies: [String: String] = [:]
+
+    init(_ t: TestApp) { self.t = t }
+
+    var cookieHeader: String { cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+
+    private func store(_ res: TestingHTTPResponse) {
+        for header in res.headers[.setCookie] {
+            let pair = header.split(separator: ";").first.map(String.init) ?? ""
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if header.lowercased().contains("expires=thu, 01 jan 1970") || header.lowercased().contains("max-age=0") {
+                cookies[parts[0]] = nil
+            } else {
+                cookies[parts[0]] = parts[1]
+            }
+        }
+    }
+
+    @discardableResult
+    func get(_ path: String, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var h = extra
+        if !cookies.isEmpty { h.replaceOrAdd(name: .cookie, value: cookieHeader) }
+        h.replaceOrAdd(name: .accept, value: "text/html")
+        let res = try await t.send(.GET, path, headers: h)
+        store(res)
+        return res
+    }
+
+    /// Posts a form; `csrf: nil` sends the cookie's token, `csrf: "x"` sends a given one, `csrf: ""` none.
+    @discardableResult
+    func post(_ path: String, _ fields: [(String, String)], csrf: String? = nil) async throws -> TestingHTTPResponse {
+        var all = fields
+        if csrf == nil {
+            if cookies[CSRF.cookieName] == nil { try await get("/sign-in") }
+            all.append(("_csrf", cookies[CSRF.cookieName] ?? ""))
+        } else if let csrf, !csrf.isEmpty {
+            all.append(("_csrf", csrf))
+        }
+        var h = HTTPHeaders()
+        h.replaceOrAdd(name: .contentType, value: "application/x-www-form-urlencoded")
+        h.replaceOrAdd(name: .accept, value: "text/html")
+        if !cookies.isEmpty { h.replaceOrAdd(name: .cookie, value: cookieHeader) }
+        let body = all.map { "\(URLQuery.escape($0.0))=\(URLQuery.escape($0.1))" }.joined(separator: "&")
+        let res = try await t.send(.POST, path, headers: h, body: ByteBuffer(string: body))
+        store(res)
+        return res
+    }
+
+    @discardableResult
+    func signIn(_ email: String, _ password: String = TestApp.password) async throws -> TestingHTTPResponse {
+        try await get("/sign-in")
+        return try await post("/sign-in", [("email", email), ("password", password), ("next", "/account")])
+    }
+}
