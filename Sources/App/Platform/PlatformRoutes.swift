@@ -26,7 +26,7 @@ enum PlatformRoutes {
             headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
             return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.render()))
         }
-        api.get("openapi.json", access: .anyone) { req async throws -> Response in
+        api.get("openapi.json", access: .anyone, api: APIOperation("This OpenAPI 3.1 document", tag: "Platform", response: .object([], additional: true))) { req async throws -> Response in
             let doc = OpenAPIDocument.build(req.application.routeRegistry, serverURL: "/")
             var headers = HTTPHeaders()
             headers.contentType = .json
