@@ -57,8 +57,8 @@ enum BenchData {
         var buffer = w.row(["namn", "organisationsnummer", "juridisk form", "kommun", "verksamhetsområden", "medlemmar", "e-post", "webbplats"])
         for i in 0..<count {
             let muni = rng.pick(municipalities)
-            // Serial numbers 70 000 000… with digits 3–4 = 20 or more, Luhn check digit.
-            let nine = String(format: "8%08d", 20_000_000 + i)
+            // 812NNNNNN + Luhn check digit: digits 3–4 are 2x, so every number is a valid legal-entity number.
+            let nine = String(format: "812%06d", i)
             let orgnr = nine.prefix(6) + "-" + nine.suffix(3) + String(OrganisationNumber.checkDigit(forFirstNine: nine))
             let area1 = rng.pick(areas), area2 = rng.pick(areas)
             buffer += w.row(["\(muni) \(rng.pick(words)) \(i)", String(orgnr), rng.pick(forms), muni, area1 == area2 ? area1 : "\(area1)|\(area2)",

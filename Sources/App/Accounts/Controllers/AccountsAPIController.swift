@@ -18,7 +18,7 @@ enum AccountsAPIController {
         s.register("APIToken", .object([("id", .uuid), ("name", .string()), ("prefix", .string()), ("expiresAt", .dateTime),
                                         ("revokedAt", .nullable(.dateTime)), ("lastUsedAt", .nullable(.dateTime)), ("token", .nullable(.string()))],
                                        required: ["id", "name", "prefix", "expiresAt"]))
-        s.register("InvitationInput", .object([("email", .string(maxLength: 254)), ("name", .text(max: 200)), ("role", .string(maxLength: 30)),
+        s.register("InvitationInput", .object([("email", .string(maxLength: 254)), ("name", .text(max: 200)), ("role", .oneOf(Role.allCases.map(\.rawValue))),
                                                ("bodyId", .nullable(.uuid)), ("organisationId", .nullable(.uuid))], required: ["email", "name", "role"]))
         s.register("Invitation", .object([("userId", .uuid), ("email", .string()), ("role", .string()), ("expiresAt", .dateTime)], required: ["userId", "email", "role", "expiresAt"]))
         s.register("AuditEvent", .object([("seq", .integer()), ("occurredAt", .string()), ("actorUserId", .nullable(.uuid)), ("actor", .string()),
@@ -70,7 +70,14 @@ enum AccountsAPIController {
     }
 
     @Sendable static func signOut(_ req: Request) async throws -> HTTPStatus {
-        if let id = req.principal.tokenID { try await APIToken.query(on: req.db).filter(\.$id == id).set(\.$revokedAt, to: Date()).update() }
+        if let id = req.principal.tokenID, let token = try await APIToken.find(id, on: req.db) {
+            // Long-lived integration tokens are revoked deliberately (DELETE /api/v1/me/tokens/{id}), never by a sign-out.
+            guard token.kind == "session" else {
+                throw AppError(.conflict, "Det här är en namngiven API-nyckel; återkalla den med DELETE /api/v1/me/tokens/\(id).")
+            }
+            token.revokedAt = Date()
+            try await token.save(on: req.db)
+        }
         if req.principal.method == .session { try await SessionService.end(req) }
         return .noContent
     }
@@ -143,6 +150,7 @@ enum AccountsAPIController {
     @Sendable static func users(_ req: Request) async throws -> Paged<UserDTO> {
         let page = try PageRequest.from(req)
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard q.count <= 100 else { throw AppError.badRequest("q är för lång.", field: "q") }
         var query = User.query(on: req.db)
         if !q.isEmpty { query = query.group(.or) { $0.filter(\.$email ~~ q.lowercased()).filter(\.$name ~~ q) } }
         let total = try await query.count()

@@ -21,7 +21,7 @@ enum DirectorySchemas {
         ], required: ["id", "name", "legalForm", "level", "areas", "municipalities", "version"]))
         r.register("OrganisationInput", .object([
             ("name", .text(max: 200)), ("orgnr", .nullable(.string(maxLength: 20))),
-            ("legalForm", .string(maxLength: 60)), ("level", .string(maxLength: 30)),
+            ("legalForm", .oneOf(LegalForm.rawValues)), ("level", .oneOf(OrganisationLevel.rawValues)),
             ("parentId", .nullable(.string(maxLength: 40))), ("areas", .array(.string(maxLength: 60), maxItems: 20)),
             ("municipalities", .array(.string(maxLength: 60), maxItems: 300)), ("description", .nullable(.text(max: 5000))),
             ("address", .ref("Address")), ("email", .nullable(.string(maxLength: 254))), ("phone", .nullable(.string(maxLength: 40))),
@@ -40,7 +40,7 @@ enum DirectorySchemas {
             ("description", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "name", "kind", "countyCode", "version"]))
         r.register("PublicBodyInput", .object([
-            ("name", .text(max: 200)), ("kind", .string(maxLength: 40)), ("countyCode", .string(maxLength: 2)),
+            ("name", .text(max: 200)), ("kind", .oneOf(BodyKind.rawValues)), ("countyCode", .string(maxLength: 2)),
             ("municipalityCode", .nullable(.string(maxLength: 4))), ("orgnr", .nullable(.string(maxLength: 20))),
             ("website", .nullable(.string(maxLength: 300))), ("description", .nullable(.text(max: 5000))), ("version", .integer(minimum: 1)),
         ]))
@@ -51,7 +51,7 @@ enum DirectorySchemas {
         ], required: ["id", "bodyId", "name", "kind", "version"]))
         r.register("UnitInput", .object([
             ("bodyId", .string(maxLength: 40)), ("parentId", .nullable(.string(maxLength: 40))), ("name", .text(max: 200)),
-            ("kind", .string(maxLength: 40)), ("responsibilities", .nullable(.text(max: 5000))),
+            ("kind", .oneOf(UnitKind.rawValues)), ("responsibilities", .nullable(.text(max: 5000))),
             ("areas", .array(.string(maxLength: 60), maxItems: 20)), ("email", .nullable(.string(maxLength: 254))),
             ("phone", .nullable(.string(maxLength: 40))), ("version", .integer(minimum: 1)),
         ]))
@@ -90,7 +90,7 @@ enum DirectorySchemas {
             ("startsOn", .date), ("endsOn", .nullable(.date)), ("description", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "organisationId", "unitId", "form", "startsOn", "version"]))
         r.register("CollaborationInput", .object([
-            ("organisationId", .string(maxLength: 40)), ("unitId", .string(maxLength: 40)), ("form", .string(maxLength: 40)),
+            ("organisationId", .string(maxLength: 40)), ("unitId", .string(maxLength: 40)), ("form", .oneOf(CollaborationForm.rawValues)),
             ("startsOn", .string(maxLength: 10)), ("endsOn", .nullable(.string(maxLength: 10))),
             ("description", .nullable(.text(max: 2000))), ("version", .integer(minimum: 1)),
         ]))

@@ -111,7 +111,8 @@ public final class SchemaRegistry: @unchecked Sendable {
         register("Problem", .object([
             ("type", .string()), ("title", .string()), ("status", .integer()), ("detail", .string()),
             ("instance", .string()),
-            ("errors", .array(.object([("field", .string()), ("message", .string())], required: ["field", "message"]))),
+            ("errors", .array(.object([("field", .string()), ("message", .string()), ("code", .string()), ("args", .array(.string()))],
+                                      required: ["field", "message"]))),
         ], required: ["type", "title", "status"], additional: true))
         register("PageMetadata", .object([
             ("page", .integer(minimum: 1)), ("per", .integer(minimum: 1)), ("total", .integer(minimum: 0)),
@@ -120,6 +121,10 @@ public final class SchemaRegistry: @unchecked Sendable {
 
     public func register(_ name: String, _ schema: Schema) {
         lock.withLock { schemas[name] = schema }
+    }
+
+    public func schema(named name: String) -> Schema? {
+        lock.withLock { schemas[name] }
     }
 
     var all: [(String, Schema)] { lock.withLock { schemas.sorted { $0.key < $1.key } } }
@@ -137,4 +142,61 @@ public enum PagingParameters {
         APIParameter("page", .integer(minimum: 1, maximum: 100_000), "Sida, från 1."),
         APIParameter("per", .integer(minimum: 1, maximum: 500), "Poster per sida (högst 500)."),
     ]
+}
+
+extension Schema {
+    /// Checks a query-string value against this schema (the subset the API uses for parameters).
+    /// Returns a message when the value does not fit.
+    func violation(_ value: String) -> String? {
+        switch self {
+        case let .string(format, minLength, maxLength, pattern, values):
+            if let maxLength, value.count > maxLength { return "högst \(maxLength) tecken" }
+            if let minLength, value.count < minLength { return "minst \(minLength) tecken" }
+            if let values, !values.contains(value) { return "ett av: \(values.joined(separator: ", "))" }
+            if let pattern, value.range(of: pattern, options: .regularExpression) == nil { return "fel format" }
+            if format == "uuid", UUID(uuidString: value) == nil { return "ett id (UUID)" }
+            if format == "date", LocalDate(value) == nil { return "ett datum ÅÅÅÅ-MM-DD" }
+            return nil
+        case let .integer(minimum, maximum):
+            guard let n = Int(value) else { return "ett heltal" }
+            if let minimum, n < minimum { return "minst \(minimum)" }
+            if let maximum, n > maximum { return "högst \(maximum)" }
+            return nil
+        case .number:
+            return Double(value) == nil ? "ett tal" : nil
+        case .boolean:
+            return ["true", "false", "1", "0"].contains(value.lowercased()) ? nil : "true eller false"
+        case .nullable(let inner):
+            return inner.violation(value)
+        default:
+            return nil
+        }
+    }
+}
+
+extension Schema {
+    /// Paths of object keys in `value` that the schema does not declare (where it forbids extra keys).
+    func unknownKeys(in value: JSONValue, registry: SchemaRegistry, path: String = "") -> [String] {
+        switch (self, value) {
+        case (.ref(let name), _):
+            return registry.schema(named: name)?.unknownKeys(in: value, registry: registry, path: path) ?? []
+        case (.nullable(let inner), _):
+            return inner.unknownKeys(in: value, registry: registry, path: path)
+        case let (.object(props, _, additional), .object(pairs)):
+            var out: [String] = []
+            for (key, v) in pairs {
+                let p = path.isEmpty ? key : "\(path).\(key)"
+                if let s = props.first(where: { $0.0 == key })?.1 {
+                    out += s.unknownKeys(in: v, registry: registry, path: p)
+                } else if !additional {
+                    out.append(p)
+                }
+            }
+            return out
+        case let (.array(items, _, _), .array(values)):
+            return values.enumerated().flatMap { items.unknownKeys(in: $1, registry: registry, path: "\(path)[\($0)]") }
+        default:
+            return []
+        }
+    }
 }

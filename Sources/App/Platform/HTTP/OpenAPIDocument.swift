@@ -3,7 +3,7 @@ import Vapor
 /// Builds the OpenAPI 3.1 document from the route registry: every `/api/v1` route registered with
 /// documentation appears, with the standard problem responses added.
 enum OpenAPIDocument {
-    static let problemStatuses: [Int] = [400, 401, 403, 404, 409, 413, 422, 429]
+    static let problemStatuses: [Int] = [400, 401, 403, 404, 405, 409, 413, 415, 422, 429]
 
     static func build(_ registry: RouteRegistry, serverURL: String) -> JSONValue {
         var paths: [(String, [(String, JSONValue)])] = []
@@ -20,7 +20,9 @@ enum OpenAPIDocument {
                 JSONValue.object([("name", .string(name)), ("in", "path"), ("required", true), ("schema", (op.pathParams[name] ?? .uuid).json)])
             }
             parameters += op.query.map { p in
-                JSONValue.object([("name", .string(p.name)), ("in", "query"), ("required", .bool(p.required)), ("description", .string(p.description)), ("schema", p.schema.json)])
+                // An optional query parameter given empty (`?county=`, as HTML filter forms send) means "not given".
+                let schema: JSONValue = p.required ? p.schema.json : ["anyOf": [p.schema.json, ["type": "string", "maxLength": 0]]]
+                return JSONValue.object([("name", .string(p.name)), ("in", "query"), ("required", .bool(p.required)), ("description", .string(p.description)), ("schema", schema)])
             }
             if !parameters.isEmpty { operation.append(("parameters", .array(parameters))) }
             if let body = op.body {

@@ -71,7 +71,10 @@ public struct Router {
         body: HTTPBodyStreamStrategy = .collect,
         use handler: @escaping @Sendable (Request) async throws -> R
     ) -> Route {
-        let route = builder.grouped(AccessGuard(access: access)).on(method, path, body: body, use: handler)
+        var group = builder.grouped(AccessGuard(access: access))
+        if let api, !api.query.isEmpty { group = group.grouped(QueryValidation(parameters: api.query)) }
+        if let api, let schema = api.body, api.bodyContentType == "application/json" { group = group.grouped(UnknownFieldRejection(schema: schema)) }
+        let route = group.on(method, path, body: body, use: handler)
         registry.add(RouteEntry(method: method, path: RouteRegistry.pathString(route.path), access: access, api: api))
         return route
     }
@@ -105,5 +108,45 @@ public struct Router {
     public func delete<R: AsyncResponseEncodable>(_ path: PathComponent..., access: Access, api: APIOperation? = nil,
                                                  use handler: @escaping @Sendable (Request) async throws -> R) -> Route {
         on(.DELETE, path, access: access, api: api, use: handler)
+    }
+}
+
+/// Checks an API route's query parameters against what its documentation says (length, pattern,
+/// allowed values, ranges, given once), so the OpenAPI document and the behaviour cannot drift apart.
+/// An empty value counts as not given.
+struct QueryValidation: AsyncMiddleware {
+    let parameters: [APIParameter]
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let items = URLComponents(string: req.url.string)?.queryItems ?? []
+        var errors = FieldErrors()
+        for p in parameters {
+            let given = items.filter { $0.name == p.name }
+            if given.count > 1 { errors.add(p.name, "Parametern får bara anges en gång."); continue }
+            guard let value = given.first?.value, !value.isEmpty else {
+                if p.required { errors.add(p.name, code: "required") }
+                continue
+            }
+            if let problem = p.schema.violation(value) { errors.add(p.name, "Ogiltigt värde: ska vara \(problem).") }
+        }
+        if !errors.isEmpty { throw AppError(.badRequest, "Ogiltiga parametrar.", fields: errors.all) }
+        return try await next.respond(to: req)
+    }
+}
+
+/// Refuses JSON bodies with fields the API does not know (a typo would otherwise be silently ignored).
+struct UnknownFieldRejection: AsyncMiddleware {
+    let schema: Schema
+
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let data = req.body.data, req.headers.contentType == .json,
+           let value = try? JSONDecoder().decode(JSONValue.self, from: Data(data.readableBytesView)) {
+            let unknown = schema.unknownKeys(in: value, registry: req.application.routeRegistry.schemas)
+            if !unknown.isEmpty {
+                throw AppError(.unprocessableEntity, "Okända fält: \(unknown.joined(separator: ", ")).",
+                               fields: unknown.map { FieldError(field: $0, code: "unknownField") })
+            }
+        }
+        return try await next.respond(to: req)
     }
 }

@@ -41,7 +41,9 @@ public enum SearchIndexes {
 }
 
 /// SQLite FTS5. Text is analysed in Swift (`SwedishAnalyzer`) so that stemming matches PostgreSQL's
-/// `swedish` configuration closely; the FTS5 table is contentless and keyed by `search_keys.rowid`.
+/// `swedish` configuration closely; the FTS5 table is keyed by `search_keys.rowid`. It keeps its own copy
+/// of the analysed text (no `contentless_delete`, which needs SQLite 3.43), so Debian's sqlite3 CLI can
+/// read it too.
 public struct SQLiteFTSSearchIndex: SearchIndex {
     public init() {}
 
@@ -49,8 +51,7 @@ public struct SQLiteFTSSearchIndex: SearchIndex {
         try await db.raw("CREATE TABLE IF NOT EXISTS search_keys (rowid INTEGER PRIMARY KEY, kind TEXT NOT NULL, doc_id BLOB NOT NULL UNIQUE)").run()
         try await db.raw("""
             CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-                title, body, content='', contentless_delete=1,
-                tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')
+                title, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')
             """).run()
     }
 

@@ -1,0 +1,93 @@
+"""Shared helpers for the browser suites: a headless Chromium driven by Selenium, sign-in, and axe-core."""
+import glob
+import json
+import os
+import pathlib
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE_URL = os.environ.get("SAMVERKA_URL", "http://127.0.0.1:8080").rstrip("/")
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+SHOTS = pathlib.Path(os.environ.get("SAMVERKA_SCREENSHOTS", ROOT / ".test-output" / "screenshots"))
+
+ADMIN = ("admin@samverka.example", "demo-Admin-Samverka-2026")
+OFFICIAL = ("tjansteperson@regionvarmland.example", "demo-Official-Samverka-2026")
+REPRESENTATIVE = ("foretradare@funktionsratt-varmland.example", "demo-Representative-Samverka-2026")
+
+
+def make_driver():
+    opts = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=sv-SE"):
+        opts.add_argument(a)
+    opts.add_experimental_option("prefs", {"intl.accept_languages": "sv-SE,sv"})
+    opts.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+def url(path):
+    return BASE_URL + path
+
+
+def screenshot(driver, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:120]
+    path = SHOTS / f"{safe}.png"
+    driver.save_screenshot(str(path))
+    return path
+
+
+def sign_in(driver, who=ADMIN):
+    driver.get(url("/sign-in"))
+    driver.find_element(By.ID, "f-email").send_keys(who[0])
+    driver.find_element(By.ID, "f-password").send_keys(who[1])
+    submit(driver)
+    assert "/sign-in" not in driver.current_url, "sign-in failed"
+
+
+def submit(driver, selector="main form button[type=submit]"):
+    """Clicks a submit button and waits until the next page has replaced this one."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, selector).click()
+    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+
+
+def follow(driver, element):
+    """Activates a link (click or key press) and waits for the next page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element()
+    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+
+
+def sign_out(driver):
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+
+
+_AXE = None
+
+
+def axe_source():
+    """axe-core 4.x as shipped in PyPI's axe-playwright-python (see docs/environment-notes)."""
+    global _AXE
+    if _AXE is None:
+        files = glob.glob(str(ROOT / ".venv/lib/python3*/site-packages/axe_playwright_python/axe.min.js"))
+        assert files, "axe.min.js not found: run scripts/install-test-tools"
+        _AXE = pathlib.Path(files[0]).read_text(encoding="utf-8")
+    return _AXE
+
+
+def run_axe(driver):
+    """Runs axe on the current page for WCAG 2.1 A and AA; returns the violations."""
+    driver.execute_script(axe_source())
+    version = driver.execute_script("return axe.version")
+    assert version.startswith("4."), f"axe-core {version} is not 4.x"
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+           .then(r => done(JSON.stringify(r.violations))).catch(e => done(JSON.stringify([{id: 'axe-error', help: String(e), nodes: []}])));"""
+    )
+    return json.loads(result)

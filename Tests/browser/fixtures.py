@@ -1,0 +1,26 @@
+"""Ids of demo records, looked up through the public API."""
+import json
+import urllib.parse
+import urllib.request
+
+from common import url
+
+
+def get(path):
+    with urllib.request.urlopen(url(path)) as r:
+        return json.loads(r.read())
+
+
+def demo_ids():
+    org = get("/api/v1/organisations?q=" + urllib.parse.quote("Funktionsrätt Värmland"))["items"][0]["id"]
+    bodies = get("/api/v1/bodies?county=17")["items"]
+    body = next(b["id"] for b in bodies if b["name"] == "Region Värmland")
+    units = get(f"/api/v1/units?body={body}")["items"]
+    unit = next(u["id"] for u in units if u["name"] == "Regionledningskontoret")
+    roles = get(f"/api/v1/roles?unit={unit}")["items"]
+    role = roles[0]["id"]
+    return {"org": org, "body": body, "unit": unit, "role": role}
+
+
+def fill(path, ids):
+    return path.format(**ids)

@@ -1,0 +1,45 @@
+"""The main pages, in one place: every page listed here is checked by axe (and screenshotted on failure).
+Add each new page here. `{org}` etc. are filled in from the demo data at run time."""
+
+ANONYMOUS = [
+    "/",
+    "/search?q=funktionsr%C3%A4tt",
+    "/organisations",
+    "/organisations?county=17&area=pensioners",
+    "/organisations/{org}",
+    "/bodies",
+    "/bodies/{body}",
+    "/bodies/{body}/collaboration",
+    "/units/{unit}",
+    "/roles",
+    "/roles?open=true",
+    "/roles/{role}",
+    "/density",
+    "/density?level=county",
+    "/accessibility",
+    "/privacy",
+    "/sign-in",
+    "/password/forgot",
+    "/no-such-page",
+    "/?lang=en",
+    "/organisations/{org}?lang=en",
+]
+
+SIGNED_IN = [
+    "/account",
+    "/organisations/new",
+    "/organisations/{org}/edit",
+    "/organisations/{org}/members",
+    "/organisations/import",
+    "/bodies/{body}/edit",
+    "/bodies/{body}/units/new",
+    "/units/{unit}/edit",
+    "/roles/{role}/edit",
+    "/roles/{role}/handover",
+    "/roles/new?unit={unit}",
+    "/collaborations/new?organisation={org}",
+    "/population/import",
+    "/invitations/new",
+    "/admin/users",
+    "/admin/audit",
+]
