@@ -83,6 +83,30 @@ struct StructureTests {
         }
     }
 
+    @Test("a role's permission goes to a holder found by e-mail, and only those who may give it out can attach it")
+    func grantsRoleByEmail() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region()
+            let unit = try await t.unit(body: body)
+            let org = try await t.organisation("Egen förening")
+            let official = try await t.user(.official, body: body)
+            let rep = try await t.user(.representative, organisation: org)
+            let newcomer = try await t.user(.politician, body: body, email: "karin@region.example")
+            let role = try await t.api(.POST, "/api/v1/roles", token: official.token,
+                                       json: ContactRoleBody(title: "Bidragshandläggare", unitId: unit.uuidString, grantsRole: "official")).decode(ContactRoleDTO.self)
+            #expect(role.grantsRole == "official")
+            _ = try await t.api(.POST, "/api/v1/roles/\(role.id)/handover", token: official.token, json: HandoverBody(holderName: "Karin", holderEmail: "karin@region.example", startsOn: "2026-01-01"))
+            let grants = try await AccountService.grants(for: newcomer.id, on: t.db)
+            #expect(grants.contains(Grant(role: .official, bodyID: body, unitIDs: [unit])))
+            // A representative may not hand out representative rights through a role (only officials invite).
+            let escalate = try await t.api(.POST, "/api/v1/roles", token: rep.token,
+                                           json: ContactRoleBody(title: "Kassör", organisationId: org.uuidString, grantsRole: "representative"))
+            #expect(escalate.status == .forbidden)
+            let plain = try await t.api(.POST, "/api/v1/roles", token: rep.token, json: ContactRoleBody(title: "Kassör", organisationId: org.uuidString))
+            #expect(plain.status == .created)
+        }
+    }
+
     @Test("collaboration links feed the unit and organisation pages and the matrix")
     func collaboration() async throws {
         try await TestApp.run { t in

@@ -63,13 +63,14 @@ enum DirectorySchemas {
         r.register("ContactRole", .object([
             ("id", .uuid), ("title", .string()), ("description", .string()), ("unitId", .nullable(.uuid)),
             ("organisationId", .nullable(.uuid)), ("ownerName", .nullable(.string())), ("email", .string()), ("phone", .string()),
-            ("closedOn", .nullable(.date)), ("currentHolder", .nullable(.ref("RoleTenure"))), ("isOpen", .boolean),
+            ("closedOn", .nullable(.date)), ("grantsRole", .nullable(.string())), ("currentHolder", .nullable(.ref("RoleTenure"))), ("isOpen", .boolean),
             ("history", .nullable(.array(.ref("RoleTenure")))), ("version", .integer(minimum: 1)),
         ], required: ["id", "title", "isOpen", "version"]))
         r.register("ContactRoleInput", .object([
             ("title", .text(max: 200)), ("description", .nullable(.text(max: 2000))), ("unitId", .nullable(.string(maxLength: 40))),
             ("organisationId", .nullable(.string(maxLength: 40))), ("email", .nullable(.string(maxLength: 254))),
-            ("phone", .nullable(.string(maxLength: 40))), ("closedOn", .nullable(.string(maxLength: 10))), ("version", .integer(minimum: 1)),
+            ("phone", .nullable(.string(maxLength: 40))), ("closedOn", .nullable(.string(maxLength: 10))),
+            ("grantsRole", .nullable(.oneOf(["", "official", "politician", "reviewer", "representative"]))), ("version", .integer(minimum: 1)),
         ]))
         r.register("HandoverInput", .object([
             ("holderName", .nullable(.text(max: 200))), ("holderEmail", .nullable(.string(maxLength: 254))),

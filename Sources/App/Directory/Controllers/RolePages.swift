@@ -72,8 +72,12 @@ enum RolePages {
         var email: String?
         var phone: String?
         var closedOn: String?
+        var grantsRole: String?
         var version: Int?
-        var body: ContactRoleBody { ContactRoleBody(title: title, description: description, unitId: unitId, organisationId: organisationId, email: email, phone: phone, closedOn: closedOn, version: version) }
+        var body: ContactRoleBody {
+            ContactRoleBody(title: title, description: description, unitId: unitId, organisationId: organisationId, email: email, phone: phone,
+                            closedOn: closedOn, grantsRole: grantsRole ?? "", version: version)
+        }
     }
 
     static func form(_ req: Request, _ f: RoleForm, id: UUID?, errors: [FieldError]) async throws -> Response {
@@ -82,6 +86,10 @@ enum RolePages {
             FormField("description", label: req.t("org.field.description"), kind: .textarea, value: f.description, maxLength: 2000),
             FormField("email", label: req.t("roles.field.email"), kind: .email, value: f.email, hint: req.t("roles.field.emailHint"), maxLength: 254),
             FormField("phone", label: req.t("org.field.phone"), kind: .tel, value: f.phone, maxLength: 40),
+            FormField("grantsRole", label: req.t("roles.field.grantsRole"), kind: .select, hint: req.t("roles.field.grantsRoleHint"),
+                      options: [FormField.Option(value: "", label: req.t("form.none"), selected: (f.grantsRole ?? "").isEmpty)]
+                        + (f.organisationId.map { _ in [Role.representative] } ?? [Role.official, .politician, .reviewer])
+                            .map { FormField.Option(value: $0.rawValue, label: req.t("role.\($0.rawValue)"), selected: f.grantsRole == $0.rawValue) }),
         ]
         if id == nil {
             fields.append(FormField("unitId", kind: .hidden, value: f.unitId))
@@ -116,7 +124,7 @@ enum RolePages {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let r = try await ContactRole.find(id, on: req.db) else { throw AppError.notFound() }
         return try await form(req, RoleForm(title: r.title, description: r.description, unitId: r.unitID?.uuidString, organisationId: r.organisationID?.uuidString,
-                                            email: r.email, phone: r.phone, closedOn: r.closedOn, version: r.version), id: id, errors: [])
+                                            email: r.email, phone: r.phone, closedOn: r.closedOn, grantsRole: r.grantsRole, version: r.version), id: id, errors: [])
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {

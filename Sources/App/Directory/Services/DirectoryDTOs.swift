@@ -141,6 +141,8 @@ struct ContactRoleDTO: Content, Sendable {
     var email: String
     var phone: String
     var closedOn: String?
+    /// The account role that comes with holding this contact role, if any.
+    var grantsRole: String?
     var currentHolder: TenureDTO?
     var isOpen: Bool
     var history: [TenureDTO]?
@@ -155,6 +157,7 @@ struct ContactRoleBody: Content, Sendable {
     var email: String?
     var phone: String?
     var closedOn: String?
+    var grantsRole: String?
     var version: Int?
 }
 

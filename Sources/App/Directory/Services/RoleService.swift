@@ -8,7 +8,8 @@ extension ContactRole: Auditable {
         AuditSnapshot(["title": .string(title), "description": .string(description),
                        "unitId": unitID.map { .string($0.uuidString) } ?? .null,
                        "organisationId": organisationID.map { .string($0.uuidString) } ?? .null,
-                       "email": .string(email), "phone": .string(phone), "closedOn": closedOn.map { .string($0) } ?? .null])
+                       "email": .string(email), "phone": .string(phone), "closedOn": closedOn.map { .string($0) } ?? .null,
+                       "grantsRole": grantsRole.map { .string($0) } ?? .null])
     }
 }
 
@@ -32,6 +33,14 @@ enum RoleService {
         let email = TextRules.email(b.email, field: "email", errors: &errors)
         let phone = TextRules.phone(b.phone, field: "phone", errors: &errors)
         let closed = TextRules.date(b.closedOn, field: "closedOn", errors: &errors)
+        var grants: Role?
+        if let raw = b.grantsRole?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
+            grants = Role(rawValue: raw)
+            if grants == nil || grants == .admin || grants == .analyst {
+                errors.add("grantsRole", code: "oneOf", "official, politician, reviewer, representative")
+                grants = nil
+            }
+        }
         let existing: ContactRole? = id == nil ? nil : try await ContactRole.find(id!, on: ctx.db)
         if id != nil && existing == nil { throw AppError.notFound() }
         var unitID = existing?.unitID
@@ -52,8 +61,17 @@ enum RoleService {
             guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
             if v != existing.version { throw AppError.staleVersion() }
         }
+        if grants == .representative && orgID == nil { errors.add("grantsRole", code: "grantsRoleOwner") }
+        if let g = grants, g != .representative && unitID == nil { errors.add("grantsRole", code: "grantsRoleOwner") }
         try errors.throwIfAny()
         try await authorize(ctx.actor, unitID: unitID, organisationID: orgID, on: ctx.db)
+        // Whoever sets the account role that comes with the contact role must be allowed to give it out.
+        if let g = grants, g.rawValue != existing?.grantsRole {
+            let bodyID = try await unitID.asyncFlatMap { try await OrgUnit.find($0, on: ctx.db)?.bodyID }
+            guard InvitationRules.allowed(ctx.actor, role: g, bodyID: bodyID, organisationID: orgID) else {
+                throw AppError.forbidden("Du kan inte ge ut rollen \(g.rawValue).")
+            }
+        }
         let role = existing ?? ContactRole()
         let before = existing?.auditSnapshot
         if existing == nil {
@@ -69,6 +87,7 @@ enum RoleService {
         role.email = email
         role.phone = phone
         role.closedOn = closed?.description
+        if b.grantsRole != nil { role.grantsRole = grants?.rawValue }
         try await role.save(on: ctx.db)
         ctx.audit(existing == nil ? "create" : "update", role, id: role.id, before: before)
         try await DirectoryIndexer.indexRoles([role.id!], on: ctx.db)
@@ -99,6 +118,9 @@ enum RoleService {
             email = TextRules.email(b.holderEmail, field: "holderEmail", errors: &errors)
             if let raw = b.userId, !raw.isEmpty {
                 if let u = UUID(uuidString: raw) { userID = u } else { errors.add("userId", code: "uuid") }
+            } else if !email.isEmpty, let account = try await User.query(on: ctx.db).filter(\.$email == email).filter(\.$status == .active).first() {
+                // The holder has an account: link it, so the role's permissions follow the person.
+                userID = account.id
             }
         } else if current == nil {
             errors.add("vacate", code: "alreadyOpen")
@@ -156,7 +178,7 @@ enum RoleService {
             return ContactRoleDTO(
                 id: r.id!, title: r.title, description: r.description, unitId: r.unitID, organisationId: r.organisationID,
                 ownerName: (r.unitID ?? r.organisationID).flatMap { owners[$0] }, email: r.email, phone: r.phone,
-                closedOn: r.closedOn, currentHolder: current.map { tenureDTO($0, showEmail: false) },
+                closedOn: r.closedOn, grantsRole: r.grantsRole, currentHolder: current.map { tenureDTO($0, showEmail: false) },
                 isOpen: current == nil && r.closedOn == nil,
                 history: withHistory ? ts.map { tenureDTO($0, showEmail: false) } : nil, version: r.version)
         }

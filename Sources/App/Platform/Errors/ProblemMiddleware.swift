@@ -49,9 +49,14 @@ struct ProblemMiddleware: AsyncMiddleware {
             return (.badRequest, "Begäran kunde inte tolkas: " + Self.describe(e), Self.fieldErrors(e), [:])
         case let e as any AbortError:
             var reason = e.reason
-            if e.status == .payloadTooLarge { reason = "Begäran är för stor." }
+            var fields: [FieldError] = []
+            if e.status == .payloadTooLarge {
+                reason = "Begäran är för stor."
+                fields = [FieldError(field: "body", code: "bodyTooLarge")]
+            }
+            if e.status == .unsupportedMediaType { fields = [FieldError(field: "Content-Type", code: "contentType")] }
             if e.status == .notFound { reason = "Sidan eller posten finns inte." }
-            return (e.status, reason, [], e.headers)
+            return (e.status, reason, fields, e.headers)
         default:
             return (.internalServerError, "Ett oväntat fel inträffade. Felet är loggat.", [], [:])
         }
@@ -86,7 +91,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         switch error {
         case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
             let path = ctx.codingPath.map(\.stringValue).filter { Int($0) == nil }.joined(separator: ".")
-            return path.isEmpty ? [] : [FieldError(field: path, message: "Fel typ eller ogiltigt värde.")]
+            return [FieldError(field: path.isEmpty ? "body" : path, code: path.isEmpty ? "malformedBody" : "wrongType")]
         case .keyNotFound(let key, let ctx):
             let path = (ctx.codingPath.map(\.stringValue) + [key.stringValue]).filter { Int($0) == nil }.joined(separator: ".")
             return [FieldError(field: path, message: "Fältet saknas.")]

@@ -134,11 +134,20 @@ struct QueryValidation: AsyncMiddleware {
     }
 }
 
-/// Refuses JSON bodies with fields the API does not know (a typo would otherwise be silently ignored).
+/// Refuses JSON bodies with fields the API does not know (a typo would otherwise be silently ignored)
+/// and bodies that name a field twice.
 struct UnknownFieldRejection: AsyncMiddleware {
     let schema: Schema
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // Vapor refuses over-large bodies while collecting them; this holds when a body arrives already collected.
+        if let data = req.body.data, data.readableBytes > req.application.routes.defaultMaxBodySize.value {
+            throw Abort(.payloadTooLarge)
+        }
+        if let data = req.body.data, req.headers.contentType == .json,
+           let duplicate = JSONKeyScanner.firstDuplicate(in: Array(data.readableBytesView)) {
+            throw AppError(.badRequest, "Fältet \(duplicate) förekommer flera gånger.", fields: [FieldError(field: duplicate, code: "duplicateKey")])
+        }
         if let data = req.body.data, req.headers.contentType == .json,
            let value = try? JSONDecoder().decode(JSONValue.self, from: Data(data.readableBytesView)) {
             let unknown = schema.unknownKeys(in: value, registry: req.application.routeRegistry.schemas)
