@@ -86,6 +86,10 @@ public enum DemoData {
 
 /// Demo data of later modules (grants, dialogue) hooks in here.
 enum DemoExtensions {
-    static func load(_ d: DirectoryDemo.Loaded, in ctx: WriteContext) async throws {}
-    static func remove(in ctx: WriteContext) async throws {}
+    static func load(_ d: DirectoryDemo.Loaded, in ctx: WriteContext) async throws {
+        try await GrantsDemo.load(d, in: ctx)
+    }
+    static func remove(in ctx: WriteContext) async throws {
+        try await GrantsDemo.remove(in: ctx)
+    }
 }

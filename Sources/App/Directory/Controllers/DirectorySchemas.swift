@@ -1,3 +1,4 @@
+import Foundation
 /// OpenAPI schemas of the Directory API.
 enum DirectorySchemas {
     static let orgnrPattern = #"^(16)?\d{6}-?\d{4}$"#

@@ -1,3 +1,4 @@
+import Foundation
 /// Organisations per 1,000 inhabitants (föreningstäthet): organisations active in the area ÷ population × 1,000.
 struct DensityRow: Sendable, Equatable {
     var code: String

@@ -1,3 +1,4 @@
+import Foundation
 /// The closed vocabularies of the Directory. Raw values are the API's values; labels come from the
 /// localisation files (`legalForm.<raw>` etc.); `aliases` lets CSV files use Swedish words.
 protocol Vocabulary: RawRepresentable, CaseIterable, Codable, Sendable, Hashable where RawValue == String {

@@ -1,3 +1,4 @@
+import Foundation
 /// Swedish organisationsnummer: validation and normalisation to `NNNNNN-NNNN`.
 /// Rules, in the order they are checked (see ../shared/data/orgnr/README.md):
 /// trim; only digits and `-`; shape `NNNNNNNNNN`, `NNNNNN-NNNN`, `16NNNNNNNNNN` or `16NNNNNN-NNNN`;

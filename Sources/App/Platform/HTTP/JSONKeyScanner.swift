@@ -1,3 +1,4 @@
+import Foundation
 /// Finds object keys that occur twice in the same JSON object (`{"name":"a","name":"b"}`), which
 /// decoders otherwise resolve silently by keeping one of them. Works on raw bytes, without building a tree.
 enum JSONKeyScanner {

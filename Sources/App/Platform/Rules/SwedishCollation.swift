@@ -1,3 +1,4 @@
+import Foundation
 /// A sort key that orders names as a Swedish reader expects (… x, y, z, å, ä, ö; case-insensitive),
 /// using plain byte comparison in either database.
 public enum SwedishCollation {

@@ -73,6 +73,13 @@ public enum Permission: String, CaseIterable, Sendable {
     case referenceDataManage
     // Accounts
     case accountSelf, userManage, userInvite, auditRead
+    // Grants
+    /// Run a body's programmes: calls, reviewers, decisions, payments, reports, reclaims.
+    case grantsManage
+    /// Apply for grants for an organisation, report on them.
+    case grantsApply
+    /// Assess applications one has been assigned.
+    case grantsReview
     // Across bodies
     case crossBodyRead
 }
@@ -135,6 +142,18 @@ public enum Policy {
             }
         case .userInvite:
             return grant.role == .official
+        case .grantsManage:
+            guard grant.role == .official else { return false }
+            if case .body(let body, let path) = scope { return coversUnit(grant, body: body, unitPath: path) }
+            return scope == .anywhere
+        case .grantsApply:
+            guard grant.role == .representative else { return false }
+            if case .organisation(let org) = scope { return grant.organisationID == org }
+            return scope == .anywhere
+        case .grantsReview:
+            guard grant.role == .reviewer || grant.role == .official else { return false }
+            if case .body(let body, _) = scope { return grant.bodyID == body }
+            return scope == .anywhere
         case .crossBodyRead:
             return grant.role == .analyst
         case .bodyManage, .referenceDataManage, .userManage, .auditRead:

@@ -1,0 +1,536 @@
+import Fluent
+import Vapor
+
+/// `/api/v1/grants/…`: programmes, calls, applications, reviews, decisions, payments, reports, reclaims,
+/// the public register and the 360Giving export.
+enum GrantsAPIController {
+    static let tag = "Grants"
+
+    static func register(_ api: Router) {
+        GrantSchemas.register(api.registry.schemas)
+        let g = api.grouped("grants")
+        let paging = PagingParameters.all
+        g.get("programmes", access: .anyone, api: APIOperation("List grant programmes", tag: tag, query: [APIParameter("body", .uuid, "Myndighet.")] + paging,
+              response: .page(of: .ref("GrantProgramme"))), use: listProgrammes)
+        g.post("programmes", access: .permission(.grantsManage), api: APIOperation("Create a programme", tag: tag, body: .ref("GrantProgrammeInput"), status: 201, response: .ref("GrantProgramme")), use: createProgramme)
+        g.get("programmes", ":id", access: .anyone, api: APIOperation("Get a programme with its rules", tag: tag, response: .ref("GrantProgramme")), use: showProgramme)
+        g.put("programmes", ":id", access: .scoped(.grantsManage, ProgrammeService.programmeScope), api: APIOperation("Change a programme", tag: tag, body: .ref("GrantProgrammeInput"), response: .ref("GrantProgramme")), use: updateProgramme)
+        g.get("programmes", ":id", "eligibility", access: .anyone, api: APIOperation("Evaluate the eligibility rules for an organisation", tag: tag,
+              query: [APIParameter("organisation", .uuid, "Organisation.", required: true), APIParameter("year", .integer(minimum: 2000, maximum: 2200), "Bidragsår.")],
+              response: .ref("EligibilityResult")), use: eligibility)
+        g.get("programmes", ":id", "allocation", access: .scoped(.grantsManage, ProgrammeService.programmeScope), api: APIOperation("Allocation preview for a year", tag: tag,
+              query: [APIParameter("year", .integer(minimum: 2000, maximum: 2200), "Bidragsår.")], response: .ref("AllocationPreview")), use: allocation)
+        g.post("programmes", ":id", "advances", access: .scoped(.grantsManage, ProgrammeService.programmeScope), api: APIOperation("Plan the January advances (Kalmar model)", tag: tag,
+               query: [APIParameter("year", .integer(minimum: 2000, maximum: 2200), "Bidragsår.")], response: .array(.ref("GrantPayment"))), use: advances)
+
+        g.get("calls", access: .anyone, api: APIOperation("List calls", tag: tag, query: [APIParameter("programme", .uuid, "Program."), APIParameter("open", .boolean, "Bara öppna.")] + paging,
+              response: .page(of: .ref("GrantCall"))), use: listCalls)
+        g.post("calls", access: .permission(.grantsManage), api: APIOperation("Create a call", tag: tag, body: .ref("GrantCallInput"), status: 201, response: .ref("GrantCall")), use: createCall)
+        g.get("calls", ":id", access: .anyone, api: APIOperation("Get a call", tag: tag, response: .ref("GrantCall")), use: showCall)
+        g.put("calls", ":id", access: .scoped(.grantsManage, ProgrammeService.callScope), api: APIOperation("Change a call", tag: tag, body: .ref("GrantCallInput"), response: .ref("GrantCall")), use: updateCall)
+
+        g.get("applications", access: .signedIn, api: APIOperation("Applications the user may see", tag: tag,
+              query: [APIParameter("call", .uuid, "Utlysning."), APIParameter("status", .oneOf(ApplicationStatus.allCases.map(\.rawValue)), "Status.")] + paging,
+              response: .page(of: .ref("GrantApplication"))), use: listApplications)
+        g.post("applications", access: .permission(.grantsApply), api: APIOperation("Start an application (draft)", tag: tag, body: .ref("GrantApplicationInput"), status: 201, response: .ref("GrantApplication")), use: createApplication)
+        g.get("applications", ":id", access: .signedIn, api: APIOperation("Get an application with its eligibility", tag: tag, response: .ref("GrantApplication")), use: showApplication)
+        g.put("applications", ":id", access: .scoped(.grantsApply, ApplicationService.applicationScope), api: APIOperation("Save a draft", tag: tag, body: .ref("GrantApplicationInput"), response: .ref("GrantApplication")), use: updateApplication)
+        for (action, summary) in [("submit", "Submit a draft"), ("withdraw", "Withdraw an application"), ("reopen", "Reopen a withdrawn application as a draft")] {
+            g.post("applications", ":id", .constant(action), access: .scoped(.grantsApply, ApplicationService.applicationScope),
+                   api: APIOperation(summary, tag: tag, query: [APIParameter("version", .integer(minimum: 1), "Förväntad version.")], response: .ref("GrantApplication"))) { req in
+                try await transition(req, action)
+            }
+        }
+        g.post("applications", ":id", "attachments", access: .scoped(.grantsApply, ApplicationService.applicationScope),
+               api: APIOperation("Attach a file (raw body; Content-Type is the file's type)", tag: tag,
+                                 query: [APIParameter("kind", .string(maxLength: 60), "Typ av bilaga eller filfältets nyckel.", required: true),
+                                         APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true)],
+                                 body: .string(), bodyContentType: "application/octet-stream", status: 201, response: .ref("GrantAttachment")),
+               body: .collect(maxSize: "21mb"), use: attach)
+        g.get("attachments", ":id", access: .signedIn, api: APIOperation("Download an attachment", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: download)
+        g.delete("attachments", ":id", access: .permission(.grantsApply), api: APIOperation("Remove an attachment from a draft", tag: tag, status: 204), use: removeAttachment)
+
+        g.get("applications", ":id", "reviews", access: .permission(.grantsReview), api: APIOperation("Reviews of an application with mean and spread", tag: tag, response: .ref("ReviewSummary")), use: reviews)
+        g.post("applications", ":id", "reviews", access: .permission(.grantsManage), api: APIOperation("Assign a reviewer", tag: tag,
+               body: .object([("reviewerId", .uuid)], required: ["reviewerId"]), status: 201, response: .ref("GrantReview")), use: assign)
+        g.put("reviews", ":id", access: .scoped(.grantsReview, ReviewService.reviewScope), api: APIOperation("Declare jäv, score and comment (own review)", tag: tag,
+              body: .ref("GrantReviewInput"), response: .ref("GrantReview")), use: updateReview)
+
+        g.get("decisions", access: .signedIn, api: APIOperation("Decisions the user may see", tag: tag,
+              query: [APIParameter("programme", .uuid, "Program."), APIParameter("year", .integer(minimum: 2000, maximum: 2200), "År.")] + paging,
+              response: .page(of: .ref("GrantDecision"))), use: listDecisions)
+        g.post("decisions", access: .permission(.grantsManage), api: APIOperation("Decide an application, or correct a decision (replacesId)", tag: tag,
+               body: .ref("GrantDecisionInput"), status: 201, response: .ref("GrantDecision")), use: decide)
+        g.get("decisions", ":id", access: .anyone, api: APIOperation("Get a public decision", tag: tag, response: .ref("GrantDecision")), use: showDecision)
+
+        g.get("payments", access: .permission(.grantsManage), api: APIOperation("Payments", tag: tag,
+              query: [APIParameter("programme", .uuid, "Program."), APIParameter("status", .oneOf(PaymentStatus.allCases.map(\.rawValue)), "Status."),
+                      APIParameter("dueBefore", .date, "Förfaller senast.")] + paging, response: .page(of: .ref("GrantPayment"))), use: listPayments)
+        g.get("payments", "export.csv", access: .permission(.grantsManage), api: APIOperation("Payment file of approved payments (CSV for the finance system)", tag: tag,
+              query: [APIParameter("programme", .uuid, "Program.")], response: .string(), responseContentType: "text/csv"), use: paymentFile)
+        for (action, status) in [("approve", PaymentStatus.approved), ("paid", .paid), ("cancel", .cancelled)] {
+            g.post("payments", ":id", .constant(action), access: .permission(.grantsManage),
+                   api: APIOperation("Mark a payment \(status.rawValue)", tag: tag, query: [APIParameter("date", .date, "Datum (standard: i dag).")], response: .ref("GrantPayment"))) { req in
+                let id = try req.parameters.require("id", as: UUID.self)
+                let date = try (req.query[String.self, at: "date"]).flatMap { $0.isEmpty ? nil : $0 }.map { s -> LocalDate in
+                    guard let d = LocalDate(s) else { throw AppError.badRequest("Ogiltigt datum.", field: "date") }
+                    return d
+                } ?? LocalDate.today()
+                let pay = try await req.write { ctx in try await DecisionService.setPaymentStatus(id, to: status, on: date, in: ctx) }
+                return try await DecisionService.paymentDTOs([pay], on: req.db)[0]
+            }
+        }
+
+        g.get("reports", access: .signedIn, api: APIOperation("Reports (redovisningar) the user may see", tag: tag,
+              query: [APIParameter("overdue", .boolean, "Bara försenade.")] + paging, response: .page(of: .ref("GrantReport"))), use: listReports)
+        g.put("reports", ":id", access: .permission(.grantsApply), api: APIOperation("Submit a report", tag: tag, body: .ref("GrantReportInput"), response: .ref("GrantReport")), use: submitReport)
+        for (action, approve) in [("approve", true), ("request-completion", false)] {
+            g.post("reports", ":id", .constant(action), access: .permission(.grantsManage),
+                   api: APIOperation(approve ? "Approve a report" : "Ask for completion of a report", tag: tag,
+                                     body: .object([("comment", .nullable(.text(max: 4000)))]), response: .ref("GrantReport"))) { req in
+                struct B: Content { var comment: String? }
+                let id = try req.parameters.require("id", as: UUID.self)
+                let b = (try? req.content.decode(B.self)) ?? B()
+                let r = try await req.write { ctx in try await DecisionService.reviewReport(id, approve: approve, comment: b.comment, in: ctx) }
+                return try await DecisionService.reportDTOs([r], on: req.db)[0]
+            }
+        }
+
+        g.get("reclaims", access: .signedIn, api: APIOperation("Reclaims (återkrav)", tag: tag, query: paging, response: .page(of: .ref("GrantReclaim"))), use: listReclaims)
+        g.post("reclaims", access: .permission(.grantsManage), api: APIOperation("Reclaim all or part of a grant", tag: tag, body: .ref("GrantReclaimInput"), status: 201, response: .ref("GrantReclaim")), use: createReclaim)
+        for (action, status) in [("repaid", ReclaimStatus.repaid), ("cancel", .cancelled)] {
+            g.post("reclaims", ":id", .constant(action), access: .permission(.grantsManage),
+                   api: APIOperation("Mark a reclaim \(status.rawValue)", tag: tag, query: [APIParameter("date", .date, "Datum.")], response: .ref("GrantReclaim"))) { req in
+                let id = try req.parameters.require("id", as: UUID.self)
+                let date = (req.query[String.self, at: "date"]).flatMap(LocalDate.init) ?? LocalDate.today()
+                let r = try await req.write { ctx in try await DecisionService.setReclaimStatus(id, to: status, on: date, in: ctx) }
+                return try await DecisionService.reclaimDTOs([r], on: req.db)[0]
+            }
+        }
+
+        g.get("register", access: .anyone, api: APIOperation("Public register of decided grants", tag: tag,
+              query: [APIParameter("body", .uuid, "Myndighet."), APIParameter("year", .integer(minimum: 2000, maximum: 2200), "År.")] + paging,
+              response: .page(of: .ref("RegisterLine"))), use: register)
+        g.get("register.csv", access: .anyone, api: APIOperation("Public register as CSV", tag: tag, query: [APIParameter("body", .uuid, "Myndighet."), APIParameter("year", .integer(minimum: 2000, maximum: 2200), "År.")],
+              response: .string(), responseContentType: "text/csv"), use: registerCSV)
+        g.get("360giving.json", access: .anyone, api: APIOperation("360Giving data package (Data Standard 1.4) of public decided grants", tag: tag,
+              response: .object([], additional: true)), use: givingJSON)
+        g.get("360giving.csv", access: .anyone, api: APIOperation("360Giving CSV of public decided grants", tag: tag, response: .string(), responseContentType: "text/csv"), use: givingCSV)
+    }
+
+    // MARK: Programmes and calls
+
+    @Sendable static func listProgrammes(_ req: Request) async throws -> Paged<ProgrammeDTO> {
+        let page = try PageRequest.from(req)
+        var q = GrantProgramme.query(on: req.db)
+        if let b = try StructureAPIController.optionalUUID(req, "body") { q = q.filter(\.$bodyID == b) }
+        let total = try await q.count()
+        var items: [ProgrammeDTO] = []
+        for p in try await q.sort(\.$name).range(page.offset..<(page.offset + page.per)).all() { items.append(try await ProgrammeService.dto(p, on: req.db)) }
+        return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func showProgramme(_ req: Request) async throws -> ProgrammeDTO {
+        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        return try await ProgrammeService.dto(p, on: req.db)
+    }
+
+    @Sendable static func createProgramme(_ req: Request) async throws -> Response {
+        let b = try req.content.decode(ProgrammeBody.self)
+        let p = try await req.write { ctx in try await ProgrammeService.save(nil, b, in: ctx) }
+        return try await ProgrammeService.dto(p, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateProgramme(_ req: Request) async throws -> ProgrammeDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.content.decode(ProgrammeBody.self)
+        let p = try await req.write { ctx in try await ProgrammeService.save(id, b, in: ctx) }
+        return try await ProgrammeService.dto(p, on: req.db)
+    }
+
+    static func year(_ req: Request, default value: Int) throws -> Int { try StructureAPIController.year(req) ?? value }
+
+    @Sendable static func eligibility(_ req: Request) async throws -> EligibilityResult {
+        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        guard let org = try StructureAPIController.optionalUUID(req, "organisation") else { throw AppError.badRequest("Ange organisation.", field: "organisation") }
+        guard try await Organisation.find(org, on: req.db) != nil else { throw AppError.notFound() }
+        return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db)
+    }
+
+    struct AllocationDTO: Content {
+        struct Line: Content { var applicationId: UUID; var organisationName: String; var formulaOre: Int; var cappedOre: Int; var finalOre: Int }
+        var year: Int
+        var frameOre: Int?
+        var totalCappedOre: Int
+        var totalFinalOre: Int
+        var scale: Double
+        var lines: [Line]
+        var currency = "SEK"
+    }
+
+    /// The allocation preview for the submitted applications of a year's calls.
+    static func allocationPreview(_ p: GrantProgramme, year: Int, on db: any Database) async throws -> (AllocationDTO, [UUID: AllocationLine]) {
+        guard let formula = p.allocationFormula else { throw AppError.invalid(field: "formula", code: "noFormula") }
+        let calls = try await GrantCall.query(on: db).filter(\.$programmeID == p.id!).filter(\.$year == year).all().compactMap(\.id)
+        let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: db).filter(\.$callID ~~ calls)
+            .filter(\.$status ~~ [.submitted, .underReview, .decided]).all()
+        var inputs: [AllocationInput] = []
+        for a in apps {
+            let members = try await MemberCount.query(on: db).filter(\.$organisationID == a.organisationID).filter(\.$year == year - 1).all()
+            let whole = members.first { $0.municipalityCode == nil }
+            let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == a.organisationID).count()
+            inputs.append(AllocationInput(key: a.id!, members: whole?.total ?? 0, youngMembers: whole?.young ?? 0, municipalities: munis, activities: a.activities))
+        }
+        let preview = AllocationRules.preview(inputs, formula: formula, frameOre: try await ProgrammeService.frame(p.id!, year: year, on: db))
+        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: db)
+        let orgOf = Dictionary(uniqueKeysWithValues: apps.map { ($0.id!, $0.organisationID) })
+        let lines = preview.lines.map { AllocationDTO.Line(applicationId: $0.key, organisationName: orgOf[$0.key].flatMap { names[$0] } ?? "",
+                                                           formulaOre: $0.formulaOre, cappedOre: $0.cappedOre, finalOre: $0.finalOre) }
+        return (AllocationDTO(year: year, frameOre: preview.frameOre, totalCappedOre: preview.totalCappedOre, totalFinalOre: preview.totalFinalOre,
+                              scale: preview.scale, lines: lines.sorted { $0.organisationName < $1.organisationName }),
+                Dictionary(uniqueKeysWithValues: preview.lines.map { ($0.key, $0) }))
+    }
+
+    @Sendable static func allocation(_ req: Request) async throws -> AllocationDTO {
+        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        return try await allocationPreview(p, year: try year(req, default: LocalDate.today().year), on: req.db).0
+    }
+
+    @Sendable static func advances(_ req: Request) async throws -> [PaymentDTO] {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let y = try year(req, default: LocalDate.today().year)
+        let pays = try await req.write { ctx in try await DecisionService.planAdvances(programmeID: id, year: y, in: ctx) }
+        return try await DecisionService.paymentDTOs(pays, on: req.db)
+    }
+
+    @Sendable static func listCalls(_ req: Request) async throws -> Paged<CallDTO> {
+        let page = try PageRequest.from(req)
+        var q = GrantCall.query(on: req.db)
+        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
+        if try StructureAPIController.bool(req, "open") {
+            let today = LocalDate.today().description
+            q = q.filter(\.$opensOn <= today).filter(\.$closesOn >= today)
+        }
+        let total = try await q.count()
+        var items: [CallDTO] = []
+        for c in try await q.sort(\.$closesOn, .descending).range(page.offset..<(page.offset + page.per)).all() { items.append(try await ProgrammeService.callDTO(c, on: req.db)) }
+        return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func showCall(_ req: Request) async throws -> CallDTO {
+        guard let c = try await GrantCall.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        return try await ProgrammeService.callDTO(c, on: req.db)
+    }
+
+    @Sendable static func createCall(_ req: Request) async throws -> Response {
+        let b = try req.content.decode(CallBody.self)
+        let c = try await req.write { ctx in try await ProgrammeService.saveCall(nil, b, in: ctx) }
+        return try await ProgrammeService.callDTO(c, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateCall(_ req: Request) async throws -> CallDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.content.decode(CallBody.self)
+        let c = try await req.write { ctx in try await ProgrammeService.saveCall(id, b, in: ctx) }
+        return try await ProgrammeService.callDTO(c, on: req.db)
+    }
+
+    // MARK: Applications
+
+    /// The applications a principal may see: their organisations', their bodies' programmes', the ones they review.
+    static func visibleApplications(_ p: Principal, on db: any Database) async throws -> QueryBuilder<GrantApplication> {
+        var q = GrantApplication.query(on: db)
+        if p.isAdmin || Policy.allows(p, .crossBodyRead) { return q }
+        let orgs = p.organisationIDs
+        let bodies = p.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+        let programmeIDs = bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
+        let callIDs = programmeIDs.isEmpty ? [] : try await GrantCall.query(on: db).filter(\.$programmeID ~~ programmeIDs).all().compactMap(\.id)
+        let reviewed = p.userID == nil ? [] : try await GrantReview.query(on: db).filter(\.$reviewerID == p.userID!).all().map(\.applicationID)
+        q = q.group(.or) { g in
+            g.filter(\.$organisationID ~~ orgs).filter(\.$callID ~~ callIDs).filter(\.$id ~~ reviewed)
+        }
+        return q
+    }
+
+    @Sendable static func listApplications(_ req: Request) async throws -> Paged<ApplicationDTO> {
+        let page = try PageRequest.from(req)
+        var q = try await visibleApplications(req.principal, on: req.db)
+        if let c = try StructureAPIController.optionalUUID(req, "call") { q = q.filter(\.$callID == c) }
+        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+            guard let st = ApplicationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            q = q.filter(\.$status == st)
+        }
+        let total = try await q.count()
+        var items: [ApplicationDTO] = []
+        for a in try await q.sort(\.$updatedAt, .descending).range(page.offset..<(page.offset + page.per)).all() {
+            items.append(try await ApplicationService.dto(a, withEligibility: false, on: req.db))
+        }
+        return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func createApplication(_ req: Request) async throws -> Response {
+        let b = try req.content.decode(ApplicationBody.self)
+        guard let c = b.callId.flatMap(UUID.init(uuidString:)) else { throw AppError.invalid(field: "callId", code: "required") }
+        guard let o = b.organisationId.flatMap(UUID.init(uuidString:)) else { throw AppError.invalid(field: "organisationId", code: "required") }
+        let a = try await req.write { ctx in
+            let a = try await ApplicationService.create(callID: c, organisationID: o, in: ctx)
+            if b.answers != nil || b.budget != nil || b.requestedOre != nil || b.activities != nil || b.payeeAccount != nil {
+                var body = b
+                body.version = a.version
+                return try await ApplicationService.update(a.id!, body, in: ctx)
+            }
+            return a
+        }
+        return try await ApplicationService.dto(a, withEligibility: true, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    static func viewable(_ req: Request) async throws -> GrantApplication {
+        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        guard try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.forbidden() }
+        return a
+    }
+
+    @Sendable static func showApplication(_ req: Request) async throws -> ApplicationDTO {
+        try await ApplicationService.dto(try await viewable(req), withEligibility: true, on: req.db)
+    }
+
+    @Sendable static func updateApplication(_ req: Request) async throws -> ApplicationDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.content.decode(ApplicationBody.self)
+        let a = try await req.write { ctx in try await ApplicationService.update(id, b, in: ctx) }
+        return try await ApplicationService.dto(a, withEligibility: true, on: req.db)
+    }
+
+    static func transition(_ req: Request, _ action: String) async throws -> ApplicationDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let version = try? req.query.get(Int.self, at: "version")
+        let a = try await req.write { ctx -> GrantApplication in
+            switch action {
+            case "submit": return try await ApplicationService.submit(id, version: version, in: ctx)
+            case "withdraw": return try await ApplicationService.withdraw(id, in: ctx)
+            default: return try await ApplicationService.reopen(id, in: ctx)
+            }
+        }
+        return try await ApplicationService.dto(a, withEligibility: true, on: req.db)
+    }
+
+    @Sendable static func attach(_ req: Request) async throws -> Response {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let kind = req.query[String.self, at: "kind"] ?? ""
+        let filename = req.query[String.self, at: "filename"] ?? ""
+        let data = Data(req.body.data.map { Array($0.readableBytesView) } ?? [])
+        let type = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
+        let f = try await req.write { ctx in try await ApplicationService.addAttachment(id, kind: kind, filename: filename, contentType: type, data: data, in: ctx) }
+        return try await AttachmentDTO(id: f.id!, kind: f.kind, filename: f.filename, contentType: f.contentType, size: f.size).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func download(_ req: Request) async throws -> Response {
+        guard let f = try await GrantAttachment.find(try req.parameters.require("id", as: UUID.self), on: req.db),
+              let a = try await GrantApplication.find(f.applicationID, on: req.db) else { throw AppError.notFound() }
+        guard try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.forbidden() }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: f.contentType)
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(f.filename.filter { $0 != "\"" && !$0.isNewline })\"")
+        return Response(status: .ok, headers: headers, body: .init(data: f.data))
+    }
+
+    @Sendable static func removeAttachment(_ req: Request) async throws -> HTTPStatus {
+        let id = try req.parameters.require("id", as: UUID.self)
+        try await req.write { ctx in try await ApplicationService.removeAttachment(id, in: ctx) }
+        return .noContent
+    }
+
+    // MARK: Reviews
+
+    struct ReviewSummaryDTO: Content {
+        struct Line: Content { var key: String; var label: String; var weight: Int; var mean: Double?; var min: Int?; var max: Int?; var count: Int }
+        var criteria: [Line]
+        var weightedMean: Double?
+        var reviews: [ReviewDTO]
+    }
+
+    @Sendable static func reviews(_ req: Request) async throws -> ReviewSummaryDTO {
+        let a = try await viewable(req)
+        let s = try await ReviewService.summary(applicationID: a.id!, on: req.db)
+        var reviews: [ReviewDTO] = []
+        for r in s.reviews { reviews.append(try await ReviewService.dto(r, on: req.db)) }
+        let lines = zip(s.criteria, s.summary).map { c, x in ReviewSummaryDTO.Line(key: c.key, label: c.label, weight: c.weight, mean: x.mean, min: x.min, max: x.max, count: x.count) }
+        return ReviewSummaryDTO(criteria: lines, weightedMean: s.weighted, reviews: reviews)
+    }
+
+    @Sendable static func assign(_ req: Request) async throws -> Response {
+        struct B: Content { var reviewerId: UUID? }
+        let id = try req.parameters.require("id", as: UUID.self)
+        guard let reviewer = try req.content.decode(B.self).reviewerId else { throw AppError.invalid(field: "reviewerId", code: "required") }
+        let r = try await req.write { ctx in try await ReviewService.assign(applicationID: id, reviewerID: reviewer, in: ctx) }
+        return try await ReviewService.dto(r, on: req.db).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func updateReview(_ req: Request) async throws -> ReviewDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.content.decode(ReviewBody.self)
+        let r = try await req.write { ctx in try await ReviewService.update(id, b, in: ctx) }
+        return try await ReviewService.dto(r, on: req.db)
+    }
+
+    // MARK: Decisions
+
+    @Sendable static func listDecisions(_ req: Request) async throws -> Paged<DecisionDTO> {
+        let page = try PageRequest.from(req)
+        let visible = try await visibleApplications(req.principal, on: req.db).all().compactMap(\.id)
+        var q = GrantDecision.query(on: req.db).filter(\.$applicationID ~~ visible)
+        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
+        if let y = try StructureAPIController.year(req) { q = q.filter(\.$year == y) }
+        let total = try await q.count()
+        let items = try await q.sort(\.$decidedOn, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.decisionDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func decide(_ req: Request) async throws -> Response {
+        let b = try req.content.decode(DecisionBody.self)
+        let rate = req.application.config.eurToSek
+        let d = try await req.write { ctx in try await DecisionService.decide(b, eurToSek: rate, in: ctx) }
+        return try await DecisionService.decisionDTOs([d], on: req.db)[0].encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func showDecision(_ req: Request) async throws -> DecisionDTO {
+        guard let d = try await GrantDecision.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        if !d.isPublic {
+            guard let a = try await GrantApplication.find(d.applicationID, on: req.db), try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.notFound() }
+        }
+        return try await DecisionService.decisionDTOs([d], on: req.db)[0]
+    }
+
+    // MARK: Payments, reports, reclaims
+
+    static func managedProgrammes(_ p: Principal, on db: any Database) async throws -> [UUID]? {
+        if p.isAdmin { return nil }
+        let bodies = p.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+        return bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
+    }
+
+    static func paymentsQuery(_ req: Request) async throws -> QueryBuilder<GrantPayment> {
+        var q = GrantPayment.query(on: req.db)
+        if let managed = try await managedProgrammes(req.principal, on: req.db) { q = q.filter(\.$programmeID ~~ managed) }
+        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
+        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+            guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            q = q.filter(\.$status == st)
+        }
+        if let d = req.query[String.self, at: "dueBefore"], !d.isEmpty {
+            guard let date = LocalDate(d) else { throw AppError.badRequest("Ogiltigt datum.", field: "dueBefore") }
+            q = q.filter(\.$dueOn <= date.description)
+        }
+        return q
+    }
+
+    @Sendable static func listPayments(_ req: Request) async throws -> Paged<PaymentDTO> {
+        let page = try PageRequest.from(req)
+        let q = try await paymentsQuery(req)
+        let total = try await q.count()
+        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.paymentDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func paymentFile(_ req: Request) async throws -> Response {
+        let pays = try await paymentsQuery(req).filter(\.$status == .approved).sort(\.$dueOn).all()
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"utbetalningar.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: try await DecisionService.paymentFile(pays, on: req.db)))
+    }
+
+    static func reportsQuery(_ req: Request) async throws -> QueryBuilder<GrantReport> {
+        var q = GrantReport.query(on: req.db)
+        let p = req.principal
+        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
+            let managed = try await managedProgrammes(p, on: req.db) ?? []
+            let orgs = p.organisationIDs
+            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ orgs) }
+        }
+        return q
+    }
+
+    @Sendable static func listReports(_ req: Request) async throws -> Paged<ReportDTO> {
+        let page = try PageRequest.from(req)
+        var q = try await reportsQuery(req)
+        if try StructureAPIController.bool(req, "overdue") {
+            q = q.filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn < LocalDate.today().description)
+        }
+        let total = try await q.count()
+        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.reportDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func submitReport(_ req: Request) async throws -> ReportDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.content.decode(ReportBody.self)
+        let r = try await req.write { ctx in try await DecisionService.submitReport(id, b, in: ctx) }
+        return try await DecisionService.reportDTOs([r], on: req.db)[0]
+    }
+
+    @Sendable static func listReclaims(_ req: Request) async throws -> Paged<ReclaimDTO> {
+        let page = try PageRequest.from(req)
+        var q = GrantReclaim.query(on: req.db)
+        let p = req.principal
+        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
+            let managed = try await managedProgrammes(p, on: req.db) ?? []
+            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ p.organisationIDs) }
+        }
+        let total = try await q.count()
+        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.reclaimDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func createReclaim(_ req: Request) async throws -> Response {
+        let b = try req.content.decode(ReclaimBody.self)
+        let r = try await req.write { ctx in try await DecisionService.reclaim(b, in: ctx) }
+        return try await DecisionService.reclaimDTOs([r], on: req.db)[0].encodeResponse(status: .created, for: req)
+    }
+
+    // MARK: Open data
+
+    static func registerLines(_ req: Request, limit: Int?, offset: Int) async throws -> (lines: [RegisterLineDTO], total: Int) {
+        let body = try StructureAPIController.optionalUUID(req, "body")
+        let year = try StructureAPIController.year(req)
+        var all: [RegisterLineDTO] = []
+        try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in
+            all += rows.map { RegisterLineDTO(decisionId: $0.decisionID, recipient: $0.organisationName, recipientOrgnr: $0.orgnr, programme: $0.programmeName,
+                                              body: $0.bodyName, amountOre: $0.amountOre, decidedOn: $0.decidedOn, purpose: $0.purpose, diarienummer: $0.diarienummer) }
+        }
+        all.sort { ($0.decidedOn, $0.recipient) > ($1.decidedOn, $1.recipient) }
+        let slice = limit.map { Array(all.dropFirst(offset).prefix($0)) } ?? all
+        return (slice, all.count)
+    }
+
+    @Sendable static func register(_ req: Request) async throws -> Paged<RegisterLineDTO> {
+        let page = try PageRequest.from(req)
+        let (lines, total) = try await registerLines(req, limit: page.per, offset: page.offset)
+        return Paged(items: lines, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func registerCSV(_ req: Request) async throws -> Response {
+        let (lines, _) = try await registerLines(req, limit: nil, offset: 0)
+        let w = CSVWriter(delimiter: .semicolon)
+        var out = CSVWriter.bom + w.row(["mottagare", "organisationsnummer", "program", "myndighet", "belopp_kr", "beslutsdatum", "syfte", "diarienummer"])
+        for l in lines { out += w.row([l.recipient, l.recipientOrgnr ?? "", l.programme, l.body, Money.decimal(l.amountOre), l.decidedOn, l.purpose, l.diarienummer]) }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bidragsregister.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: out))
+    }
+
+    @Sendable static func givingJSON(_ req: Request) async throws -> Response {
+        let db = req.db, prefix = req.application.config.giving360Prefix
+        return OpenDataService.streamed(contentType: "application/json", filename: "360giving.json") { write in
+            try await OpenDataService.streamGivingJSON(on: db, prefix: prefix, publisher: "Samverka", write)
+        }
+    }
+
+    @Sendable static func givingCSV(_ req: Request) async throws -> Response {
+        let db = req.db, prefix = req.application.config.giving360Prefix
+        return OpenDataService.streamed(contentType: "text/csv; charset=utf-8", filename: "360giving.csv") { write in
+            try await OpenDataService.streamGivingCSV(on: db, prefix: prefix, write)
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import Fluent
+import Vapor
+
+/// Grants: programmes with eligibility rules and formulas, calls, applications, review with jäv, decisions,
+/// payments (including the Kalmar model), reports, reclaims, the public register and 360Giving open data.
+enum GrantsModule {
+    static func migrations() -> [any Migration] { [CreateGrants()] }
+
+    static func register(site: Router, api: Router, app: Application) {
+        GrantsAPIController.register(api)
+        GrantPages.register(site)
+        app.navigation.add(ModuleNav(
+            key: "grants", href: "/grants", labelKey: "nav.grants", prefixes: ["/grants"],
+            items: [("/grants", "nav.grants.overview", false), ("/grants/applications", "nav.grants.applications", true),
+                    ("/grants/reviews", "nav.grants.reviews", true), ("/grants/payments", "nav.grants.payments", true),
+                    ("/grants/reports", "nav.grants.reports", true), ("/grants/register", "nav.grants.register", false)]))
+    }
+}

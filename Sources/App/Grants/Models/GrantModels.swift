@@ -1,0 +1,374 @@
+import Fluent
+import SQLKit
+import Foundation
+
+/// The kinds of grants regions and municipalities give (seed 000).
+enum GrantKind: String, Vocabulary {
+    case organisationsbidrag, verksamhetsbidrag, projektbidrag, aktivitetsbidrag, arrangorsstod, utvecklingsmedel, socialaInvesteringsmedel
+    static let labelPrefix = "grantKind"
+    var aliases: [String] {
+        switch self {
+        case .organisationsbidrag: return ["organisationsbidrag", "organisationsanslag"]
+        case .verksamhetsbidrag: return ["verksamhetsbidrag"]
+        case .projektbidrag: return ["projektbidrag"]
+        case .aktivitetsbidrag: return ["aktivitetsbidrag"]
+        case .arrangorsstod: return ["arrangörsstöd"]
+        case .utvecklingsmedel: return ["utvecklingsmedel"]
+        case .socialaInvesteringsmedel: return ["sociala investeringsmedel"]
+        }
+    }
+}
+
+/// Who decides (delegation): an official on delegation, or the committee.
+enum DecisionLevel: String, Vocabulary {
+    case official, committee
+    static let labelPrefix = "decisionLevel"
+    var aliases: [String] { self == .official ? ["tjänsteperson", "delegation"] : ["nämnd", "utskott"] }
+}
+
+/// A grant programme of a public body.
+final class GrantProgramme: Model, @unchecked Sendable {
+    static let schema = "grant_programmes"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "body_id") var bodyID: UUID
+    @OptionalField(key: "unit_id") var unitID: UUID?
+    @Field(key: "name") var name: String
+    @Field(key: "kind") var kind: GrantKind
+    @Field(key: "purpose") var purpose: String
+    @Field(key: "description") var description: String
+    /// Area keys, `|`-separated.
+    @Field(key: "target_areas") var targetAreas: String
+    @Field(key: "decision_level") var decisionLevel: DecisionLevel
+    @OptionalField(key: "contact_role_id") var contactRoleID: UUID?
+    @Field(key: "payment_model") var paymentModel: PaymentModel
+    @Field(key: "instalments") var instalments: Int
+    /// Grants from this programme count as state aid (de minimis).
+    @Field(key: "is_state_aid") var isStateAid: Bool
+    /// `[EligibilityCondition]` as JSON.
+    @Field(key: "eligibility") var eligibility: String
+    /// `AllocationFormula` as JSON, for formula-based grants.
+    @OptionalField(key: "formula") var formula: String?
+    /// Reports are due this many months after the end of the grant year.
+    @Field(key: "report_months") var reportMonths: Int
+    @Field(key: "is_demo") var isDemo: Bool
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    var conditions: [EligibilityCondition] {
+        (try? JSONDecoder().decode([EligibilityCondition].self, from: Data(eligibility.utf8))) ?? []
+    }
+    var allocationFormula: AllocationFormula? {
+        formula.flatMap { try? JSONDecoder().decode(AllocationFormula.self, from: Data($0.utf8)) }
+    }
+    var areaKeys: [String] { targetAreas.split(separator: "|").map(String.init) }
+}
+
+final class BudgetFrame: Model, @unchecked Sendable {
+    static let schema = "grant_budget_frames"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "programme_id") var programmeID: UUID
+    @Field(key: "year") var year: Int
+    @Field(key: "amount_ore") var amountOre: Int
+    init() {}
+}
+
+/// A call for applications (utlysning).
+final class GrantCall: Model, @unchecked Sendable {
+    static let schema = "grant_calls"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "programme_id") var programmeID: UUID
+    @Field(key: "title") var title: String
+    @Field(key: "year") var year: Int
+    @Field(key: "opens_on") var opensOn: String
+    @Field(key: "closes_on") var closesOn: String
+    @Field(key: "description") var description: String
+    /// `[FormFieldSpec]` as JSON.
+    @Field(key: "fields") var fields: String
+    /// `[ReviewRules.Criterion]` as JSON.
+    @Field(key: "criteria") var criteria: String
+    /// Attachment kinds that must be uploaded, `|`-separated.
+    @Field(key: "required_attachments") var requiredAttachments: String
+    @Field(key: "budget_table") var budgetTable: Bool
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    var fieldSpecs: [FormFieldSpec] { (try? JSONDecoder().decode([FormFieldSpec].self, from: Data(fields.utf8))) ?? [] }
+    var criteriaList: [ReviewRules.Criterion] { (try? JSONDecoder().decode([ReviewRules.Criterion].self, from: Data(criteria.utf8))) ?? [] }
+    var attachmentKinds: [String] { requiredAttachments.split(separator: "|").map(String.init) }
+}
+
+enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
+    case draft, submitted, withdrawn, underReview, decided
+}
+
+final class GrantApplication: Model, @unchecked Sendable {
+    static let schema = "grant_applications"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "call_id") var callID: UUID
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "status") var status: ApplicationStatus
+    /// `[String: String]` as JSON: the answers to the call's form fields.
+    @Field(key: "answers") var answers: String
+    /// `[BudgetLine]` as JSON.
+    @Field(key: "budget") var budget: String
+    @OptionalField(key: "requested_ore") var requestedOre: Int?
+    @Field(key: "activities") var activities: Int
+    @Field(key: "payee_account") var payeeAccount: String
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @OptionalField(key: "created_by") var createdBy: UUID?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    var answerMap: [String: String] { (try? JSONDecoder().decode([String: String].self, from: Data(answers.utf8))) ?? [:] }
+    var budgetLines: [BudgetLine] { (try? JSONDecoder().decode([BudgetLine].self, from: Data(budget.utf8))) ?? [] }
+}
+
+struct BudgetLine: Codable, Sendable, Equatable {
+    var label: String
+    var amountOre: Int
+}
+
+/// A field in a call's application form.
+struct FormFieldSpec: Codable, Sendable, Equatable {
+    enum Kind: String, Codable, Sendable, CaseIterable { case text, number, amount, date, choice, file }
+    var key: String
+    var label: String
+    var kind: Kind
+    var required: Bool
+    var options: [String]?
+    /// For files: largest size in MB and accepted content types.
+    var maxMB: Int?
+    var accept: [String]?
+}
+
+final class GrantAttachment: Model, @unchecked Sendable {
+    static let schema = "grant_attachments"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "application_id") var applicationID: UUID
+    /// A required attachment kind (`verksamhetsberattelse`…) or a form field key.
+    @Field(key: "kind") var kind: String
+    @Field(key: "filename") var filename: String
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "size") var size: Int
+    @Field(key: "data") var data: Data
+    @OptionalField(key: "uploaded_by") var uploadedBy: UUID?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+final class GrantReview: Model, @unchecked Sendable {
+    static let schema = "grant_reviews"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "application_id") var applicationID: UUID
+    @Field(key: "reviewer_id") var reviewerID: UUID
+    @OptionalField(key: "assigned_by") var assignedBy: UUID?
+    /// nil until declared; true blocks scoring.
+    @OptionalField(key: "jav") var jav: Bool?
+    @Field(key: "jav_reason") var javReason: String
+    /// `[String: Int]` as JSON.
+    @Field(key: "scores") var scores: String
+    @Field(key: "comment") var comment: String
+    @OptionalField(key: "completed_at") var completedAt: Date?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+
+    var scoreMap: [String: Int] { (try? JSONDecoder().decode([String: Int].self, from: Data(scores.utf8))) ?? [:] }
+}
+
+enum DecisionOutcome: String, Codable, Sendable, CaseIterable { case granted, partly, rejected }
+
+/// A decision. Final: a correction is a new decision that replaces the old one.
+final class GrantDecision: Model, @unchecked Sendable {
+    static let schema = "grant_decisions"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "application_id") var applicationID: UUID
+    @Field(key: "programme_id") var programmeID: UUID
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "year") var year: Int
+    @Field(key: "outcome") var outcome: DecisionOutcome
+    @Field(key: "amount_ore") var amountOre: Int
+    @Field(key: "conditions") var conditions: String
+    @Field(key: "motivation") var motivation: String
+    @Field(key: "purpose") var purpose: String
+    @Field(key: "decided_on") var decidedOn: String
+    @Field(key: "decision_maker") var decisionMaker: String
+    @OptionalField(key: "decided_by") var decidedBy: UUID?
+    @Field(key: "delegation_level") var delegationLevel: DecisionLevel
+    @Field(key: "diarienummer") var diarienummer: String
+    @OptionalField(key: "replaces_id") var replacesID: UUID?
+    @Field(key: "is_state_aid") var isStateAid: Bool
+    @Field(key: "is_public") var isPublic: Bool
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+enum PaymentStatus: String, Codable, Sendable, CaseIterable { case planned, approved, paid, cancelled }
+
+final class GrantPayment: Model, @unchecked Sendable {
+    static let schema = "grant_payments"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "programme_id") var programmeID: UUID
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "year") var year: Int
+    @OptionalField(key: "decision_id") var decisionID: UUID?
+    @Field(key: "kind") var kind: String
+    @Field(key: "due_on") var dueOn: String
+    @Field(key: "amount_ore") var amountOre: Int
+    @Field(key: "status") var status: PaymentStatus
+    @OptionalField(key: "approved_by") var approvedBy: UUID?
+    @OptionalField(key: "approved_on") var approvedOn: String?
+    @OptionalField(key: "paid_on") var paidOn: String?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+enum ReportStatus: String, Codable, Sendable, CaseIterable { case pending, submitted, approved, completionRequested }
+
+final class GrantReport: Model, @unchecked Sendable {
+    static let schema = "grant_reports"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "decision_id") var decisionID: UUID
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "programme_id") var programmeID: UUID
+    @Field(key: "year") var year: Int
+    @Field(key: "due_on") var dueOn: String
+    @Field(key: "status") var status: ReportStatus
+    @OptionalField(key: "actual_costs_ore") var actualCostsOre: Int?
+    @Field(key: "narrative") var narrative: String
+    @OptionalField(key: "submitted_at") var submittedAt: Date?
+    @OptionalField(key: "reviewed_by") var reviewedBy: UUID?
+    @Field(key: "review_comment") var reviewComment: String
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+}
+
+enum ReclaimStatus: String, Codable, Sendable, CaseIterable { case open, repaid, cancelled }
+
+final class GrantReclaim: Model, @unchecked Sendable {
+    static let schema = "grant_reclaims"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "decision_id") var decisionID: UUID
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "programme_id") var programmeID: UUID
+    @Field(key: "amount_ore") var amountOre: Int
+    @Field(key: "reason") var reason: String
+    @Field(key: "due_on") var dueOn: String
+    @Field(key: "status") var status: ReclaimStatus
+    @OptionalField(key: "repaid_on") var repaidOn: String?
+    @OptionalField(key: "created_by") var createdBy: UUID?
+    @Field(key: "version") var version: Int
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+struct CreateGrants: AsyncMigration {
+    var name: String { "G001_CreateGrants" }
+
+    func prepare(on db: any Database) async throws {
+        try await db.schema("grant_programmes").id()
+            .field("body_id", .uuid, .required, .references("public_bodies", "id"))
+            .field("unit_id", .uuid, .references("units", "id", onDelete: .setNull))
+            .field("name", .string, .required).field("kind", .string, .required).field("purpose", .string, .required)
+            .field("description", .string, .required).field("target_areas", .string, .required)
+            .field("decision_level", .string, .required)
+            .field("contact_role_id", .uuid, .references("contact_roles", "id", onDelete: .setNull))
+            .field("payment_model", .string, .required).field("instalments", .int, .required).field("is_state_aid", .bool, .required)
+            .field("eligibility", .string, .required).field("formula", .string).field("report_months", .int, .required)
+            .field("is_demo", .bool, .required).field("version", .int, .required)
+            .field("created_at", .datetime).field("updated_at", .datetime).create()
+        try await db.schema("grant_budget_frames").id()
+            .field("programme_id", .uuid, .required, .references("grant_programmes", "id", onDelete: .cascade))
+            .field("year", .int, .required).field("amount_ore", .int64, .required)
+            .unique(on: "programme_id", "year").create()
+        try await db.schema("grant_calls").id()
+            .field("programme_id", .uuid, .required, .references("grant_programmes", "id"))
+            .field("title", .string, .required).field("year", .int, .required)
+            .field("opens_on", .string, .required).field("closes_on", .string, .required).field("description", .string, .required)
+            .field("fields", .string, .required).field("criteria", .string, .required).field("required_attachments", .string, .required)
+            .field("budget_table", .bool, .required).field("version", .int, .required)
+            .field("created_at", .datetime).field("updated_at", .datetime).create()
+        try await db.schema("grant_applications").id()
+            .field("call_id", .uuid, .required, .references("grant_calls", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("status", .string, .required).field("answers", .string, .required).field("budget", .string, .required)
+            .field("requested_ore", .int64).field("activities", .int, .required).field("payee_account", .string, .required)
+            .field("submitted_at", .datetime).field("created_by", .uuid).field("version", .int, .required)
+            .field("created_at", .datetime).field("updated_at", .datetime)
+            .unique(on: "call_id", "organisation_id").create()
+        try await db.schema("grant_attachments").id()
+            .field("application_id", .uuid, .required, .references("grant_applications", "id", onDelete: .cascade))
+            .field("kind", .string, .required).field("filename", .string, .required).field("content_type", .string, .required)
+            .field("size", .int, .required).field("data", .data, .required).field("uploaded_by", .uuid).field("created_at", .datetime).create()
+        try await db.schema("grant_reviews").id()
+            .field("application_id", .uuid, .required, .references("grant_applications", "id"))
+            .field("reviewer_id", .uuid, .required, .references("users", "id"))
+            .field("assigned_by", .uuid).field("jav", .bool).field("jav_reason", .string, .required)
+            .field("scores", .string, .required).field("comment", .string, .required).field("completed_at", .datetime)
+            .field("version", .int, .required).field("created_at", .datetime).field("updated_at", .datetime)
+            .unique(on: "application_id", "reviewer_id").create()
+        try await db.schema("grant_decisions").id()
+            .field("application_id", .uuid, .required, .references("grant_applications", "id"))
+            .field("programme_id", .uuid, .required, .references("grant_programmes", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("year", .int, .required).field("outcome", .string, .required).field("amount_ore", .int64, .required)
+            .field("conditions", .string, .required).field("motivation", .string, .required).field("purpose", .string, .required)
+            .field("decided_on", .string, .required).field("decision_maker", .string, .required).field("decided_by", .uuid)
+            .field("delegation_level", .string, .required).field("diarienummer", .string, .required)
+            .field("replaces_id", .uuid, .references("grant_decisions", "id"))
+            .field("is_state_aid", .bool, .required).field("is_public", .bool, .required).field("created_at", .datetime).create()
+        try await db.schema("grant_payments").id()
+            .field("programme_id", .uuid, .required, .references("grant_programmes", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("year", .int, .required).field("decision_id", .uuid, .references("grant_decisions", "id"))
+            .field("kind", .string, .required).field("due_on", .string, .required).field("amount_ore", .int64, .required)
+            .field("status", .string, .required).field("approved_by", .uuid).field("approved_on", .string).field("paid_on", .string)
+            .field("version", .int, .required).field("created_at", .datetime).create()
+        try await db.schema("grant_reports").id()
+            .field("decision_id", .uuid, .required, .references("grant_decisions", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("programme_id", .uuid, .required, .references("grant_programmes", "id"))
+            .field("year", .int, .required).field("due_on", .string, .required).field("status", .string, .required)
+            .field("actual_costs_ore", .int64).field("narrative", .string, .required).field("submitted_at", .datetime)
+            .field("reviewed_by", .uuid).field("review_comment", .string, .required).field("version", .int, .required)
+            .field("created_at", .datetime).field("updated_at", .datetime).create()
+        try await db.schema("grant_reclaims").id()
+            .field("decision_id", .uuid, .required, .references("grant_decisions", "id"))
+            .field("organisation_id", .uuid, .required, .references("organisations", "id"))
+            .field("programme_id", .uuid, .required, .references("grant_programmes", "id"))
+            .field("amount_ore", .int64, .required).field("reason", .string, .required).field("due_on", .string, .required)
+            .field("status", .string, .required).field("repaid_on", .string).field("created_by", .uuid)
+            .field("version", .int, .required).field("created_at", .datetime).create()
+        for stmt in [
+            "CREATE INDEX grant_programmes_body ON grant_programmes (body_id)",
+            "CREATE INDEX grant_calls_programme ON grant_calls (programme_id, year)",
+            "CREATE INDEX grant_applications_org ON grant_applications (organisation_id)",
+            "CREATE INDEX grant_reviews_reviewer ON grant_reviews (reviewer_id)",
+            "CREATE INDEX grant_decisions_programme ON grant_decisions (programme_id, year)",
+            "CREATE INDEX grant_decisions_org ON grant_decisions (organisation_id, decided_on)",
+            "CREATE INDEX grant_decisions_application ON grant_decisions (application_id)",
+            "CREATE INDEX grant_payments_due ON grant_payments (status, due_on)",
+            "CREATE INDEX grant_payments_org ON grant_payments (organisation_id, programme_id, year)",
+            "CREATE INDEX grant_reports_due ON grant_reports (status, due_on)",
+            "CREATE INDEX grant_reports_org ON grant_reports (organisation_id)",
+            "CREATE INDEX grant_reclaims_org ON grant_reclaims (organisation_id, status)",
+        ] { try await db.sql.raw(SQLQueryString(stmt)).run() }
+    }
+
+    func revert(on db: any Database) async throws {
+        for t in ["grant_reclaims", "grant_reports", "grant_payments", "grant_decisions", "grant_reviews", "grant_attachments",
+                  "grant_applications", "grant_calls", "grant_budget_frames", "grant_programmes"] {
+            try await db.schema(t).delete()
+        }
+    }
+}

@@ -1,0 +1,294 @@
+import Fluent
+import SQLKit
+import Vapor
+
+extension GrantApplication: Auditable {
+    static var auditEntityType: String { "grantApplication" }
+    var auditSnapshot: AuditSnapshot {
+        AuditSnapshot(["status": .string(status.rawValue), "answers": .string(answers), "budget": .string(budget),
+                       "requestedOre": requestedOre.map { .int($0) } ?? .null, "activities": .int(activities), "payeeAccount": .string(payeeAccount)])
+    }
+}
+
+/// Other modules add what they know about an organisation's council seats (Dialogue).
+enum CouncilFacts {
+    typealias Source = @Sendable (_ organisationID: UUID, _ db: any Database) async throws -> [String]
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var sources: [String: Source] = [:]
+    static func register(_ key: String, _ s: @escaping Source) { lock.withLock { sources[key] = s } }
+    static func councils(_ org: UUID, on db: any Database) async throws -> [String] {
+        var out: [String] = []
+        for s in lock.withLock({ Array(sources.values) }) { out += try await s(org, db) }
+        return out
+    }
+}
+
+/// Gathers the facts the eligibility conditions look at.
+enum EligibilityService {
+    static func facts(organisationID: UUID, bodyID: UUID, callYear: Int, on db: any Database) async throws -> EligibilityFacts {
+        guard let org = try await Organisation.find(organisationID, on: db) else { throw AppError.notFound() }
+        let vocab = try await DirectoryVocabularyService.load(on: db)
+        let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == organisationID).all().map(\.municipalityCode)
+        let children = try await Organisation.query(on: db).filter(\.$parentID == organisationID).all().compactMap(\.id)
+        let branchMunis = children.isEmpty ? [] : try await OrganisationMunicipality.query(on: db).filter(\.$organisationID ~~ children).all().map(\.municipalityCode)
+        let members = try await MemberCount.query(on: db).filter(\.$organisationID == organisationID).all()
+            .map { EligibilityFacts.Members(year: $0.year, municipality: $0.municipalityCode, total: $0.total, young: $0.young) }
+        var parent: (String, [String])?
+        if let pid = org.parentID, let p = try await Organisation.find(pid, on: db) {
+            parent = (p.level.rawValue, try await OrganisationArea.query(on: db).filter(\.$organisationID == pid).all().map(\.areaKey))
+        }
+        let councils = org.councilMemberships.split(separator: "|").map(String.init) + (try await CouncilFacts.councils(organisationID, on: db))
+        // Last year's grants from this body: have their reports come in?
+        let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
+        var reportState = EligibilityFacts.ReportState.nothingOwed
+        if !programmes.isEmpty {
+            let reports = try await GrantReport.query(on: db).filter(\.$organisationID == organisationID).filter(\.$programmeID ~~ programmes)
+                .filter(\.$year == callYear - 1).all()
+            if !reports.isEmpty {
+                let today = LocalDate.today()
+                let missing = reports.contains { ($0.status == .pending || $0.status == .completionRequested) && LocalDate($0.dueOn).map { $0 < today } ?? false }
+                reportState = missing ? .missing : .allSubmitted
+            }
+        }
+        let reclaims = try await GrantReclaim.query(on: db).filter(\.$organisationID == organisationID).filter(\.$status == .open).count()
+        var f = EligibilityFacts(legalForm: org.legalForm.rawValue, level: org.level.rawValue, municipalities: munis, branchMunicipalities: branchMunis,
+                                 members: members, countyOf: vocab.countyByMunicipality, councils: councils, parent: parent,
+                                 foundedYear: org.foundedYear, lastYearReports: reportState, openReclaims: reclaims)
+        f.countyNames = Dictionary(uniqueKeysWithValues: try await County.query(on: db).all().map { ($0.code, $0.name) })
+        return f
+    }
+
+    static func evaluate(programme: GrantProgramme, organisationID: UUID, callYear: Int, on db: any Database) async throws -> EligibilityResult {
+        let facts = try await facts(organisationID: organisationID, bodyID: programme.bodyID, callYear: callYear, on: db)
+        return EligibilityRules.evaluate(programme.conditions, facts: facts, callYear: callYear)
+    }
+}
+
+/// Applications: drafts, answers, attachments, submission and withdrawal.
+enum ApplicationService {
+    static let allowedTypes = ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.text",
+                               "application/vnd.oasis.opendocument.spreadsheet", "image/png", "image/jpeg", "text/plain", "text/csv"]
+    static let defaultMaxMB = 10
+
+    static func authorizeApplicant(_ app: GrantApplication, _ actor: Principal) throws {
+        guard Policy.allows(actor, .grantsApply, .organisation(app.organisationID)) else { throw AppError.forbidden() }
+    }
+
+    static func create(callID: UUID, organisationID: UUID, in ctx: WriteContext) async throws -> GrantApplication {
+        guard let call = try await GrantCall.find(callID, on: ctx.db) else { throw AppError.invalid(field: "callId", code: "notFound") }
+        guard try await Organisation.find(organisationID, on: ctx.db) != nil else { throw AppError.invalid(field: "organisationId", code: "notFound") }
+        guard Policy.allows(ctx.actor, .grantsApply, .organisation(organisationID)) else { throw AppError.forbidden() }
+        guard CallRules.isOpen(opensOn: LocalDate(call.opensOn)!, closesOn: LocalDate(call.closesOn)!, now: Date()) else {
+            throw AppError.invalid(field: "callId", code: "callClosed", call.closesOn)
+        }
+        if let existing = try await GrantApplication.query(on: ctx.db).filter(\.$callID == callID).filter(\.$organisationID == organisationID).first() {
+            throw AppError(.conflict, "Organisationen har redan en ansökan i utlysningen.", fields: [FieldError(field: "callId", code: "alreadyApplied", args: [existing.id!.uuidString])])
+        }
+        let a = GrantApplication()
+        a.id = UUID()
+        a.callID = callID
+        a.organisationID = organisationID
+        a.status = .draft
+        a.answers = "{}"
+        a.budget = "[]"
+        a.activities = 0
+        a.payeeAccount = ""
+        a.createdBy = ctx.actor.userID
+        a.version = 1
+        try await a.create(on: ctx.db)
+        ctx.audit("create", a, id: a.id, before: nil)
+        return a
+    }
+
+    /// Saves a draft's answers (checked against the call's form) without submitting.
+    static func update(_ id: UUID, _ b: ApplicationBody, in ctx: WriteContext) async throws -> GrantApplication {
+        guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db) else { throw AppError.notFound() }
+        try authorizeApplicant(a, ctx.actor)
+        guard a.status == .draft else { throw AppError(.conflict, "Bara utkast kan ändras.", fields: [FieldError(field: "status", code: "notDraft")]) }
+        guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
+        guard v == a.version else { throw AppError.staleVersion() }
+        var errors = FieldErrors()
+        var answers = a.answerMap
+        for (key, raw) in b.answers ?? [:] {
+            guard let spec = call.fieldSpecs.first(where: { $0.key == key }), spec.kind != .file else {
+                errors.add("answers.\(key)", code: "unknownField")
+                continue
+            }
+            let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if value.isEmpty { answers[key] = nil; continue }
+            switch spec.kind {
+            case .text: answers[key] = TextRules.paragraph(value, field: "answers.\(key)", max: 4000, errors: &errors)
+            case .number:
+                if let n = TextRules.integer(value, field: "answers.\(key)", range: 0...1_000_000_000, errors: &errors) { answers[key] = String(n) }
+            case .amount:
+                if let ore = Money.parseKronor(value) { answers[key] = String(ore) } else { errors.add("answers.\(key)", code: "amount") }
+            case .date:
+                if let d = TextRules.date(value, field: "answers.\(key)", errors: &errors) { answers[key] = d.description }
+            case .choice:
+                if spec.options?.contains(value) == true { answers[key] = value } else { errors.add("answers.\(key)", code: "oneOf", (spec.options ?? []).joined(separator: ", ")) }
+            case .file: break
+            }
+        }
+        var budget = a.budgetLines
+        if let lines = b.budget {
+            budget = []
+            for (i, l) in lines.enumerated() {
+                let label = TextRules.line(l.label, field: "budget[\(i)].label", max: 200, required: true, errors: &errors)
+                if l.amountOre < 0 || l.amountOre > Money.maxOre { errors.add("budget[\(i)].amountOre", code: "range", "0", Money.format(Money.maxOre)) }
+                budget.append(BudgetLine(label: label, amountOre: l.amountOre))
+            }
+            if lines.count > 100 { errors.add("budget", code: "tooMany", "100") }
+        }
+        if let r = b.requestedOre, r < 0 || r > Money.maxOre { errors.add("requestedOre", code: "range", "0", Money.format(Money.maxOre)) }
+        if let act = b.activities, !(0...100_000).contains(act) { errors.add("activities", code: "range", "0", "100000") }
+        var payee = a.payeeAccount
+        if let raw = b.payeeAccount {
+            payee = TextRules.line(raw, field: "payeeAccount", max: 40, errors: &errors)
+            if !payee.isEmpty && !payee.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " }) { errors.add("payeeAccount", code: "payeeAccount") }
+        }
+        try errors.throwIfAny()
+        let before = a.auditSnapshot
+        a.answers = String(decoding: try JSONEncoder().encode(answers), as: UTF8.self)
+        a.budget = String(decoding: try JSONEncoder().encode(budget), as: UTF8.self)
+        if let r = b.requestedOre { a.requestedOre = r }
+        if let act = b.activities { a.activities = act }
+        a.payeeAccount = payee
+        a.version += 1
+        try await a.save(on: ctx.db)
+        ctx.audit("update", a, id: a.id, before: before)
+        return a
+    }
+
+    /// Submits a draft: the call must be open, required answers and attachments present, and the
+    /// organisation must not fail the eligibility rules.
+    static func submit(_ id: UUID, version: Int?, in ctx: WriteContext) async throws -> GrantApplication {
+        guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db),
+              let programme = try await GrantProgramme.find(call.programmeID, on: ctx.db) else { throw AppError.notFound() }
+        try authorizeApplicant(a, ctx.actor)
+        guard a.status == .draft else { throw AppError(.conflict, "Ansökan är redan inskickad.", fields: [FieldError(field: "status", code: "notDraft")]) }
+        if let version, version != a.version { throw AppError.staleVersion() }
+        guard CallRules.isOpen(opensOn: LocalDate(call.opensOn)!, closesOn: LocalDate(call.closesOn)!, now: Date()) else {
+            throw AppError(.unprocessableEntity, "Utlysningen stängde \(call.closesOn); ansökan kan inte skickas in.", fields: [FieldError(field: "callId", code: "callClosed", args: [call.closesOn])])
+        }
+        var errors = FieldErrors()
+        let answers = a.answerMap
+        let files = try await GrantAttachment.query(on: ctx.db).filter(\.$applicationID == id).all()
+        for spec in call.fieldSpecs where spec.required {
+            if spec.kind == .file { if !files.contains(where: { $0.kind == spec.key }) { errors.add("answers.\(spec.key)", code: "required") } }
+            else if (answers[spec.key] ?? "").isEmpty { errors.add("answers.\(spec.key)", code: "required") }
+        }
+        for kind in call.attachmentKinds where !files.contains(where: { $0.kind == kind }) {
+            errors.add("attachments.\(kind)", code: "attachmentMissing", kind)
+        }
+        if call.budgetTable && a.budgetLines.isEmpty { errors.add("budget", code: "required") }
+        if a.requestedOre == nil && programme.allocationFormula == nil { errors.add("requestedOre", code: "required") }
+        let eligibility = try await EligibilityService.evaluate(programme: programme, organisationID: a.organisationID, callYear: call.year, on: ctx.db)
+        if eligibility.status == .fail {
+            for c in eligibility.conditions where c.status == .fail { errors.add("eligibility", c.reason) }
+        }
+        try errors.throwIfAny()
+        let before = a.auditSnapshot
+        a.status = .submitted
+        a.submittedAt = Date()
+        a.version += 1
+        try await a.save(on: ctx.db)
+        ctx.audit("submit", a, id: a.id, before: before)
+        return a
+    }
+
+    static func withdraw(_ id: UUID, in ctx: WriteContext) async throws -> GrantApplication {
+        guard let a = try await GrantApplication.find(id, on: ctx.db) else { throw AppError.notFound() }
+        try authorizeApplicant(a, ctx.actor)
+        guard a.status == .submitted || a.status == .underReview || a.status == .draft else {
+            throw AppError(.conflict, "Ansökan kan inte återkallas i det här läget.", fields: [FieldError(field: "status", code: "cannotWithdraw")])
+        }
+        let before = a.auditSnapshot
+        a.status = .withdrawn
+        a.version += 1
+        try await a.save(on: ctx.db)
+        ctx.audit("withdraw", a, id: a.id, before: before)
+        return a
+    }
+
+    static func reopen(_ id: UUID, in ctx: WriteContext) async throws -> GrantApplication {
+        guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db) else { throw AppError.notFound() }
+        try authorizeApplicant(a, ctx.actor)
+        guard a.status == .withdrawn, CallRules.isOpen(opensOn: LocalDate(call.opensOn)!, closesOn: LocalDate(call.closesOn)!, now: Date()) else {
+            throw AppError(.conflict, "Bara återkallade ansökningar i öppna utlysningar kan öppnas igen.", fields: [FieldError(field: "status", code: "cannotReopen")])
+        }
+        let before = a.auditSnapshot
+        a.status = .draft
+        a.version += 1
+        try await a.save(on: ctx.db)
+        ctx.audit("reopen", a, id: a.id, before: before)
+        return a
+    }
+
+    static func addAttachment(_ id: UUID, kind: String, filename: String, contentType: String, data: Data, in ctx: WriteContext) async throws -> GrantAttachment {
+        guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db) else { throw AppError.notFound() }
+        try authorizeApplicant(a, ctx.actor)
+        guard a.status == .draft else { throw AppError(.conflict, "Bilagor kan bara läggas till i utkast.", fields: [FieldError(field: "status", code: "notDraft")]) }
+        let spec = call.fieldSpecs.first { $0.key == kind && $0.kind == .file }
+        guard spec != nil || ProgrammeService.attachmentKinds.contains(kind) else { throw AppError.invalid(field: "kind", code: "oneOf", (ProgrammeService.attachmentKinds + call.fieldSpecs.filter { $0.kind == .file }.map(\.key)).joined(separator: ", ")) }
+        var errors = FieldErrors()
+        let name = TextRules.line(filename, field: "file", max: 200, required: true, errors: &errors)
+        let maxBytes = (spec?.maxMB ?? defaultMaxMB) * 1024 * 1024
+        if data.isEmpty { errors.add("file", code: "fileRequired") }
+        if data.count > maxBytes { errors.add("file", code: "fileTooLarge", String(spec?.maxMB ?? defaultMaxMB)) }
+        let accepted = spec?.accept ?? allowedTypes
+        let type = contentType.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if !accepted.contains(type) { errors.add("file", code: "fileType", accepted.joined(separator: ", ")) }
+        try errors.throwIfAny()
+        let f = GrantAttachment()
+        f.id = UUID()
+        f.applicationID = id
+        f.kind = kind
+        f.filename = name
+        f.contentType = type
+        f.size = data.count
+        f.data = data
+        f.uploadedBy = ctx.actor.userID
+        try await f.create(on: ctx.db)
+        ctx.audit("create", "grantAttachment", f.id!.uuidString, before: nil,
+                  after: AuditSnapshot(["applicationId": .string(id.uuidString), "kind": .string(kind), "filename": .string(name), "size": .int(data.count)]))
+        return f
+    }
+
+    static func removeAttachment(_ attachmentID: UUID, in ctx: WriteContext) async throws {
+        guard let f = try await GrantAttachment.find(attachmentID, on: ctx.db), let a = try await GrantApplication.find(f.applicationID, on: ctx.db) else { throw AppError.notFound() }
+        try authorizeApplicant(a, ctx.actor)
+        guard a.status == .draft else { throw AppError(.conflict, "Bilagor kan bara tas bort i utkast.", fields: [FieldError(field: "status", code: "notDraft")]) }
+        try await f.delete(on: ctx.db)
+        ctx.audit("delete", "grantAttachment", attachmentID.uuidString, before: AuditSnapshot(["filename": .string(f.filename)]), after: nil)
+    }
+
+    /// Who may see an application: its organisation's representatives, officials of the programme's body, assigned reviewers.
+    static func mayView(_ a: GrantApplication, _ p: Principal, on db: any Database) async throws -> Bool {
+        if Policy.allows(p, .grantsApply, .organisation(a.organisationID)) { return true }
+        guard let call = try await GrantCall.find(a.callID, on: db), let prog = try await GrantProgramme.find(call.programmeID, on: db) else { return false }
+        if Policy.allows(p, .grantsManage, try await ProgrammeService.scope(prog, on: db)) { return true }
+        if let uid = p.userID, try await GrantReview.query(on: db).filter(\.$applicationID == a.id!).filter(\.$reviewerID == uid).count() > 0 { return true }
+        return Policy.allows(p, .crossBodyRead)
+    }
+
+    static func dto(_ a: GrantApplication, withEligibility: Bool, on db: any Database) async throws -> ApplicationDTO {
+        let call = try await GrantCall.find(a.callID, on: db)
+        let files = try await GrantAttachment.query(on: db).filter(\.$applicationID == a.id!).all()
+        var eligibility: EligibilityResult?
+        if withEligibility, let call, let programme = try await GrantProgramme.find(call.programmeID, on: db) {
+            eligibility = try await EligibilityService.evaluate(programme: programme, organisationID: a.organisationID, callYear: call.year, on: db)
+        }
+        return ApplicationDTO(id: a.id!, callId: a.callID, callTitle: call?.title, organisationId: a.organisationID,
+                              organisationName: try await Organisation.query(on: db).withDeleted().filter(\.$id == a.organisationID).first()?.name,
+                              status: a.status.rawValue, answers: a.answerMap, budget: a.budgetLines, requestedOre: a.requestedOre,
+                              activities: a.activities, payeeAccount: a.payeeAccount,
+                              attachments: files.map { AttachmentDTO(id: $0.id!, kind: $0.kind, filename: $0.filename, contentType: $0.contentType, size: $0.size) },
+                              eligibility: eligibility, submittedAt: a.submittedAt, version: a.version)
+    }
+
+    static func applicationScope(_ req: Request) async throws -> ResourceScope {
+        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        return .organisation(a.organisationID)
+    }
+}

@@ -1,0 +1,254 @@
+import Vapor
+
+/// API shapes of the Grants module. Money is integer öre with `currency: "SEK"`.
+struct ProgrammeDTO: Content, Sendable {
+    var id: UUID
+    var bodyId: UUID
+    var bodyName: String?
+    var unitId: UUID?
+    var name: String
+    var kind: String
+    var purpose: String
+    var description: String
+    var targetAreas: [String]
+    var decisionLevel: String
+    var contactRoleId: UUID?
+    var paymentModel: String
+    var instalments: Int
+    var isStateAid: Bool
+    var eligibility: [EligibilityCondition]
+    var formula: AllocationFormula?
+    var reportMonths: Int
+    var budgetFrames: [BudgetFrameDTO]
+    var currency = "SEK"
+    var version: Int
+}
+
+struct BudgetFrameDTO: Content, Sendable, Equatable {
+    var year: Int
+    var amountOre: Int
+}
+
+struct ProgrammeBody: Content, Sendable {
+    var bodyId: String?
+    var unitId: String?
+    var name: String?
+    var kind: String?
+    var purpose: String?
+    var description: String?
+    var targetAreas: [String]?
+    var decisionLevel: String?
+    var contactRoleId: String?
+    var paymentModel: String?
+    var instalments: Int?
+    var isStateAid: Bool?
+    var eligibility: [EligibilityCondition]?
+    var formula: AllocationFormula?
+    var reportMonths: Int?
+    var budgetFrames: [BudgetFrameDTO]?
+    var version: Int?
+}
+
+struct CallDTO: Content, Sendable {
+    var id: UUID
+    var programmeId: UUID
+    var programmeName: String?
+    var title: String
+    var year: Int
+    var opensOn: String
+    var closesOn: String
+    var isOpen: Bool
+    var description: String
+    var fields: [FormFieldSpec]
+    var criteria: [ReviewRules.Criterion]
+    var requiredAttachments: [String]
+    var budgetTable: Bool
+    var version: Int
+}
+
+struct CallBody: Content, Sendable {
+    var programmeId: String?
+    var title: String?
+    var year: Int?
+    var opensOn: String?
+    var closesOn: String?
+    var description: String?
+    var fields: [FormFieldSpec]?
+    var criteria: [ReviewRules.Criterion]?
+    var requiredAttachments: [String]?
+    var budgetTable: Bool?
+    var version: Int?
+}
+
+struct AttachmentDTO: Content, Sendable {
+    var id: UUID
+    var kind: String
+    var filename: String
+    var contentType: String
+    var size: Int
+}
+
+struct ApplicationDTO: Content, Sendable {
+    var id: UUID
+    var callId: UUID
+    var callTitle: String?
+    var organisationId: UUID
+    var organisationName: String?
+    var status: String
+    var answers: [String: String]
+    var budget: [BudgetLine]
+    var requestedOre: Int?
+    var activities: Int
+    var payeeAccount: String
+    var attachments: [AttachmentDTO]
+    var eligibility: EligibilityResult?
+    var submittedAt: Date?
+    var currency = "SEK"
+    var version: Int
+}
+
+struct ApplicationBody: Content, Sendable {
+    var callId: String?
+    var organisationId: String?
+    var answers: [String: String]?
+    var budget: [BudgetLine]?
+    var requestedOre: Int?
+    var activities: Int?
+    var payeeAccount: String?
+    var version: Int?
+}
+
+struct ReviewDTO: Content, Sendable {
+    var id: UUID
+    var applicationId: UUID
+    var reviewerId: UUID
+    var reviewerName: String?
+    var jav: Bool?
+    var javReason: String
+    var scores: [String: Int]
+    var comment: String
+    var completed: Bool
+    var version: Int
+}
+
+struct ReviewBody: Content, Sendable {
+    var jav: Bool?
+    var javReason: String?
+    var scores: [String: Int]?
+    var comment: String?
+    var complete: Bool?
+    var version: Int?
+}
+
+struct DecisionDTO: Content, Sendable {
+    var id: UUID
+    var applicationId: UUID
+    var programmeId: UUID
+    var organisationId: UUID
+    var organisationName: String?
+    var year: Int
+    var outcome: String
+    var amountOre: Int
+    var conditions: String
+    var motivation: String
+    var purpose: String
+    var decidedOn: String
+    var decisionMaker: String
+    var delegationLevel: String
+    var diarienummer: String
+    var replacesId: UUID?
+    var replacedById: UUID?
+    var isStateAid: Bool
+    var currency = "SEK"
+}
+
+struct DecisionBody: Content, Sendable {
+    var applicationId: String?
+    var outcome: String?
+    var amountOre: Int?
+    var conditions: String?
+    var motivation: String?
+    var purpose: String?
+    var decidedOn: String?
+    var decisionMaker: String?
+    var delegationLevel: String?
+    var diarienummer: String?
+    var replacesId: String?
+}
+
+struct PaymentDTO: Content, Sendable {
+    var id: UUID
+    var programmeId: UUID
+    var organisationId: UUID
+    var organisationName: String?
+    var year: Int
+    var decisionId: UUID?
+    var kind: String
+    var dueOn: String
+    var amountOre: Int
+    var status: String
+    var approvedOn: String?
+    var paidOn: String?
+    var currency = "SEK"
+    var version: Int
+}
+
+struct ReportDTO: Content, Sendable {
+    var id: UUID
+    var decisionId: UUID
+    var organisationId: UUID
+    var organisationName: String?
+    var programmeId: UUID
+    var year: Int
+    var dueOn: String
+    var status: String
+    var overdue: Bool
+    var actualCostsOre: Int?
+    var narrative: String
+    var reviewComment: String
+    var currency = "SEK"
+    var version: Int
+}
+
+struct ReportBody: Content, Sendable {
+    var actualCostsOre: Int?
+    var narrative: String?
+    var version: Int?
+}
+
+struct ReclaimDTO: Content, Sendable {
+    var id: UUID
+    var decisionId: UUID
+    var organisationId: UUID
+    var organisationName: String?
+    var amountOre: Int
+    var reason: String
+    var dueOn: String
+    var status: String
+    var repaidOn: String?
+    var currency = "SEK"
+    var version: Int
+}
+
+struct ReclaimBody: Content, Sendable {
+    var decisionId: String?
+    var amountOre: Int?
+    var reason: String?
+    var dueOn: String?
+}
+
+/// A line of the public register of decided grants (offentlighetsprincipen).
+struct RegisterLineDTO: Content, Sendable {
+    var decisionId: UUID
+    var recipient: String
+    var recipientOrgnr: String?
+    var programme: String
+    var body: String
+    var amountOre: Int
+    var decidedOn: String
+    var purpose: String
+    var diarienummer: String
+    var currency = "SEK"
+}
+
+extension EligibilityResult: Content {}
