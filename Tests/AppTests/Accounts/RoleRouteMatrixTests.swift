@@ -33,10 +33,20 @@ struct RoleRouteMatrixTests {
         "userInvite": [.admin, .official],
         "auditRead": [.admin],
         "crossBodyRead": [.admin, .analyst],
+        // Grants: Region Värmland's programme; the representative's organisation's application.
+        "grantsManage": [.admin, .official],
+        "grantsManage@scope": [.admin, .official],
+        "grantsApply": [.admin, .representative],
+        "grantsApply@scope": [.admin, .representative],
+        "grantsReview": [.admin, .official, .reviewer],
+        // Records whose per-record rule decides: Funktionsrätt Värmland's application and report; the demo reviewer's review.
+        "grantCaseRead": [.admin, .official, .representative, .analyst],
+        "assignedReviewer": [.reviewer],
     ]
 
     struct Fixtures {
         var org: UUID, body: UUID, unit: UUID, role: UUID, collaboration: UUID, targetUser: UUID, targetMembership: UUID
+        var programme: UUID, call: UUID, application: UUID, review: UUID, payment: UUID, report: UUID, attachment: UUID
     }
 
     static func fixtures(_ t: TestApp) async throws -> Fixtures {
@@ -48,7 +58,24 @@ struct RoleRouteMatrixTests {
         let collaboration = try await CollaborationLink.query(on: t.db).filter(\.$unitID == rlk).filter(\.$organisationID == org).first()!.id!
         let analyst = try await AccountService.findUser(email: "analytiker@samverka.example", on: t.db)!.id!
         let membership = try await Membership.query(on: t.db).filter(\.$userID == analyst).first()!.id!
-        return Fixtures(org: org, body: body, unit: unit, role: role, collaboration: collaboration, targetUser: analyst, targetMembership: membership)
+        let programme = try await GrantProgramme.query(on: t.db).filter(\.$bodyID == body).first()!
+        let call = try await GrantCall.query(on: t.db).filter(\.$programmeID == programme.id!).first()!.id!
+        let application = try await GrantApplication.query(on: t.db).filter(\.$organisationID == org).first()!
+        let review = try await GrantReview.query(on: t.db).first()!.id!
+        let decision = try await GrantDecision.query(on: t.db).filter(\.$applicationID == application.id!).first()!.id!
+        let payment = try await GrantPayment.query(on: t.db).filter(\.$decisionID == decision).first()!.id!
+        let report = try await GrantReport.query(on: t.db).filter(\.$decisionID == decision).first()!.id!
+        let attachment = GrantAttachment()
+        attachment.applicationID = application.id!
+        attachment.kind = "verksamhetsberattelse"
+        attachment.filename = "berattelse.txt"
+        attachment.contentType = "text/plain"
+        attachment.data = Data("Verksamhetsberättelse".utf8)
+        attachment.size = attachment.data.count
+        try await attachment.save(on: t.db)
+        return Fixtures(org: org, body: body, unit: unit, role: role, collaboration: collaboration, targetUser: analyst, targetMembership: membership,
+                        programme: programme.id!, call: call, application: application.id!, review: review, payment: payment, report: report,
+                        attachment: attachment.id!)
     }
 
     /// A concrete path for a route pattern.
@@ -66,6 +93,13 @@ struct RoleRouteMatrixTests {
             case (":id", "collaborations"): parts.append(f.collaboration.uuidString)
             case (":id", "users"): parts.append(f.targetUser.uuidString)
             case (":mid", _): parts.append(f.targetMembership.uuidString)
+            case (":id", "programmes"): parts.append(f.programme.uuidString)
+            case (":id", "calls"): parts.append(f.call.uuidString)
+            case (":id", "applications"): parts.append(f.application.uuidString)
+            case (":id", "reviews"): parts.append(f.review.uuidString)
+            case (":id", "payments"): parts.append(f.payment.uuidString)
+            case (":id", "reports"): parts.append(f.report.uuidString)
+            case (":id", "attachments"): parts.append(f.attachment.uuidString)
             case (":code", _): parts.append("1780")
             case (":token", _): parts.append("not-a-real-token")
             default: parts.append(UUID().uuidString)

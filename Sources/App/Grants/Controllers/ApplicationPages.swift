@@ -8,12 +8,12 @@ enum ApplicationPages {
         g.get("calls", ":id", access: .anyone, use: call)
         g.post("calls", ":id", "apply", access: .permission(.grantsApply), use: apply)
         g.get("applications", access: .signedIn, use: list)
-        g.get("applications", ":id", access: .signedIn, use: show)
+        g.get("applications", ":id", access: .record("grantCaseRead"), use: show)
         g.get("applications", ":id", "edit", access: .scoped(.grantsApply, ApplicationService.applicationScope), use: edit)
         g.post("applications", ":id", "edit", access: .scoped(.grantsApply, ApplicationService.applicationScope), use: save)
         g.post("applications", ":id", "attachments", access: .scoped(.grantsApply, ApplicationService.applicationScope), body: .collect(maxSize: "21mb"), use: upload)
         g.post("attachments", ":id", "delete", access: .permission(.grantsApply), use: removeAttachment)
-        g.get("attachments", ":id", access: .signedIn, use: GrantsAPIController.download)
+        g.get("attachments", ":id", access: .record("grantCaseRead"), use: GrantsAPIController.download)
         for action in ["submit", "withdraw", "reopen"] {
             g.post("applications", ":id", .constant(action), access: .scoped(.grantsApply, ApplicationService.applicationScope)) { req in
                 try await transition(req, action)

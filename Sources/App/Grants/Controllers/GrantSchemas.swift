@@ -110,7 +110,7 @@ enum GrantSchemas {
             ("currency", .oneOf(["SEK"])), ("version", .integer(minimum: 1)),
         ], required: ["id", "decisionId", "amountOre", "status"]))
         r.register("GrantReclaimInput", .object([("decisionId", .string(maxLength: 40)), ("amountOre", .integer(minimum: 1)),
-                                                 ("reason", .text(max: 4000)), ("dueOn", .string(maxLength: 10))], required: ["decisionId", "amountOre", "reason", "dueOn"]))
+                                                 ("reason", .text(max: 4000)), ("dueOn", .date)], required: ["decisionId", "amountOre", "reason"]))
         r.register("AllocationPreview", .object([
             ("year", .integer()), ("frameOre", .nullable(.integer())), ("totalCappedOre", .integer()), ("totalFinalOre", .integer()), ("scale", .number()),
             ("lines", .array(.object([("applicationId", .uuid), ("organisationName", .string()), ("formulaOre", .integer()), ("cappedOre", .integer()),

@@ -33,7 +33,7 @@ enum GrantsAPIController {
               query: [APIParameter("call", .uuid, "Utlysning."), APIParameter("status", .oneOf(ApplicationStatus.allCases.map(\.rawValue)), "Status.")] + paging,
               response: .page(of: .ref("GrantApplication"))), use: listApplications)
         g.post("applications", access: .permission(.grantsApply), api: APIOperation("Start an application (draft)", tag: tag, body: .ref("GrantApplicationInput"), status: 201, response: .ref("GrantApplication")), use: createApplication)
-        g.get("applications", ":id", access: .signedIn, api: APIOperation("Get an application with its eligibility", tag: tag, response: .ref("GrantApplication")), use: showApplication)
+        g.get("applications", ":id", access: .record("grantCaseRead"), api: APIOperation("Get an application with its eligibility", tag: tag, response: .ref("GrantApplication")), use: showApplication)
         g.put("applications", ":id", access: .scoped(.grantsApply, ApplicationService.applicationScope), api: APIOperation("Save a draft", tag: tag, body: .ref("GrantApplicationInput"), response: .ref("GrantApplication")), use: updateApplication)
         for (action, summary) in [("submit", "Submit a draft"), ("withdraw", "Withdraw an application"), ("reopen", "Reopen a withdrawn application as a draft")] {
             g.post("applications", ":id", .constant(action), access: .scoped(.grantsApply, ApplicationService.applicationScope),
@@ -47,13 +47,13 @@ enum GrantsAPIController {
                                          APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true)],
                                  body: .string(), bodyContentType: "application/octet-stream", status: 201, response: .ref("GrantAttachment")),
                body: .collect(maxSize: "21mb"), use: attach)
-        g.get("attachments", ":id", access: .signedIn, api: APIOperation("Download an attachment", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: download)
+        g.get("attachments", ":id", access: .record("grantCaseRead"), api: APIOperation("Download an attachment", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: download)
         g.delete("attachments", ":id", access: .permission(.grantsApply), api: APIOperation("Remove an attachment from a draft", tag: tag, status: 204), use: removeAttachment)
 
-        g.get("applications", ":id", "reviews", access: .permission(.grantsReview), api: APIOperation("Reviews of an application with mean and spread", tag: tag, response: .ref("ReviewSummary")), use: reviews)
+        g.get("applications", ":id", "reviews", access: .scoped(.grantsManage, ApplicationService.programmeScope), api: APIOperation("Reviews of an application with mean and spread", tag: tag, response: .ref("ReviewSummary")), use: reviews)
         g.post("applications", ":id", "reviews", access: .permission(.grantsManage), api: APIOperation("Assign a reviewer", tag: tag,
                body: .object([("reviewerId", .uuid)], required: ["reviewerId"]), status: 201, response: .ref("GrantReview")), use: assign)
-        g.put("reviews", ":id", access: .scoped(.grantsReview, ReviewService.reviewScope), api: APIOperation("Declare jäv, score and comment (own review)", tag: tag,
+        g.put("reviews", ":id", access: .record("assignedReviewer"), api: APIOperation("Declare jäv, score and comment (own review)", tag: tag,
               body: .ref("GrantReviewInput"), response: .ref("GrantReview")), use: updateReview)
 
         g.get("decisions", access: .signedIn, api: APIOperation("Decisions the user may see", tag: tag,

@@ -19,7 +19,7 @@ enum MoneyPages {
         g.post("payments", access: .permission(.grantsManage), use: paymentAction)
         g.get("payments", "export.csv", access: .permission(.grantsManage), use: GrantsAPIController.paymentFile)
         g.get("reports", access: .signedIn, use: reports)
-        g.get("reports", ":id", access: .signedIn, use: report)
+        g.get("reports", ":id", access: .record("grantCaseRead"), use: report)
         g.post("reports", ":id", access: .permission(.grantsApply), use: submitReport)
         g.post("reports", ":id", "review", access: .permission(.grantsManage), use: reviewReport)
         g.get("reclaims", access: .signedIn, use: reclaims)

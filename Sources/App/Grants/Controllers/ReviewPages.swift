@@ -5,8 +5,8 @@ import Vapor
 enum ReviewPages {
     static func register(_ g: Router) {
         g.get("reviews", access: .permission(.grantsReview), use: list)
-        g.get("reviews", ":id", access: .scoped(.grantsReview, ReviewService.reviewScope), use: show)
-        g.post("reviews", ":id", access: .scoped(.grantsReview, ReviewService.reviewScope), use: save)
+        g.get("reviews", ":id", access: .record("assignedReviewer"), use: show)
+        g.post("reviews", ":id", access: .record("assignedReviewer"), use: save)
     }
 
     struct Row: Encodable, Sendable { var href: String; var organisation: String; var call: String; var state: String }

@@ -353,7 +353,8 @@ enum DecisionService {
         guard Policy.allows(ctx.actor, .grantsManage, try await ProgrammeService.scope(p, on: ctx.db)) else { throw AppError.forbidden() }
         var errors = FieldErrors()
         let reason = TextRules.paragraph(b.reason, field: "reason", max: 4000, required: true, errors: &errors)
-        let due = TextRules.date(b.dueOn, field: "dueOn", required: true, errors: &errors)
+        // Due in 30 days unless the official says otherwise.
+        let due = TextRules.date(b.dueOn ?? LocalDate.today().adding(days: 30).description, field: "dueOn", required: true, errors: &errors)
         let paid = try await GrantPayment.query(on: ctx.db).filter(\.$programmeID == d.programmeID).filter(\.$organisationID == d.organisationID)
             .filter(\.$year == d.year).filter(\.$status == .paid).all().reduce(0) { $0 + $1.amountOre }
         let open = try await GrantReclaim.query(on: ctx.db).filter(\.$decisionID == id).filter(\.$status != .cancelled).all().reduce(0) { $0 + $1.amountOre }

@@ -112,10 +112,4 @@ enum ReviewService {
         return (call.criteriaList, s.criteria, s.weighted, reviews)
     }
 
-    static func reviewScope(_ req: Request) async throws -> ResourceScope {
-        guard let r = try await GrantReview.find(try req.parameters.require("id", as: UUID.self), on: req.db),
-              let a = try await GrantApplication.find(r.applicationID, on: req.db) else { throw AppError.notFound() }
-        let (_, p) = try await programme(of: a, on: req.db)
-        return .body(p.bodyID, unitPath: [])
-    }
 }

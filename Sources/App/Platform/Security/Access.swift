@@ -14,6 +14,10 @@ public enum Access: Sendable {
     case permission(Permission)
     /// A permission checked against the resource the request is about.
     case scoped(Permission, ScopeResolver)
+    /// Signed in; then a named per-record rule in the module's service decides (e.g. "grantCaseRead": the
+    /// applicant organisation, officials of the programme's body, assigned reviewers, analysts). The name is
+    /// what the role × route matrix test keys its expectation on.
+    case record(String)
 
     public var name: String {
         switch self {
@@ -21,6 +25,7 @@ public enum Access: Sendable {
         case .signedIn: return "signedIn"
         case .permission(let p): return p.rawValue
         case .scoped(let p, _): return p.rawValue + "@scope"
+        case .record(let rule): return rule
         }
     }
 
@@ -62,7 +67,7 @@ struct AccessGuard: AsyncMiddleware {
         switch access {
         case .anyone:
             break
-        case .signedIn:
+        case .signedIn, .record:
             guard principal.isSignedIn else { throw AppError.unauthenticated() }
         case .permission(let permission):
             guard principal.isSignedIn else { throw AppError.unauthenticated() }
