@@ -19,7 +19,12 @@ def demo_ids():
     unit = next(u["id"] for u in units if u["name"] == "Regionledningskontoret")
     roles = get(f"/api/v1/roles?unit={unit}")["items"]
     role = roles[0]["id"]
-    return {"org": org, "body": body, "unit": unit, "role": role}
+    programmes = get(f"/api/v1/grants/programmes?body={body}")["items"]
+    programme = programmes[0]["id"]
+    youth = next(p["id"] for p in get("/api/v1/grants/programmes?per=100")["items"] if p.get("formula"))
+    call = get(f"/api/v1/grants/calls?programme={programme}&open=true")["items"][0]["id"]
+    decision = get(f"/api/v1/grants/register?body={body}")["items"][0]["decisionId"]
+    return {"org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision}
 
 
 def fill(path, ids):

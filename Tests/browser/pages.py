@@ -23,6 +23,12 @@ ANONYMOUS = [
     "/no-such-page",
     "/?lang=en",
     "/organisations/{org}?lang=en",
+    "/grants",
+    "/grants?lang=en",
+    "/grants/programmes/{programme}",
+    "/grants/calls/{call}",
+    "/grants/register",
+    "/grants/decisions/{decision}",
 ]
 
 SIGNED_IN = [
@@ -42,4 +48,25 @@ SIGNED_IN = [
     "/invitations/new",
     "/admin/users",
     "/admin/audit",
+    "/grants/programmes/new",
+    "/grants/programmes/{programme}/edit",
+    "/grants/programmes/{programme}/dashboard",
+    "/grants/programmes/{youth}/allocation",
+    "/grants/programmes/{programme}/allocation",
+    "/grants/programmes/{programme}/batch",
+    "/grants/calls/new",
+    "/grants/calls/{call}/edit",
+    "/grants/applications",
+    "/grants/payments",
+    "/grants/reports",
+    "/grants/reports?overdue=true",
+    "/grants/reclaims",
+    "/grants/reviews",
+]
+
+# Pages reached by following the first link of a list (their ids are not public), as the admin.
+FOLLOWED = [
+    ("/grants/applications", "/grants/applications/"),
+    ("/grants/reports", "/grants/reports/"),
+    ("/grants/reclaims", "/grants/decisions/"),
 ]

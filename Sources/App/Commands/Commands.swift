@@ -99,14 +99,14 @@ struct ImportCommand: AsyncCommand {
 
 struct ExportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "kind", help: "organisations") var kind: String
+        @Argument(name: "kind", help: "organisations | 360giving") var kind: String
         @Argument(name: "file", help: "output file") var file: String
         @Option(name: "q", help: "search text") var q: String?
         @Option(name: "county", help: "county code") var county: String?
         @Option(name: "municipality", help: "municipality code") var municipality: String?
         init() {}
     }
-    var help: String { "Exports data: `export organisations FILE.csv [--q … --county 17 --municipality 1780]`." }
+    var help: String { "Exports data: `export organisations FILE.csv [--q … --county 17 --municipality 1780]`, `export 360giving FILE.json|FILE.csv`." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
@@ -139,10 +139,28 @@ struct ExportCommand: AsyncCommand {
     }
 }
 
-/// Exports added by later modules (e.g. 360giving).
+/// Exports of the other modules: `export 360giving FILE.json` (or FILE.csv).
 enum ExportExtensions {
     static func run(kind: String, file: FileHandle, path: String, app: Application, console: any Console) async throws {
-        throw CommandFailed(description: "Okänd exporttyp \(kind).")
+        switch kind {
+        case "360giving":
+            let prefix = app.config.giving360Prefix, publisher = app.config.giving360Publisher
+            var bytes = 0
+            // Pieces are written as they come, so memory stays flat however many grants there are.
+            let write: (String) async throws -> Void = { piece in
+                let data = Data(piece.utf8)
+                bytes += data.count
+                try file.write(contentsOf: data)
+            }
+            if path.lowercased().hasSuffix(".csv") {
+                try await OpenDataService.streamGivingCSV(on: app.db, prefix: prefix, write)
+            } else {
+                try await OpenDataService.streamGivingJSON(on: app.db, prefix: prefix, publisher: publisher, write)
+            }
+            console.print("Skrev 360Giving-data (\(bytes) byte) till \(path).")
+        default:
+            throw CommandFailed(description: "Okänd exporttyp \(kind). Välj organisations eller 360giving.")
+        }
     }
 }
 

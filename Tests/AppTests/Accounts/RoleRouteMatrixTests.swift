@@ -68,7 +68,7 @@ struct RoleRouteMatrixTests {
         let attachment = GrantAttachment()
         attachment.applicationID = application.id!
         attachment.kind = "verksamhetsberattelse"
-        attachment.filename = "berattelse.txt"
+        attachment.filename = "verksamhetsberattelse-2025.txt"
         attachment.contentType = "text/plain"
         attachment.data = Data("Verksamhetsberättelse".utf8)
         attachment.size = attachment.data.count

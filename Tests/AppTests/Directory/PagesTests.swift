@@ -13,13 +13,23 @@ struct PagesTests {
         try await TestApp.run { t in
             _ = try await DemoData.load(t.app)
             let f = try await RoleRouteMatrixTests.fixtures(t)
+            let draft = try await GrantApplication.query(on: t.db).filter(\.$status == .draft).first()!.id!
+            let submitted = try await GrantApplication.query(on: t.db).filter(\.$status == .underReview).first()!.id!
+            let decision = try await GrantDecision.query(on: t.db).filter(\.$applicationID == f.application).first()!.id!
             let b = Browser(t)
             try await b.signIn("admin@samverka.example", "demo-Admin-Samverka-2026")
             let pages = ["/", "/search?q=pensionär", "/organisations", "/organisations?county=17&area=pensioners", "/organisations/\(f.org)",
                          "/organisations/\(f.org)/edit", "/organisations/new", "/organisations/import", "/bodies", "/bodies/\(f.body)",
                          "/bodies/\(f.body)/collaboration", "/units/\(f.unit)", "/roles", "/roles?open=true", "/roles/\(f.role)",
                          "/roles/\(f.role)/handover", "/density", "/density?level=county", "/population/import", "/accessibility",
-                         "/privacy", "/account", "/admin/users", "/admin/audit", "/invitations/new"]
+                         "/privacy", "/account", "/admin/users", "/admin/audit", "/invitations/new",
+                         "/grants", "/grants/programmes/\(f.programme)", "/grants/register", "/grants/register?year=2025",
+                         "/grants/programmes/new", "/grants/programmes/\(f.programme)/edit", "/grants/programmes/\(f.programme)/dashboard",
+                         "/grants/programmes/\(f.programme)/allocation", "/grants/programmes/\(f.programme)/batch", "/grants/calls/new",
+                         "/grants/calls/\(f.call)", "/grants/calls/\(f.call)/edit", "/grants/applications", "/grants/applications/\(f.application)",
+                         "/grants/applications/\(draft)", "/grants/applications/\(draft)/edit", "/grants/applications/\(submitted)/decide",
+                         "/grants/decisions/\(decision)", "/grants/reviews", "/grants/payments", "/grants/reports", "/grants/reports?overdue=true",
+                         "/grants/reports/\(f.report)", "/grants/reclaims"]
             let key = try Regex(#">\s*[a-z]+(\.[a-zA-Z]+)+\s*<"#)
             for lang in ["sv", "en"] {
                 for p in pages {

@@ -1,3 +1,4 @@
+import ConsoleKit
 import Fluent
 import Foundation
 import Testing
@@ -293,6 +294,15 @@ struct GrantFlowTests {
             let csv = try await t.send(.GET, "/api/v1/grants/360giving.csv")
             #expect(csv.text.hasPrefix("Identifier,Title,Description,Currency,Amount Awarded,Award Date"))
             #expect(csv.text.contains("SE-ON-802000-0009"))
+            // `samverka export 360giving FILE.json` writes the same package.
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("360g-\(UUID()).json").path
+            FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try await ExportExtensions.run(kind: "360giving", file: handle, path: path, app: t.app, console: Terminal())
+            try handle.close()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let exported = try JSONDecoder().decode(JSONValue.self, from: try Data(contentsOf: URL(fileURLWithPath: path)))
+            #expect(exported == j)
         }
     }
 

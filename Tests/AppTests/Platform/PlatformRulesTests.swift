@@ -155,6 +155,10 @@ struct LanguageTests {
         #expect(l.missingKeys[.sv] == [])
         #expect(l.missingKeys[.en] == [])
         #expect(l.text("invalid.tooLong", .en, ["200"]) == "At most 200 characters.")
+        // `{0:prefix}` shows a vocabulary key as its label; unknown keys show as they are.
+        #expect(l.text("invalid.attachmentMissing", .sv, ["verksamhetsberattelse"]) == "Bilaga saknas: Verksamhetsberättelse.")
+        #expect(l.text("invalid.attachmentMissing", .en, ["revisionsberattelse"]) == "Attachment missing: Auditor’s report.")
+        #expect(l.text("invalid.attachmentMissing", .sv, ["stadgar"]) == "Bilaga saknas: stadgar.")
     }
 }
 

@@ -45,8 +45,7 @@ enum DensityRules {
     /// One decimal, Swedish decimal comma: 29,7.
     static func format(_ value: Double?, lang: String) -> String {
         guard let value else { return "–" }
-        let s = String(format: "%.1f", value)
-        return lang == "en" ? s : s.replacingOccurrences(of: ".", with: ",")
+        return DecimalText.format(value, digits: 1, lang: lang)
     }
 }
 

@@ -157,10 +157,10 @@ enum ApplicationPages {
                                             comment: r.comment.nilIfEmpty, completed: r.completedAt != nil))
             }
             criteria = zip(s.criteria, s.summary).map { c, x in
-                CriterionRow(label: c.label, weight: c.weight, mean: x.mean.map { String(format: "%.1f", $0) } ?? "–",
+                CriterionRow(label: c.label, weight: c.weight, mean: x.mean.map { DecimalText.format($0, digits: 1, lang: req.language.rawValue) } ?? "–",
                              spread: x.spread.map { "\(x.min!)–\(x.max!) (\($0))" } ?? "–", count: x.count)
             }
-            weighted = s.weighted.map { String(format: "%.2f", $0) }
+            weighted = s.weighted.map { DecimalText.format($0, digits: 2, lang: req.language.rawValue) }
         }
         if canManage && (a.status == .submitted || a.status == .underReview) {
             let assigned = Set(try await GrantReview.query(on: req.db).filter(\.$applicationID == a.id!).all().map(\.reviewerID))
@@ -248,15 +248,15 @@ enum ApplicationPages {
         let form = req.form(action: "/grants/applications/\(a.id!)/edit", submitLabel: req.t("grants.saveDraft"), fields: fields, errors: mapped,
                             version: a.version, cancelHref: "/grants/applications/\(a.id!)")
         var rows = (f?.budgetLabel ?? dto.budget.map(\.label)).enumerated().map { i, l in
-            BudgetRow(index: i, label: l, amount: f?.budgetAmount?[safe: i] ?? kr(dto.budget[safe: i]?.amountOre), labelId: "f-budget-\(i)-label", amountId: "f-budget-\(i)-amount")
+            BudgetRow(index: i + 1, label: l, amount: f?.budgetAmount?[safe: i] ?? kr(dto.budget[safe: i]?.amountOre), labelId: "f-budget-\(i)-label", amountId: "f-budget-\(i)-amount")
         }
-        for i in rows.count..<(rows.count + 3) { rows.append(BudgetRow(index: i, label: "", amount: "", labelId: "f-budget-\(i)-label", amountId: "f-budget-\(i)-amount")) }
+        for i in rows.count..<(rows.count + 3) { rows.append(BudgetRow(index: i + 1, label: "", amount: "", labelId: "f-budget-\(i)-label", amountId: "f-budget-\(i)-amount")) }
         let files = try await GrantAttachment.query(on: req.db).filter(\.$applicationID == a.id!).all()
         let kinds = call.attachmentKinds.map { ($0, req.t("attachment.\($0)")) } + call.fieldSpecs.filter { $0.kind == .file }.map { ($0.key, $0.label) }
             + [("other", req.t("attachment.other"))]
         let upload = req.form(action: "/grants/applications/\(a.id!)/attachments", submitLabel: req.t("grants.upload"), fields: [
             FormField("kind", label: req.t("grants.attachmentKind"), kind: .select, options: kinds.map { .init(value: $0.0, label: $0.1) }),
-            FormField("file", label: req.t("import.file"), kind: .file, hint: req.t("grants.fileHint"), required: true),
+            FormField("file", label: req.t("grants.file"), kind: .file, hint: req.t("grants.fileHint"), required: true),
         ], multipart: true)
         let missing = call.attachmentKinds.filter { k in !files.contains { $0.kind == k } }.map { req.t("attachment.\($0)") }
         let data = EditPage(

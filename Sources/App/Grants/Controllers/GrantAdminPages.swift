@@ -319,6 +319,8 @@ enum GrantAdminPages {
         var programmeName: String
         var programmeHref: String
         var year: Int
+        var hasFormula: Bool
+        var editHref: String
         var frame: String
         var total: String
         var totalFinal: String
@@ -333,12 +335,18 @@ enum GrantAdminPages {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let p = try await GrantProgramme.find(id, on: req.db) else { throw AppError.notFound() }
         let year = try StructureAPIController.year(req) ?? LocalDate.today().year
-        let (a, _) = try await GrantsAPIController.allocationPreview(p, year: year, on: req.db)
         let lang = req.language.rawValue
+        guard p.allocationFormula != nil else {
+            return try await req.page("grants/allocation", title: req.t("grants.allocationFor", p.name, String(year)), AllocationPage(
+                programmeName: p.name, programmeHref: "/grants/programmes/\(id)/dashboard?year=\(year)", year: year, hasFormula: false,
+                editHref: "/grants/programmes/\(id)/edit", frame: "", total: "", totalFinal: "", scaled: false, scalePercent: "", lines: [],
+                hasLines: false, batchHref: ""))
+        }
+        let (a, _) = try await ProgrammeService.allocationPreview(p, year: year, on: req.db)
         let data = AllocationPage(
-            programmeName: p.name, programmeHref: "/grants/programmes/\(id)/dashboard?year=\(year)", year: year,
+            programmeName: p.name, programmeHref: "/grants/programmes/\(id)/dashboard?year=\(year)", year: year, hasFormula: true, editHref: "",
             frame: a.frameOre.map { Money.format($0, lang) } ?? "–", total: Money.format(a.totalCappedOre, lang), totalFinal: Money.format(a.totalFinalOre, lang),
-            scaled: a.scale < 1, scalePercent: String(format: "%.1f", a.scale * 100),
+            scaled: a.scale < 1, scalePercent: DecimalText.format(a.scale * 100, digits: 1, lang: req.language.rawValue),
             lines: a.lines.map { .init(organisation: $0.organisationName, formula: Money.format($0.formulaOre, lang), capped: Money.format($0.cappedOre, lang),
                                        final: Money.format($0.finalOre, lang), href: "/grants/applications/\($0.applicationId)") },
             hasLines: !a.lines.isEmpty, batchHref: "/grants/programmes/\(id)/batch?year=\(year)")

@@ -157,43 +157,10 @@ enum GrantsAPIController {
         return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db)
     }
 
-    struct AllocationDTO: Content {
-        struct Line: Content { var applicationId: UUID; var organisationName: String; var formulaOre: Int; var cappedOre: Int; var finalOre: Int }
-        var year: Int
-        var frameOre: Int?
-        var totalCappedOre: Int
-        var totalFinalOre: Int
-        var scale: Double
-        var lines: [Line]
-        var currency = "SEK"
-    }
-
     /// The allocation preview for the submitted applications of a year's calls.
-    static func allocationPreview(_ p: GrantProgramme, year: Int, on db: any Database) async throws -> (AllocationDTO, [UUID: AllocationLine]) {
-        guard let formula = p.allocationFormula else { throw AppError.invalid(field: "formula", code: "noFormula") }
-        let calls = try await GrantCall.query(on: db).filter(\.$programmeID == p.id!).filter(\.$year == year).all().compactMap(\.id)
-        let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: db).filter(\.$callID ~~ calls)
-            .filter(\.$status ~~ [.submitted, .underReview, .decided]).all()
-        var inputs: [AllocationInput] = []
-        for a in apps {
-            let members = try await MemberCount.query(on: db).filter(\.$organisationID == a.organisationID).filter(\.$year == year - 1).all()
-            let whole = members.first { $0.municipalityCode == nil }
-            let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == a.organisationID).count()
-            inputs.append(AllocationInput(key: a.id!, members: whole?.total ?? 0, youngMembers: whole?.young ?? 0, municipalities: munis, activities: a.activities))
-        }
-        let preview = AllocationRules.preview(inputs, formula: formula, frameOre: try await ProgrammeService.frame(p.id!, year: year, on: db))
-        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: db)
-        let orgOf = Dictionary(uniqueKeysWithValues: apps.map { ($0.id!, $0.organisationID) })
-        let lines = preview.lines.map { AllocationDTO.Line(applicationId: $0.key, organisationName: orgOf[$0.key].flatMap { names[$0] } ?? "",
-                                                           formulaOre: $0.formulaOre, cappedOre: $0.cappedOre, finalOre: $0.finalOre) }
-        return (AllocationDTO(year: year, frameOre: preview.frameOre, totalCappedOre: preview.totalCappedOre, totalFinalOre: preview.totalFinalOre,
-                              scale: preview.scale, lines: lines.sorted { $0.organisationName < $1.organisationName }),
-                Dictionary(uniqueKeysWithValues: preview.lines.map { ($0.key, $0) }))
-    }
-
     @Sendable static func allocation(_ req: Request) async throws -> AllocationDTO {
         guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
-        return try await allocationPreview(p, year: try year(req, default: LocalDate.today().year), on: req.db).0
+        return try await ProgrammeService.allocationPreview(p, year: try year(req, default: LocalDate.today().year), on: req.db).0
     }
 
     @Sendable static func advances(_ req: Request) async throws -> [PaymentDTO] {
@@ -521,9 +488,9 @@ enum GrantsAPIController {
     }
 
     @Sendable static func givingJSON(_ req: Request) async throws -> Response {
-        let db = req.db, prefix = req.application.config.giving360Prefix
+        let db = req.db, prefix = req.application.config.giving360Prefix, publisher = req.application.config.giving360Publisher
         return OpenDataService.streamed(contentType: "application/json", filename: "360giving.json") { write in
-            try await OpenDataService.streamGivingJSON(on: db, prefix: prefix, publisher: "Samverka", write)
+            try await OpenDataService.streamGivingJSON(on: db, prefix: prefix, publisher: publisher, write)
         }
     }
 

@@ -3,15 +3,9 @@ import Vapor
 
 /// Decisions (single and batch), the decision letter, the payment run, reports and reclaims.
 enum MoneyPages {
-    static func appManageScope(_ req: Request) async throws -> ResourceScope {
-        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
-        let (_, p) = try await ReviewService.programme(of: a, on: req.db)
-        return try await ProgrammeService.scope(p, on: req.db)
-    }
-
     static func register(_ g: Router) {
-        g.get("applications", ":id", "decide", access: .scoped(.grantsManage, appManageScope), use: decideForm)
-        g.post("applications", ":id", "decide", access: .scoped(.grantsManage, appManageScope), use: decide)
+        g.get("applications", ":id", "decide", access: .scoped(.grantsManage, ApplicationService.programmeScope), use: decideForm)
+        g.post("applications", ":id", "decide", access: .scoped(.grantsManage, ApplicationService.programmeScope), use: decide)
         g.get("decisions", ":id", access: .anyone, use: letter)
         g.get("programmes", ":id", "batch", access: .scoped(.grantsManage, ProgrammeService.programmeScope), use: batchForm)
         g.post("programmes", ":id", "batch", access: .scoped(.grantsManage, ProgrammeService.programmeScope), use: batch)
@@ -61,7 +55,7 @@ enum MoneyPages {
         let lang = req.language.rawValue
         let current = try await DecisionService.current(applicationID: appID, on: req.db)
         var suggestion: Int?
-        if p.allocationFormula != nil { suggestion = try await GrantsAPIController.allocationPreview(p, year: call.year, on: req.db).1[appID]?.finalOre }
+        if p.allocationFormula != nil { suggestion = try await ProgrammeService.allocationPreview(p, year: call.year, on: req.db).1[appID]?.finalOre }
         let proposed = f?.amount.flatMap(Money.parseKronor) ?? current?.amountOre ?? suggestion ?? a.requestedOre ?? 0
         let dm = try await DecisionService.deMinimis(organisationID: a.organisationID, bodyID: p.bodyID, newOre: p.isStateAid ? proposed : 0,
                                                      on: LocalDate.today(), eurToSek: req.application.config.eurToSek, db: req.db)
@@ -87,7 +81,7 @@ enum MoneyPages {
         let data = DecidePage(
             form: form, organisation: try await Organisation.find(a.organisationID, on: req.db)?.name ?? "", appHref: "/grants/applications/\(appID)",
             requested: a.requestedOre.map { Money.format($0, lang) } ?? "–", suggestion: suggestion.map { Money.format($0, lang) },
-            eligibility: GrantPages.statusLabel(elig.status, req), weighted: summary.weighted.map { String(format: "%.2f", $0) },
+            eligibility: GrantPages.statusLabel(elig.status, req), weighted: summary.weighted.map { DecimalText.format($0, digits: 2, lang: req.language.rawValue) },
             deMinimis: p.isStateAid ? req.t("decision.deMinimis", Money.format(dm.previousOre, lang), Money.format(dm.totalOre, lang), Money.format(dm.ceilingOre, lang)) : nil,
             deMinimisWarning: p.isStateAid && dm.exceeds,
             current: current.map { "\($0.diarienummer): \(req.t("outcome.\($0.outcome.rawValue)")) \(Money.format($0.amountOre, lang))" })
@@ -181,7 +175,7 @@ enum MoneyPages {
         let calls = try await GrantCall.query(on: req.db).filter(\.$programmeID == id).filter(\.$year == year).all().compactMap(\.id)
         let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: req.db).filter(\.$callID ~~ calls).filter(\.$status ~~ [.submitted, .underReview]).all()
         let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: req.db)
-        let suggestions = p.allocationFormula == nil ? [:] : try await GrantsAPIController.allocationPreview(p, year: year, on: req.db).1
+        let suggestions = p.allocationFormula == nil ? [:] : try await ProgrammeService.allocationPreview(p, year: year, on: req.db).1
         func kr(_ ore: Int?) -> String { ore.map { Money.decimal($0).replacingOccurrences(of: ".00", with: "").replacingOccurrences(of: ".", with: ",") } ?? "" }
         let rows = apps.sorted { (names[$0.organisationID] ?? "") < (names[$1.organisationID] ?? "") }.map { a in
             BatchRow(id: a.id!, organisation: names[a.organisationID] ?? "", requested: a.requestedOre.map { Money.format($0, lang) } ?? "–",
@@ -316,7 +310,10 @@ enum MoneyPages {
     struct ReportPage: Encodable, Sendable {
         var report: ReportDTO
         var status: String
+        var programme: String
         var decisionHref: String
+        var decisionLabel: String
+        var granted: String
         var costs: String?
         var submitForm: FormContext?
         var reviewForm: FormContext?
@@ -340,7 +337,10 @@ enum MoneyPages {
                 .init(value: "approve", label: req.t("reports.approve")), .init(value: "complete", label: req.t("reports.requestCompletion"))]),
             FormField("comment", label: req.t("reports.comment"), kind: .textarea, hint: req.t("reports.commentHint"), maxLength: 4000),
         ], errors: reviewErrors) : nil
-        let data = ReportPage(report: dto, status: req.t("reportStatus.\(r.status.rawValue)"), decisionHref: "/grants/decisions/\(r.decisionID)",
+        let decision = try await GrantDecision.find(r.decisionID, on: req.db)
+        let data = ReportPage(report: dto, status: req.t("reportStatus.\(r.status.rawValue)"), programme: p.name,
+                              decisionHref: "/grants/decisions/\(r.decisionID)", decisionLabel: decision?.diarienummer ?? req.t("decision.open"),
+                              granted: Money.format(decision?.amountOre ?? 0, lang),
                               costs: r.actualCostsOre.map { Money.format($0, lang) }, submitForm: submit, reviewForm: review,
                               narrative: r.narrative.nilIfEmpty, reviewComment: r.reviewComment.nilIfEmpty)
         return try await req.page("grants/report", title: req.t("reports.titleFor", dto.organisationName ?? "", String(r.year)), data,

@@ -357,6 +357,7 @@ struct CreateGrants: AsyncMigration {
             "CREATE INDEX grant_decisions_programme ON grant_decisions (programme_id, year)",
             "CREATE INDEX grant_decisions_org ON grant_decisions (organisation_id, decided_on)",
             "CREATE INDEX grant_decisions_application ON grant_decisions (application_id)",
+            "CREATE INDEX grant_decisions_replaces ON grant_decisions (replaces_id)",
             "CREATE INDEX grant_payments_due ON grant_payments (status, due_on)",
             "CREATE INDEX grant_payments_org ON grant_payments (organisation_id, programme_id, year)",
             "CREATE INDEX grant_reports_due ON grant_reports (status, due_on)",

@@ -289,9 +289,8 @@ enum ApplicationService {
 
     /// The programme's body (and unit) of the application named in the path.
     static func programmeScope(_ req: Request) async throws -> ResourceScope {
-        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db),
-              let call = try await GrantCall.find(a.callID, on: req.db),
-              let p = try await GrantProgramme.find(call.programmeID, on: req.db) else { throw AppError.notFound() }
+        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let (_, p) = try await ReviewService.programme(of: a, on: req.db)
         return try await ProgrammeService.scope(p, on: req.db)
     }
 

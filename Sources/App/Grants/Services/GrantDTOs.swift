@@ -252,3 +252,14 @@ struct RegisterLineDTO: Content, Sendable {
 }
 
 extension EligibilityResult: Content {}
+
+struct AllocationDTO: Content {
+    struct Line: Content { var applicationId: UUID; var organisationName: String; var formulaOre: Int; var cappedOre: Int; var finalOre: Int }
+    var year: Int
+    var frameOre: Int?
+    var totalCappedOre: Int
+    var totalFinalOre: Int
+    var scale: Double
+    var lines: [Line]
+    var currency = "SEK"
+}

@@ -87,9 +87,7 @@ enum OpenDataService {
             ("recipientOrganization", .array([.object([
                 ("id", .string(orgID(orgnr: r.orgnr, fallback: "\(prefix)-org-\(r.organisationID.uuidString.lowercased())"))),
                 ("name", .string(r.organisationName)),
-                ("addressLocality", .string(r.city)),
-                ("addressCountry", "SE"),
-            ])])),
+            ] + (r.city.isEmpty ? [] : [("addressLocality", .string(r.city))]) + [("addressCountry", "SE")])])),
             ("fundingOrganization", .array([.object([
                 ("id", .string(orgID(orgnr: r.bodyOrgnr, fallback: "\(prefix)-funder-\(r.bodyID.uuidString.lowercased())"))),
                 ("name", .string(r.bodyName)),

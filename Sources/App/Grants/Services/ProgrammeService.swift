@@ -217,4 +217,28 @@ enum ProgrammeService {
               let p = try await GrantProgramme.find(c.programmeID, on: req.db) else { throw AppError.notFound() }
         return try await scope(p, on: req.db)
     }
+
+    /// The allocation preview for a year: every submitted or decided application run through the formula,
+    /// member figures from the year before, capped and scaled to the frame.
+    static func allocationPreview(_ p: GrantProgramme, year: Int, on db: any Database) async throws -> (AllocationDTO, [UUID: AllocationLine]) {
+        guard let formula = p.allocationFormula else { throw AppError.invalid(field: "formula", code: "noFormula") }
+        let calls = try await GrantCall.query(on: db).filter(\.$programmeID == p.id!).filter(\.$year == year).all().compactMap(\.id)
+        let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: db).filter(\.$callID ~~ calls)
+            .filter(\.$status ~~ [.submitted, .underReview, .decided]).all()
+        var inputs: [AllocationInput] = []
+        for a in apps {
+            let members = try await MemberCount.query(on: db).filter(\.$organisationID == a.organisationID).filter(\.$year == year - 1).all()
+            let whole = members.first { $0.municipalityCode == nil }
+            let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == a.organisationID).count()
+            inputs.append(AllocationInput(key: a.id!, members: whole?.total ?? 0, youngMembers: whole?.young ?? 0, municipalities: munis, activities: a.activities))
+        }
+        let preview = AllocationRules.preview(inputs, formula: formula, frameOre: try await ProgrammeService.frame(p.id!, year: year, on: db))
+        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: db)
+        let orgOf = Dictionary(uniqueKeysWithValues: apps.map { ($0.id!, $0.organisationID) })
+        let lines = preview.lines.map { AllocationDTO.Line(applicationId: $0.key, organisationName: orgOf[$0.key].flatMap { names[$0] } ?? "",
+                                                           formulaOre: $0.formulaOre, cappedOre: $0.cappedOre, finalOre: $0.finalOre) }
+        return (AllocationDTO(year: year, frameOre: preview.frameOre, totalCappedOre: preview.totalCappedOre, totalFinalOre: preview.totalFinalOre,
+                              scale: preview.scale, lines: lines.sorted { $0.organisationName < $1.organisationName }),
+                Dictionary(uniqueKeysWithValues: preview.lines.map { ($0.key, $0) }))
+    }
 }

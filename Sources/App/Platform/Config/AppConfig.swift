@@ -36,6 +36,8 @@ public struct AppConfig: Sendable {
     public var sessionAbsoluteTimeout: Int
     /// 360Giving identifier prefix for grant ids (`SAMVERKA_360G_PREFIX`).
     public var giving360Prefix: String
+    /// The publisher named in the 360Giving data package.
+    public var giving360Publisher: String
     /// SEK per EUR for the de minimis check (`SAMVERKA_EUR_SEK`).
     public var eurToSek: Double
 
@@ -68,6 +70,7 @@ public struct AppConfig: Sendable {
             sessionIdleTimeout: Int(env["SAMVERKA_SESSION_IDLE"] ?? "") ?? 2 * 3600,
             sessionAbsoluteTimeout: Int(env["SAMVERKA_SESSION_MAX"] ?? "") ?? 12 * 3600,
             giving360Prefix: env["SAMVERKA_360G_PREFIX"] ?? "360G-samverka",
+            giving360Publisher: env["SAMVERKA_360G_PUBLISHER"] ?? "Samverka",
             eurToSek: Double(env["SAMVERKA_EUR_SEK"] ?? "") ?? 11.5
         )
     }

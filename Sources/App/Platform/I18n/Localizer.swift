@@ -53,7 +53,16 @@ public struct Localizer: Sendable {
     /// The string for `key`, with `{0}`, `{1}` … replaced by `args`.
     public func text(_ key: String, _ lang: Language, _ args: [String] = []) -> String {
         var s = tables[lang]?[key] ?? tables[.sv]?[key] ?? key
-        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
+        for (i, a) in args.enumerated() {
+            s = s.replacingOccurrences(of: "{\(i)}", with: a)
+            // `{0:prefix}` shows the argument as a label: the text of `prefix.<argument>` when there is one.
+            while let r = s.range(of: "{\(i):") , let end = s[r.upperBound...].firstIndex(of: "}") {
+                let prefix = String(s[r.upperBound..<end])
+                let labelKey = prefix + "." + a
+                let label = tables[lang]?[labelKey] ?? tables[.sv]?[labelKey] ?? a
+                s.replaceSubrange(r.lowerBound...end, with: label)
+            }
+        }
         return s
     }
 }

@@ -44,7 +44,9 @@ public struct FormField: Encodable, Sendable {
                 required: Bool = false, options: [Option] = [], autocomplete: String? = nil, maxLength: Int? = nil,
                 accept: String? = nil, checked: Bool = false) {
         self.name = name
-        self.id = "f-" + name.replacingOccurrences(of: "[]", with: "").replacingOccurrences(of: ".", with: "-")
+        // Ids usable in CSS selectors and URL fragments: answers[verksamhet] → f-answers-verksamhet.
+        self.id = "f-" + String(name.replacingOccurrences(of: "[]", with: "").map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "-" })
+            .replacingOccurrences(of: "--", with: "-").trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         self.label = label
         self.kind = kind
         self.value = value ?? ""
