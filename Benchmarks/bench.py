@@ -125,6 +125,8 @@ def main():
     ap.add_argument("--orgs", type=int, default=300_000)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--term", default="Torsby")
+    ap.add_argument("--grants", type=int, default=1_000_000, help="grants for the 360Giving export benchmark")
+    ap.add_argument("--only", choices=["giving"], help="run only one part")
     args = ap.parse_args()
     if args.smoke:
         args.orgs, args.seconds = 2000, 1
@@ -132,6 +134,12 @@ def main():
     work = tempfile.mkdtemp(prefix="samverka-bench-")
     base_env = dict(os.environ, SAMVERKA_DEMO="0", BENCH_DIR=work, SAMVERKA_MAIL_DIR=os.path.join(work, "mail"), LOG_LEVEL="warning")
     base_env.pop("DATABASE_URL", None)
+    if args.only == "giving":
+        rows = giving_export(binary, base_env, work, args)
+        for name, figs, ratio, target in rows:
+            print(f"{name}: {figs}" + ("" if ratio is None else f" (ratio {ratio:.2f})") + (f", target {target}" if target else ""))
+        shutil.rmtree(work, ignore_errors=True)
+        return
     csv = os.path.join(work, "orgs.csv")
     sh([binary, "bench-data", "--orgs", str(args.orgs), "--csv", csv], env=dict(base_env, DATABASE_PATH=os.path.join(work, "gen.sqlite")))
 
@@ -192,9 +200,54 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
 
 
+GIVING_SQL = """SELECT d.id, d.purpose, d.motivation, d.amount_ore, d.decided_on, d.year, d.diarienummer, o.id, o.name, o.orgnr,
+       o.city, p.id, p.name, b.id, b.name, b.orgnr
+FROM grant_decisions d JOIN organisations o ON o.id = d.organisation_id JOIN grant_programmes p ON p.id = d.programme_id
+JOIN public_bodies b ON b.id = p.body_id
+WHERE d.is_public = 1 AND d.amount_ore > 0 AND NOT EXISTS (SELECT 1 FROM grant_decisions r WHERE r.replaces_id = d.id)
+ORDER BY d.id;"""
+
+
+def run_measured(cmd, env):
+    """Runs a command; returns (seconds, peak RSS in MB) of that process alone."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def giving_export(binary, env, work, args):
+    """The 360Giving export of many grants: peak memory must stay flat, and the time within 2× of sqlite3 -json
+    printing the same rows."""
+    grants = 5_000 if args.smoke else args.grants
+    db = os.path.join(work, "giving.sqlite")
+    genv = dict(env, DATABASE_PATH=db)
+    sh([binary, "bench-data", "--orgs", str(500 if args.smoke else 20_000), "--grants", str(grants)], env=genv)
+    out = os.path.join(work, "360giving.json")
+    export_s, rss_mb = run_measured([binary, "export", "360giving", out], genv)
+    size_mb = os.path.getsize(out) / 1e6
+    # Schema validation of the output is scripts/test's job (check_360giving.py); here only that it is whole.
+    with open(out, "rb") as f:
+        f.seek(-2, os.SEEK_END)
+        if f.read() != b"]}":
+            raise SystemExit("the 360Giving export ends early")
+    raw = os.path.join(work, "raw.json")
+    start = time.perf_counter()
+    with open(raw, "w") as f:
+        subprocess.run(["sqlite3", "-json", db, GIVING_SQL], stdout=f, check=True)
+    raw_s = time.perf_counter() - start
+    return [
+        (f"360Giving export of {grants:,} grants: peak RSS", f"{rss_mb:.0f} MB ({size_mb:.0f} MB written)", None, "≤ 128 MB"),
+        (f"360Giving export of {grants:,} grants vs sqlite3 -json", f"{export_s:.2f} s vs {raw_s:.2f} s", export_s / raw_s, "≤ 2"),
+    ]
+
+
 def BENCH_EXTENSIONS(binary, env, work, args):
-    """Figures added by later modules (e.g. the 360Giving export)."""
-    return []
+    """Figures added by later modules."""
+    return giving_export(binary, env, work, args)
 
 
 if __name__ == "__main__":

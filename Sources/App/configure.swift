@@ -23,6 +23,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     ContentConfiguration.global.use(decoder: JSONDecoder.api, for: .json)
     app.routes.defaultMaxBodySize = "2mb"
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
+    locateProjectDirectory(app)
 
     // Outermost first: observe, secure, set cookies, pick language, turn errors into pages or problems,
     // serve static files, authenticate.
@@ -64,4 +65,21 @@ public func prepareForServing(_ app: Application) async throws {
         try await DemoData.loadIfFirstStart(app)
     }
     BackgroundJobs.start(app)
+}
+
+/// Templates, strings and reference data live in `Resources/` and `Public/` of the project. When the binary runs
+/// from another directory (e.g. `.build/release/samverka` started elsewhere), look for them next to the binary's
+/// build folder instead of failing on a missing file.
+func locateProjectDirectory(_ app: Application) {
+    let fm = FileManager.default
+    guard !fm.fileExists(atPath: app.directory.resourcesDirectory + "Localization") else { return }
+    var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+    for _ in 0..<5 {
+        if fm.fileExists(atPath: dir.appendingPathComponent("Resources/Localization").path) {
+            app.directory = DirectoryConfiguration(workingDirectory: dir.path + "/")
+            app.logger.notice("Using the project files in \(dir.path)")
+            return
+        }
+        dir.deleteLastPathComponent()
+    }
 }

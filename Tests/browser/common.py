@@ -6,8 +6,8 @@ import pathlib
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE_URL = os.environ.get("SAMVERKA_URL", "http://127.0.0.1:8080").rstrip("/")
@@ -48,18 +48,34 @@ def sign_in(driver, who=ADMIN):
     assert "/sign-in" not in driver.current_url, "sign-in failed"
 
 
+def _mark_page(driver):
+    """Tags the current document so that its replacement can be recognised without holding element references
+    (Chromium may answer a stale-node check with an inspector error instead of a stale-element error)."""
+    driver.execute_script("window.__samverkaPage = 'old';")
+
+
+def _wait_for_new_page(driver):
+    def replaced(d):
+        try:
+            return d.execute_script(
+                "return window.__samverkaPage !== 'old' && document.readyState === 'complete';")
+        except WebDriverException:
+            return False  # mid-navigation: ask again
+    WebDriverWait(driver, 15).until(replaced)
+
+
 def submit(driver, selector="main form button[type=submit]"):
     """Clicks a submit button and waits until the next page has replaced this one."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    _mark_page(driver)
     driver.find_element(By.CSS_SELECTOR, selector).click()
-    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+    _wait_for_new_page(driver)
 
 
 def follow(driver, element):
     """Activates a link (click or key press) and waits for the next page."""
-    old = driver.find_element(By.TAG_NAME, "html")
+    _mark_page(driver)
     element()
-    WebDriverWait(driver, 15).until(EC.staleness_of(old))
+    _wait_for_new_page(driver)
 
 
 def sign_out(driver):

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 
 /// `bench-data --orgs N`: a deterministic national-scale data set for the benchmarks.
@@ -6,6 +7,7 @@ struct BenchDataCommand: AsyncCommand {
     struct Signature: CommandSignature {
         @Option(name: "orgs", help: "number of organisations (default 300000)") var orgs: Int?
         @Option(name: "csv", help: "write the organisations as an import CSV instead of storing them") var csv: String?
+        @Option(name: "grants", help: "also store this many decided grants (spread over the stored organisations)") var grants: Int?
         init() {}
     }
     var help: String { "Generates a deterministic national-scale data set (organisations across all municipalities)." }
@@ -20,11 +22,18 @@ struct BenchDataCommand: AsyncCommand {
         context.console.print("Skrev \(n) organisationer till \(path).")
         if signature.csv != nil { return }
         let localizer = app.localizer
-        let report = try await app.db.write(as: .system("bench-data")) { ctx in
-            try await OrganisationImporter.run(try ByteSource.file(path), in: ctx, fileName: path, localizer: localizer)
+        if n > 0 {
+            let report = try await app.db.write(as: .system("bench-data")) { ctx in
+                try await OrganisationImporter.run(try ByteSource.file(path), in: ctx, fileName: path, localizer: localizer)
+            }
+            context.console.print("Importerade \(report.imported) organisationer.")
         }
         try? FileManager.default.removeItem(atPath: path)
-        context.console.print("Importerade \(report.imported) organisationer.")
+        if let g = signature.grants, g > 0 {
+            let started = Date()
+            try await BenchData.storeGrants(count: g, on: app.db)
+            context.console.print("Lagrade \(g) beslutade bidrag på \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+        }
     }
 }
 
@@ -69,5 +78,69 @@ enum BenchData {
             }
         }
         h.write(Data(buffer.utf8))
+    }
+
+    /// Stores `count` decided, public grants for the 360Giving export benchmark: one region, one programme,
+    /// as many yearly calls as needed (an organisation applies once per call), an application and a decision
+    /// per grant. Bulk SQL in batches, bypassing the services: this is load, not behaviour.
+    static func storeGrants(count: Int, on db: any Database) async throws {
+        let orgs = try await db.sql.raw("SELECT id FROM organisations WHERE deleted_at IS NULL ORDER BY id").all().map { try $0.decode(column: "id", as: UUID.self) }
+        guard !orgs.isEmpty else { throw CommandFailed(description: "Inga organisationer: kör bench-data med --orgs först.") }
+        let (programmeID, callIDs) = try await db.write(as: .system("bench-data")) { ctx -> (UUID, [UUID]) in
+            let county = "17"
+            var body = try await PublicBody.query(on: ctx.db).filter(\.$countyCode == county).filter(\.$kind == .region).first()
+            if body == nil {
+                body = try await StructureService.saveBody(nil, PublicBodyBody(name: "Region Värmland", kind: "region", countyCode: county), in: ctx)
+            }
+            let bodyID = body!.id!
+            let p = try await ProgrammeService.save(nil, ProgrammeBody(bodyId: bodyID.uuidString, name: "Verksamhetsbidrag (benchmark)", kind: "verksamhetsbidrag",
+                                                                       purpose: "Belastningstest av 360Giving-exporten.", decisionLevel: "official", paymentModel: "single"), in: ctx)
+            var calls: [UUID] = []
+            let needed = (count + orgs.count - 1) / orgs.count
+            for i in 0..<needed {
+                let year = 2026 - i % 27
+                let c = try await ProgrammeService.saveCall(nil, CallBody(programmeId: p.id!.uuidString, title: "Verksamhetsbidrag \(year) – omgång \(i + 1)", year: year,
+                                                                          opensOn: "\(year)-01-01", closesOn: "\(year)-03-31", budgetTable: false), in: ctx)
+                calls.append(c.id!)
+            }
+            return (p.id!, calls)
+        }
+        var rng = Random(state: 360)
+        let purposes = ["Regional verksamhet för barn och unga", "Föreläsningar om \"psykisk hälsa\" i länet", "Läger & utbildning, Torsby–Karlstad",
+                        "Drift av mötesplats för äldre", "Tillgänglighetsanpassning\\lokaler", "Kultur på landsbygden: dans, musik och teater"]
+        let now = Date()
+        let batch = 400
+        var made = 0
+        while made < count {
+            let size = min(batch, count - made)
+            do {
+                var apps: [(UUID, UUID, UUID, Int)] = []
+                apps.reserveCapacity(size)
+                for k in 0..<size {
+                    let i = made + k
+                    apps.append((UUID(), callIDs[i / orgs.count], orgs[i % orgs.count], Int(rng.next() % 500_000 + 5_000) * 100))
+                }
+                var a = SQLQueryString("INSERT INTO grant_applications (id, call_id, organisation_id, status, answers, budget, requested_ore, activities, payee_account, submitted_at, version, created_at, updated_at) VALUES ")
+                for (k, x) in apps.enumerated() {
+                    if k > 0 { a += ", " }
+                    a += "(\(bind: x.0), \(bind: x.1), \(bind: x.2), 'decided', '{}', '[]', \(bind: x.3), 0, '', \(bind: now), 2, \(bind: now), \(bind: now))"
+                }
+                var d = SQLQueryString("INSERT INTO grant_decisions (id, application_id, programme_id, organisation_id, year, outcome, amount_ore, conditions, motivation, purpose, decided_on, decision_maker, delegation_level, diarienummer, is_state_aid, is_public, created_at) VALUES ")
+                for (k, x) in apps.enumerated() {
+                    if k > 0 { d += ", " }
+                    let i = made + k
+                    let year = 2026 - (i / orgs.count) % 27
+                    let purpose = purposes[Int(rng.next() % UInt64(purposes.count))]
+                    let day = String(format: "%04d-%02d-%02d", year, Int(rng.next() % 12) + 1, Int(rng.next() % 28) + 1)
+                    d += "(\(bind: UUID()), \(bind: x.0), \(bind: programmeID), \(bind: x.2), \(bind: year), 'granted', \(bind: x.3), '', 'Uppfyller villkoren.', \(bind: purpose), \(bind: day), 'Bidragshandläggare', 'official', \(bind: String(format: "BID-%04d-%07d", year, i)), false, true, \(bind: now))"
+                }
+                let (appsSQL, decisionsSQL) = (a, d)
+                try await db.transaction { tx in
+                    try await tx.sql.raw(appsSQL).run()
+                    try await tx.sql.raw(decisionsSQL).run()
+                }
+            }
+            made += size
+        }
     }
 }

@@ -1,0 +1,138 @@
+import Fluent
+import Vapor
+
+/// Money and open-data handlers of `/api/v1/grants/…`: payments, reports, reclaims, the public register and 360Giving.
+extension GrantsAPIController {
+    // MARK: Payments, reports, reclaims
+
+    static func managedProgrammes(_ p: Principal, on db: any Database) async throws -> [UUID]? {
+        if p.isAdmin { return nil }
+        let bodies = p.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+        return bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
+    }
+
+    static func paymentsQuery(_ req: Request) async throws -> QueryBuilder<GrantPayment> {
+        var q = GrantPayment.query(on: req.db)
+        if let managed = try await managedProgrammes(req.principal, on: req.db) { q = q.filter(\.$programmeID ~~ managed) }
+        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
+        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+            guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            q = q.filter(\.$status == st)
+        }
+        if let d = req.query[String.self, at: "dueBefore"], !d.isEmpty {
+            guard let date = LocalDate(d) else { throw AppError.badRequest("Ogiltigt datum.", field: "dueBefore") }
+            q = q.filter(\.$dueOn <= date.description)
+        }
+        return q
+    }
+
+    @Sendable static func listPayments(_ req: Request) async throws -> Paged<PaymentDTO> {
+        let page = try PageRequest.from(req)
+        let q = try await paymentsQuery(req)
+        let total = try await q.count()
+        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.paymentDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func paymentFile(_ req: Request) async throws -> Response {
+        let pays = try await paymentsQuery(req).filter(\.$status == .approved).sort(\.$dueOn).all()
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"utbetalningar.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: try await DecisionService.paymentFile(pays, on: req.db)))
+    }
+
+    static func reportsQuery(_ req: Request) async throws -> QueryBuilder<GrantReport> {
+        var q = GrantReport.query(on: req.db)
+        let p = req.principal
+        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
+            let managed = try await managedProgrammes(p, on: req.db) ?? []
+            let orgs = p.organisationIDs
+            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ orgs) }
+        }
+        return q
+    }
+
+    @Sendable static func listReports(_ req: Request) async throws -> Paged<ReportDTO> {
+        let page = try PageRequest.from(req)
+        var q = try await reportsQuery(req)
+        if try StructureAPIController.bool(req, "overdue") {
+            q = q.filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn < LocalDate.today().description)
+        }
+        let total = try await q.count()
+        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.reportDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func submitReport(_ req: Request) async throws -> ReportDTO {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.content.decode(ReportBody.self)
+        let r = try await req.write { ctx in try await DecisionService.submitReport(id, b, in: ctx) }
+        return try await DecisionService.reportDTOs([r], on: req.db)[0]
+    }
+
+    @Sendable static func listReclaims(_ req: Request) async throws -> Paged<ReclaimDTO> {
+        let page = try PageRequest.from(req)
+        var q = GrantReclaim.query(on: req.db)
+        let p = req.principal
+        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
+            let managed = try await managedProgrammes(p, on: req.db) ?? []
+            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ p.organisationIDs) }
+        }
+        let total = try await q.count()
+        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: try await DecisionService.reclaimDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func createReclaim(_ req: Request) async throws -> Response {
+        let b = try req.content.decode(ReclaimBody.self)
+        let r = try await req.write { ctx in try await DecisionService.reclaim(b, in: ctx) }
+        return try await DecisionService.reclaimDTOs([r], on: req.db)[0].encodeResponse(status: .created, for: req)
+    }
+
+    // MARK: Open data
+
+    static func registerLines(_ req: Request, limit: Int?, offset: Int) async throws -> (lines: [RegisterLineDTO], total: Int) {
+        let body = try StructureAPIController.optionalUUID(req, "body")
+        let year = try StructureAPIController.year(req)
+        var all: [RegisterLineDTO] = []
+        try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in
+            all += rows.map { RegisterLineDTO(decisionId: $0.decisionID, recipient: $0.organisationName, recipientOrgnr: $0.orgnr, programme: $0.programmeName,
+                                              body: $0.bodyName, amountOre: $0.amountOre, decidedOn: $0.decidedOn, purpose: $0.purpose, diarienummer: $0.diarienummer) }
+        }
+        all.sort { ($0.decidedOn, $0.recipient) > ($1.decidedOn, $1.recipient) }
+        let slice = limit.map { Array(all.dropFirst(offset).prefix($0)) } ?? all
+        return (slice, all.count)
+    }
+
+    @Sendable static func register(_ req: Request) async throws -> Paged<RegisterLineDTO> {
+        let page = try PageRequest.from(req)
+        let (lines, total) = try await registerLines(req, limit: page.per, offset: page.offset)
+        return Paged(items: lines, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+    }
+
+    @Sendable static func registerCSV(_ req: Request) async throws -> Response {
+        let (lines, _) = try await registerLines(req, limit: nil, offset: 0)
+        let w = CSVWriter(delimiter: .semicolon)
+        var out = CSVWriter.bom + w.row(["mottagare", "organisationsnummer", "program", "myndighet", "belopp_kr", "beslutsdatum", "syfte", "diarienummer"])
+        for l in lines { out += w.row([l.recipient, l.recipientOrgnr ?? "", l.programme, l.body, Money.decimal(l.amountOre), l.decidedOn, l.purpose, l.diarienummer]) }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bidragsregister.csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: out))
+    }
+
+    @Sendable static func givingJSON(_ req: Request) async throws -> Response {
+        let db = req.db, prefix = req.application.config.giving360Prefix, publisher = req.application.config.giving360Publisher
+        return OpenDataService.streamed(contentType: "application/json", filename: "360giving.json") { write in
+            try await OpenDataService.streamGivingJSON(on: db, prefix: prefix, publisher: publisher, write)
+        }
+    }
+
+    @Sendable static func givingCSV(_ req: Request) async throws -> Response {
+        let db = req.db, prefix = req.application.config.giving360Prefix
+        return OpenDataService.streamed(contentType: "text/csv; charset=utf-8", filename: "360giving.csv") { write in
+            try await OpenDataService.streamGivingCSV(on: db, prefix: prefix, write)
+        }
+    }
+}
