@@ -45,6 +45,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     app.migrations.add(DirectoryModule.migrations(app))
     app.migrations.add(AccountsModule.migrations())
     app.migrations.add(GrantsModule.migrations())
+    app.migrations.add(DialogueModule.migrations())
 
     let site = Router(builder: app.routes, registry: app.routeRegistry)
     let api = site.grouped("api", "v1")
@@ -52,6 +53,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     DirectoryModule.register(site: site, api: api, app: app)
     AccountsModule.register(site: site, api: api, app: app)
     GrantsModule.register(site: site, api: api, app: app)
+    DialogueModule.register(site: site, api: api, app: app)
 }
 
 /// Prepares the database before serving: SQLite in WAL mode, pending migrations (under a lock on

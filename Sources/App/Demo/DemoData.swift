@@ -88,8 +88,10 @@ public enum DemoData {
 enum DemoExtensions {
     static func load(_ d: DirectoryDemo.Loaded, in ctx: WriteContext) async throws {
         try await GrantsDemo.load(d, in: ctx)
+        try await DialogueDemo.load(d, in: ctx)
     }
     static func remove(in ctx: WriteContext) async throws {
+        try await DialogueDemo.remove(in: ctx)
         try await GrantsDemo.remove(in: ctx)
     }
 }

@@ -42,11 +42,20 @@ struct RoleRouteMatrixTests {
         // Records whose per-record rule decides: Funktionsrätt Värmland's application and report; the demo reviewer's review.
         "grantCaseRead": [.admin, .official, .representative, .analyst],
         "assignedReviewer": [.reviewer],
+        // Dialogue: Region Värmland's Pensionärsrådet, where the demo politician is chair.
+        "dialogueManage": [.admin, .official],
+        "dialogueManage@scope": [.admin, .official],
+        "dialogueParticipate": [.admin, .politician, .representative],
+        "dialogueParticipate@scope": [.admin, .representative],
+        "seatHolder": [.politician],
+        "minutesApprover": [.politician],
+        "consultationRespond": [.admin, .representative],
     ]
 
     struct Fixtures {
         var org: UUID, body: UUID, unit: UUID, role: UUID, collaboration: UUID, targetUser: UUID, targetMembership: UUID
         var programme: UUID, call: UUID, application: UUID, review: UUID, payment: UUID, report: UUID, attachment: UUID
+        var forum: UUID, seat: UUID, meeting: UUID, agendaItem: UUID, action: UUID, question: UUID, consultation: UUID, event: UUID, response: UUID
     }
 
     static func fixtures(_ t: TestApp) async throws -> Fixtures {
@@ -73,9 +82,26 @@ struct RoleRouteMatrixTests {
         attachment.data = Data("Verksamhetsberättelse".utf8)
         attachment.size = attachment.data.count
         try await attachment.save(on: t.db)
+        let forum = try await Forum.query(on: t.db).filter(\.$name == "Pensionärsrådet").first()!.id!
+        let seat = try await ForumService.currentSeats(forumID: forum, on: t.db).first!.id!
+        let meeting = try await Meeting.query(on: t.db).filter(\.$forumID == forum).filter(\.$status == .confirmed).first()!.id!
+        let agendaItem = try await AgendaItem.query(on: t.db).filter(\.$meetingID == meeting).first()!.id!
+        let meetings = try await Meeting.query(on: t.db).filter(\.$forumID == forum).all().map { $0.id! }
+        let action = try await MeetingAction.query(on: t.db).filter(\.$meetingID ~~ meetings).first()!.id!
+        let question = try await DialogueQuestion.query(on: t.db).filter(\.$forumID == forum).first()!.id!
+        let consultation = try await Consultation.query(on: t.db).first()!.id!
+        let event = try await DialogueEvent.query(on: t.db).first()!.id!
+        let response = ConsultationResponse()
+        response.id = UUID()
+        response.consultationID = consultation
+        response.organisationID = org
+        response.generalComment = "Remissvar från Funktionsrätt Värmland."
+        response.version = 1
+        try await response.create(on: t.db)
         return Fixtures(org: org, body: body, unit: unit, role: role, collaboration: collaboration, targetUser: analyst, targetMembership: membership,
                         programme: programme.id!, call: call, application: application.id!, review: review, payment: payment, report: report,
-                        attachment: attachment.id!)
+                        attachment: attachment.id!, forum: forum, seat: seat, meeting: meeting, agendaItem: agendaItem, action: action,
+                        question: question, consultation: consultation, event: event, response: response.id!)
     }
 
     /// A concrete path for a route pattern.
@@ -100,6 +126,15 @@ struct RoleRouteMatrixTests {
             case (":id", "payments"): parts.append(f.payment.uuidString)
             case (":id", "reports"): parts.append(f.report.uuidString)
             case (":id", "attachments"): parts.append(f.attachment.uuidString)
+            case (":id", "forums"): parts.append(f.forum.uuidString)
+            case (":id", "seats"): parts.append(f.seat.uuidString)
+            case (":id", "meetings"): parts.append(f.meeting.uuidString)
+            case (":id", "agenda-items"): parts.append(f.agendaItem.uuidString)
+            case (":id", "actions"): parts.append(f.action.uuidString)
+            case (":id", "questions"): parts.append(f.question.uuidString)
+            case (":id", "consultations"): parts.append(f.consultation.uuidString)
+            case (":id", "events"): parts.append(f.event.uuidString)
+            case (":id", "consultation-responses"): parts.append(f.response.uuidString)
             case (":code", _): parts.append("1780")
             case (":token", _): parts.append("not-a-real-token")
             default: parts.append(UUID().uuidString)

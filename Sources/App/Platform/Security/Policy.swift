@@ -80,6 +80,11 @@ public enum Permission: String, CaseIterable, Sendable {
     case grantsApply
     /// Assess applications one has been assigned.
     case grantsReview
+    // Dialogue
+    /// Run a body's forums, meetings, consultations and events; answer questions owed by the body.
+    case dialogueManage
+    /// Take part for an organisation: raise questions, answer consultations (representatives; politicians raise questions too).
+    case dialogueParticipate
     // Across bodies
     case crossBodyRead
 }
@@ -154,6 +159,16 @@ public enum Policy {
             guard grant.role == .reviewer || grant.role == .official else { return false }
             if case .body(let body, _) = scope { return grant.bodyID == body }
             return scope == .anywhere
+        case .dialogueManage:
+            guard grant.role == .official else { return false }
+            if case .body(let body, let path) = scope { return coversUnit(grant, body: body, unitPath: path) }
+            return scope == .anywhere
+        case .dialogueParticipate:
+            switch scope {
+            case .anywhere: return grant.role == .representative || grant.role == .politician
+            case .organisation(let org): return grant.role == .representative && grant.organisationID == org
+            default: return false
+            }
         case .crossBodyRead:
             return grant.role == .analyst
         case .bodyManage, .referenceDataManage, .userManage, .auditRead:

@@ -1,0 +1,353 @@
+import Fluent
+import Vapor
+
+/// Forum pages: the list, a forum's public and members' view, the forum and seat forms, the meeting plan and the
+/// forum's iCalendar feed.
+enum DialoguePages {
+    static func register(_ site: Router) {
+        let manageForum = Access.scoped(.dialogueManage, ForumService.forumScope)
+        site.get("forums", access: .anyone, use: index)
+        site.get("forums", "new", access: .permission(.dialogueManage), use: newForum)
+        site.post("forums", access: .permission(.dialogueManage), use: createForum)
+        site.get("forums", ":id", access: .anyone, use: show)
+        site.get("forums", ":id", "calendar.ics", access: .anyone, use: forumCalendar)
+        site.get("forums", ":id", "edit", access: manageForum, use: editForum)
+        site.post("forums", ":id", "edit", access: manageForum, use: updateForum)
+        site.post("forums", ":id", "plan", access: manageForum, use: plan)
+        site.get("forums", ":id", "seats", "new", access: manageForum, use: newSeat)
+        site.post("forums", ":id", "seats", access: manageForum, use: createSeat)
+        site.get("seats", ":id", "replace", access: .scoped(.dialogueManage, DialogueAPIController.seatScope), use: replaceSeatForm)
+        site.post("seats", ":id", "replace", access: .scoped(.dialogueManage, DialogueAPIController.seatScope), use: replaceSeat)
+        site.post("seats", ":id", "end", access: .scoped(.dialogueManage, DialogueAPIController.seatScope), use: endSeat)
+        MeetingPages.register(site)
+        ParticipationPages.register(site)
+    }
+
+    /// Runs a button's action and goes back with a message: the success text, or the reason it was refused.
+    static func action(_ req: Request, back: String, success: String, _ work: @escaping @Sendable (WriteContext) async throws -> Void) async throws -> Response {
+        do {
+            try await req.write { ctx in try await work(ctx) }
+            return req.redirect(to: back, flash: success)
+        } catch let e as AppError where e.status == .conflict || e.status == .unprocessableEntity || e.status == .badRequest {
+            let detail = e.fieldErrors.map { $0.localized(req.application.localizer, req.language).message }.joined(separator: " ")
+            return req.redirect(to: back, flash: detail.isEmpty ? e.reason : e.reason + " " + detail)
+        }
+    }
+
+    // MARK: List and forum page
+
+    struct ForumRow: Encodable, Sendable { var href: String; var name: String; var kind: String; var level: String; var body: String; var isPublic: Bool }
+
+    @Sendable static func index(_ req: Request) async throws -> Response {
+        struct Page: Encodable, Sendable { var forums: [ForumRow]; var canCreate: Bool; var mine: [ForumRow]; var hasMine: Bool }
+        let forums = try await Forum.query(on: req.db).sort(\.$name).all()
+        let bodies = Dictionary(uniqueKeysWithValues: try await PublicBody.query(on: req.db).all().map { ($0.id!, $0.name) })
+        func row(_ f: Forum) -> ForumRow {
+            ForumRow(href: "/forums/\(f.id!)", name: f.name, kind: req.label(f.kind), level: req.label(f.participationLevel), body: bodies[f.bodyID] ?? "", isPublic: f.isPublic)
+        }
+        var mine: [ForumRow] = []
+        if let uid = req.principal.userID {
+            let held = Set(try await ForumService.seatsHeld(by: uid, on: req.db).map(\.forumID))
+            for f in forums {
+                let manages = try await ForumService.mayManage(f, req.principal, on: req.db)
+                if held.contains(f.id!) || (!req.principal.isAdmin && manages) { mine.append(row(f)) }
+            }
+        }
+        return try await req.page("dialogue/forums", title: req.t("dialogue.forums"),
+                                  Page(forums: forums.map(row), canCreate: Policy.allows(req.principal, .dialogueManage), mine: mine, hasMine: !mine.isEmpty))
+    }
+
+    struct SeatRow: Encodable, Sendable {
+        var holder: String; var category: String; var position: String; var organisation: String?; var note: String; var term: String
+        var isSubstitute: Bool; var isCurrent: Bool; var email: String?; var replaceHref: String?; var endAction: String?; var viaRole: String?
+    }
+    struct MeetingRow: Encodable, Sendable { var href: String; var title: String; var date: String; var time: String; var status: String; var statusKey: String }
+
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        struct Page: Encodable, Sendable {
+            var forum: ForumDTO; var kind: String; var level: String; var themes: [String]; var body: String
+            var inside: Bool; var manage: Bool; var seats: [SeatRow]; var history: [SeatRow]; var hasHistory: Bool
+            var meetings: [MeetingRow]; var hasMeetings: Bool; var year: Int; var questions: [ParticipationPages.QuestionRow]; var hasQuestions: Bool
+            var rate: RateView?; var canRaise: Bool; var csrf: String; var icsHref: String; var warnings: [String]; var hasWarnings: Bool
+            var cadence: String?
+        }
+        let f = try await ForumService.find(try DialogueAPIController.id(req), on: req.db)
+        let dto = try await ForumService.dto(f, on: req.db)
+        let inside = try await ForumService.mayReadInside(f, req.principal, on: req.db)
+        let manage = try await ForumService.mayManage(f, req.principal, on: req.db)
+        let today = LocalDate.today()
+        var seats: [SeatRow] = [], history: [SeatRow] = []
+        if inside {
+            let all = ForumService.ordered(try await ForumSeat.query(on: req.db).filter(\.$forumID == f.id!).all())
+            for s in try await ForumService.seatDTOs(all, showContact: req.principal.isSignedIn, on: req.db) {
+                let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
+                                organisation: s.organisationName, note: s.note, term: s.termFrom + " – " + (s.termTo ?? ""), isSubstitute: s.isSubstitute, isCurrent: s.isCurrent,
+                                email: s.holderEmail, replaceHref: manage && s.isCurrent ? "/seats/\(s.id)/replace" : nil,
+                                endAction: manage && s.isCurrent ? "/seats/\(s.id)/end" : nil, viaRole: s.contactRoleTitle)
+                if s.isCurrent { seats.append(r) } else { history.append(r) }
+            }
+        }
+        var meetings: [MeetingRow] = []
+        if inside {
+            for m in try await Meeting.query(on: req.db).filter(\.$forumID == f.id!).filter(\.$date >= "\(today.year - 1)-01-01").sort(\.$date).all() {
+                meetings.append(MeetingRow(href: "/meetings/\(m.id!)", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
+                                           status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
+            }
+        }
+        let visible = try await QuestionService.visible(req.principal, on: req.db).filter(\.$forumID == f.id!).sort(\.$raisedOn, .descending).limit(50).all()
+        let questions = try await ParticipationPages.questionRows(visible, req)
+        let all = try await DialogueQuestion.query(on: req.db).filter(\.$forumID == f.id!).all()
+        let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: f.id, name: f.name, all, today: today), req)
+        let cadence = dto.cadence.map { c in
+            req.t("dialogue.cadenceText", String(c.meetingsPerYear), String(c.extra.count)) + (c.extra.isEmpty ? "" : " (" + c.extra.map(\.title).joined(separator: ", ") + ")")
+        }
+        var canRaise = Policy.allows(req.principal, .dialogueParticipate)
+        if !canRaise, let uid = req.principal.userID { canRaise = try await ForumService.isSeatHolder(userID: uid, forumID: f.id!, on: req.db) }
+        let data = Page(forum: dto, kind: req.label(f.kind), level: req.label(f.participationLevel), themes: f.themeList.map { req.label(ForumTheme.self, $0) },
+                        body: dto.bodyName ?? "", inside: inside, manage: manage, seats: seats, history: history, hasHistory: !history.isEmpty,
+                        meetings: meetings, hasMeetings: !meetings.isEmpty, year: today.year, questions: questions, hasQuestions: !questions.isEmpty, rate: rate,
+                        canRaise: canRaise, csrf: req.csrfToken, icsHref: "/forums/\(f.id!)/calendar.ics", warnings: dto.compositionWarnings.map(\.message),
+                        hasWarnings: !dto.compositionWarnings.isEmpty, cadence: cadence)
+        return try await req.page("dialogue/forum", title: f.name, data)
+    }
+
+    @Sendable static func forumCalendar(_ req: Request) async throws -> Response {
+        let f = try await ForumService.find(try DialogueAPIController.id(req), on: req.db)
+        try await DialogueAPIController.requireInside(f, req)
+        let ics = CalendarService.ics(name: f.name, try await CalendarService.forumEntries(f, on: req.db), baseURL: req.application.config.publicBaseURL)
+        return CalendarService.response(ics, filename: "forum.ics")
+    }
+
+    @Sendable static func plan(_ req: Request) async throws -> Response {
+        struct B: Content { var year: String? }
+        let fid = try DialogueAPIController.id(req)
+        let year = Int((try? req.content.decode(B.self))?.year ?? "") ?? LocalDate.today().year
+        let back = "/forums/\(fid)#meetings"
+        do {
+            let created = try await req.write { ctx in try await ForumService.plan(forumID: fid, year: year, in: ctx) }
+            return req.redirect(to: back, flash: req.t("dialogue.planned", String(created.count), String(year)))
+        } catch let e as AppError where e.status == .unprocessableEntity {
+            return req.redirect(to: back, flash: e.fieldErrors.map { $0.localized(req.application.localizer, req.language).message }.joined(separator: " "))
+        }
+    }
+
+    // MARK: Forum form
+
+    struct ForumForm: Content {
+        var bodyId: String?; var unitId: String?; var name: String?; var kind: String?; var purpose: String?; var mandate: String?
+        var themes: [String]?; var participationLevel: String?; var isPublic: String?; var feedbackDays: String?; var feedbackByNextMeeting: String?
+        var secretaryRoleId: String?; var location: String?; var meetingsPerYear: String?; var weekday: String?; var week: String?; var startTime: String?
+        var durationMinutes: String?; var extraMonth: String?; var extraTitle: String?; var politicianMin: String?; var politicianMax: String?
+        var organisationMin: String?; var organisationMax: String?; var version: Int?
+
+        init() { isPublic = "true"; meetingsPerYear = "4"; weekday = "2"; week = "2"; startTime = "13:00"; durationMinutes = "120"; feedbackDays = "30" }
+
+        init(_ f: ForumDTO) {
+            bodyId = f.bodyId.uuidString; unitId = f.unitId?.uuidString; name = f.name; kind = f.kind; purpose = f.purpose; mandate = f.mandate; themes = f.themes
+            participationLevel = f.participationLevel; isPublic = f.isPublic ? "true" : nil; feedbackDays = String(f.feedbackDays)
+            feedbackByNextMeeting = f.feedbackByNextMeeting ? "true" : nil; secretaryRoleId = f.secretaryRoleId?.uuidString; location = f.location
+            if let c = f.cadence {
+                meetingsPerYear = String(c.meetingsPerYear); weekday = String(c.weekday); week = String(c.week); startTime = c.startTime
+                durationMinutes = String(c.durationMinutes); extraMonth = c.extra.first.map { String($0.month) }; extraTitle = c.extra.first?.title
+            }
+            for r in f.composition {
+                if r.category == "politician" { politicianMin = r.min.map(String.init); politicianMax = r.max.map(String.init) }
+                if r.category == "organisation" { organisationMin = r.min.map(String.init); organisationMax = r.max.map(String.init) }
+            }
+            version = f.version
+        }
+
+        func body() throws -> ForumBody {
+            var errors = FieldErrors()
+            func int(_ s: String?, _ field: String, _ range: ClosedRange<Int>) -> Int? { TextRules.integer(s, field: field, range: range, errors: &errors) }
+            var composition: [CompositionRule] = []
+            let pMin = int(politicianMin, "politicianMin", 0...500), pMax = int(politicianMax, "politicianMax", 0...500)
+            if pMin != nil || pMax != nil { composition.append(CompositionRule(category: "politician", min: pMin, max: pMax)) }
+            let oMin = int(organisationMin, "organisationMin", 0...500), oMax = int(organisationMax, "organisationMax", 0...500)
+            if oMin != nil || oMax != nil { composition.append(CompositionRule(category: "organisation", min: oMin, max: oMax)) }
+            let perYear = int(meetingsPerYear, "meetingsPerYear", 0...12) ?? 0
+            var extra: [Cadence.Extra] = []
+            if let m = int(extraMonth, "extraMonth", 1...12) {
+                let title = (extraTitle ?? "").trimmingCharacters(in: .whitespaces)
+                if title.isEmpty { errors.add("extraTitle", code: "required") } else { extra.append(.init(month: m, title: title)) }
+            }
+            let cadence = Cadence(meetingsPerYear: perYear, weekday: int(weekday, "weekday", 1...7) ?? 2, week: int(week, "week", 1...4) ?? 2,
+                                  startTime: startTime ?? "13:00", durationMinutes: int(durationMinutes, "durationMinutes", 15...600) ?? 120, extra: extra)
+            let days = int(feedbackDays, "feedbackDays", 1...365)
+            try errors.throwIfAny()
+            return ForumBody(bodyId: bodyId, unitId: unitId ?? "", name: name, kind: kind, purpose: purpose, mandate: mandate, themes: themes ?? [],
+                             participationLevel: participationLevel, isPublic: isPublic == "true", composition: composition, cadence: cadence, clearCadence: nil,
+                             feedbackDays: days, feedbackByNextMeeting: feedbackByNextMeeting == "true", secretaryRoleId: secretaryRoleId ?? "", location: location, version: version)
+        }
+    }
+
+    static func forumFormPage(_ req: Request, _ f: ForumForm, id: UUID?, errors: [FieldError]) async throws -> Response {
+        let bodies: [PublicBody] = req.principal.isAdmin ? try await PublicBody.query(on: req.db).sort(\.$name).all()
+            : try await PublicBody.query(on: req.db).filter(\.$id ~~ req.principal.grants.filter { $0.role == .official }.compactMap(\.bodyID)).all()
+        let bodyID = f.bodyId.flatMap(UUID.init(uuidString:)) ?? bodies.first?.id
+        let units = try await bodyID.asyncFlatMap { try await StructureService.tree(of: $0, on: req.db) } ?? []
+        let roles = units.isEmpty ? [] : try await ContactRole.query(on: req.db).filter(\.$unitID ~~ units.compactMap { $0.unit.id }).sort(\.$title).all()
+        let weekdays = (1...7).map { FormField.Option(value: String($0), label: req.t("weekday.\($0)"), selected: f.weekday == String($0)) }
+        var fields: [FormField] = []
+        if id == nil {
+            fields.append(FormField("bodyId", label: req.t("account.body"), kind: .select, required: true,
+                                    options: bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == bodyID) }))
+        }
+        let mapped = errors.map { e -> FieldError in
+            var e = e
+            if e.field.hasPrefix("cadence.") { e.field = String(e.field.dropFirst("cadence.".count)) }
+            if e.field.hasPrefix("composition") { e.field = "politicianMin" }
+            return e
+        }
+        fields += [
+            FormField("name", label: req.t("dialogue.forum.name"), value: f.name, required: true, maxLength: 200),
+            FormField("kind", label: req.t("dialogue.forum.kind"), kind: .select, required: true, options: req.options(ForumKind.self, selected: f.kind, emptyLabel: req.t("form.choose"))),
+            FormField("purpose", label: req.t("dialogue.forum.purpose"), kind: .textarea, value: f.purpose, required: true, maxLength: 4000),
+            FormField("mandate", label: req.t("dialogue.forum.mandate"), kind: .textarea, value: f.mandate, maxLength: 10_000),
+            FormField("themes[]", label: req.t("dialogue.forum.themes"), kind: .checkboxes,
+                      options: ForumTheme.allCases.map { .init(value: $0.rawValue, label: req.label($0), selected: (f.themes ?? []).contains($0.rawValue)) }),
+            FormField("participationLevel", label: req.t("dialogue.forum.level"), kind: .select, hint: req.t("dialogue.forum.levelHint"),
+                      options: req.options(ParticipationLevel.self, selected: f.participationLevel ?? "dialog")),
+            FormField("isPublic", label: req.t("dialogue.forum.isPublic"), kind: .checkbox, hint: req.t("dialogue.forum.isPublicHint"), checked: f.isPublic == "true"),
+            FormField("unitId", label: req.t("grants.unit"), kind: .select, options: [.init(value: "", label: req.t("form.none"))]
+                        + units.map { .init(value: $0.unit.id!.uuidString, label: String(repeating: "– ", count: $0.depth) + $0.unit.name, selected: f.unitId == $0.unit.id!.uuidString) }),
+            FormField("secretaryRoleId", label: req.t("dialogue.forum.secretary"), kind: .select, hint: req.t("dialogue.forum.secretaryHint"),
+                      options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id!.uuidString, label: $0.title, selected: f.secretaryRoleId == $0.id!.uuidString) }),
+            FormField("location", label: req.t("dialogue.location"), value: f.location, maxLength: 300),
+            FormField("feedbackDays", label: req.t("dialogue.forum.feedbackDays"), kind: .number, value: f.feedbackDays, maxLength: 3),
+            FormField("feedbackByNextMeeting", label: req.t("dialogue.forum.byNextMeeting"), kind: .checkbox, checked: f.feedbackByNextMeeting == "true"),
+            FormField("meetingsPerYear", label: req.t("dialogue.cadence.perYear"), kind: .number, value: f.meetingsPerYear, maxLength: 2),
+            FormField("weekday", label: req.t("dialogue.cadence.weekday"), kind: .select, options: weekdays),
+            FormField("week", label: req.t("dialogue.cadence.week"), kind: .select,
+                      options: (1...4).map { .init(value: String($0), label: req.t("dialogue.cadence.nth\($0)"), selected: f.week == String($0)) }),
+            FormField("startTime", label: req.t("dialogue.startTime"), value: f.startTime, hint: req.t("dialogue.timeHint"), maxLength: 5),
+            FormField("durationMinutes", label: req.t("dialogue.cadence.duration"), kind: .number, value: f.durationMinutes, maxLength: 3),
+            FormField("extraMonth", label: req.t("dialogue.cadence.extraMonth"), kind: .number, value: f.extraMonth, hint: req.t("dialogue.cadence.extraHint"), maxLength: 2),
+            FormField("extraTitle", label: req.t("dialogue.cadence.extraTitle"), value: f.extraTitle, maxLength: 200),
+            FormField("politicianMin", label: req.t("dialogue.composition.politicianMin"), kind: .number, value: f.politicianMin, maxLength: 3),
+            FormField("politicianMax", label: req.t("dialogue.composition.politicianMax"), kind: .number, value: f.politicianMax, maxLength: 3),
+            FormField("organisationMin", label: req.t("dialogue.composition.organisationMin"), kind: .number, value: f.organisationMin, maxLength: 3),
+            FormField("organisationMax", label: req.t("dialogue.composition.organisationMax"), kind: .number, value: f.organisationMax, maxLength: 3),
+        ]
+        let form = req.form(action: id.map { "/forums/\($0)/edit" } ?? "/forums", submitLabel: req.t("form.save"), fields: fields, errors: mapped,
+                            version: f.version, cancelHref: id.map { "/forums/\($0)" } ?? "/forums")
+        return try await req.formPage(heading: id == nil ? req.t("dialogue.forum.new") : req.t("dialogue.forum.edit"), form: form,
+                                      status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    @Sendable static func newForum(_ req: Request) async throws -> Response { try await forumFormPage(req, ForumForm(), id: nil, errors: []) }
+
+    static func saveForum(_ req: Request, id: UUID?) async throws -> Response {
+        let f = try req.decodeForm(ForumForm.self)
+        do {
+            let body = try f.body()
+            let saved = try await req.write { ctx in try await ForumService.save(id, body, in: ctx) }
+            return req.redirect(to: "/forums/\(saved.id!)", flash: req.t("saved"))
+        } catch let e as FieldErrors {
+            return try await forumFormPage(req, f, id: id, errors: e.all.map { $0.localized(req.application.localizer, req.language) })
+        } catch { return try await rerender(req, error: error) { try await forumFormPage(req, f, id: id, errors: $0) } }
+    }
+
+    @Sendable static func createForum(_ req: Request) async throws -> Response { try await saveForum(req, id: nil) }
+    @Sendable static func updateForum(_ req: Request) async throws -> Response { try await saveForum(req, id: try DialogueAPIController.id(req)) }
+
+    @Sendable static func editForum(_ req: Request) async throws -> Response {
+        let f = try await ForumService.find(try DialogueAPIController.id(req), on: req.db)
+        return try await forumFormPage(req, ForumForm(try await ForumService.dto(f, on: req.db)), id: f.id, errors: [])
+    }
+
+    // MARK: Seats
+
+    static func seatFormPage(_ req: Request, forumID: UUID, _ b: SeatBody, replacing: ForumSeat?, errors: [FieldError]) async throws -> Response {
+        let f = try await ForumService.find(forumID, on: req.db)
+        let orgs = try await Organisation.query(on: req.db).sort(\.$name).all()
+        let roles = try await ContactRole.query(on: req.db).filter(\.$closedOn == nil).sort(\.$title).all()
+        let ordinary = try await ForumService.currentSeats(forumID: forumID, on: req.db).filter { !$0.isSubstitute }
+        var subOptions: [FormField.Option] = [.init(value: "", label: req.t("form.none"))]
+        for s in ordinary { subOptions.append(.init(value: s.id!.uuidString, label: try await ForumService.holder(s, on: req.db).name, selected: b.substituteForId == s.id!.uuidString)) }
+        var fields: [FormField] = []
+        if replacing == nil {
+            fields += [
+                FormField("category", label: req.t("dialogue.seat.category"), kind: .select, required: true, options: req.options(SeatCategory.self, selected: b.category, emptyLabel: req.t("form.choose"))),
+                FormField("position", label: req.t("dialogue.seat.position"), kind: .select, options: req.options(SeatPosition.self, selected: b.position ?? "member")),
+                FormField("organisationId", label: req.t("dialogue.seat.organisation"), kind: .select, hint: req.t("dialogue.seat.organisationHint"),
+                          options: [.init(value: "", label: req.t("form.none"))] + orgs.map { .init(value: $0.id!.uuidString, label: $0.name, selected: b.organisationId == $0.id!.uuidString) }),
+            ]
+        }
+        fields += [
+            FormField("holderName", label: req.t("dialogue.seat.holderName"), value: b.holderName, maxLength: 200),
+            FormField("holderEmail", label: req.t("dialogue.seat.holderEmail"), kind: .email, value: b.holderEmail, hint: req.t("dialogue.seat.holderEmailHint"), maxLength: 254),
+            FormField("contactRoleId", label: req.t("dialogue.seat.role"), kind: .select, hint: req.t("dialogue.seat.roleHint"),
+                      options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id!.uuidString, label: $0.title, selected: b.contactRoleId == $0.id!.uuidString) }),
+        ]
+        if replacing == nil {
+            fields += [
+                FormField("isSubstitute", label: req.t("dialogue.seat.isSubstitute"), kind: .checkbox, checked: b.isSubstitute == true),
+                FormField("substituteForId", label: req.t("dialogue.seat.substituteFor"), kind: .select, options: subOptions),
+                FormField("note", label: req.t("dialogue.seat.note"), value: b.note, hint: req.t("dialogue.seat.noteHint"), maxLength: 200),
+            ]
+        }
+        fields.append(FormField("termFrom", label: req.t("dialogue.seat.termFrom"), kind: .date, value: b.termFrom, required: true))
+        if replacing == nil { fields.append(FormField("termTo", label: req.t("dialogue.seat.termTo"), kind: .date, value: b.termTo, hint: req.t("dialogue.seat.termToHint"))) }
+        let action = replacing.map { "/seats/\($0.id!)/replace" } ?? "/forums/\(forumID)/seats"
+        let form = req.form(action: action, submitLabel: req.t("form.save"), fields: fields, errors: errors, cancelHref: "/forums/\(forumID)#seats")
+        return try await req.formPage(heading: replacing == nil ? req.t("dialogue.seat.new") : req.t("dialogue.seat.replace"), intro: f.name, form: form,
+                                      status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    struct SeatForm: Content {
+        var category: String?; var position: String?; var organisationId: String?; var contactRoleId: String?; var holderName: String?; var holderEmail: String?
+        var isSubstitute: String?; var substituteForId: String?; var note: String?; var termFrom: String?; var termTo: String?
+        var body: SeatBody {
+            SeatBody(category: category, position: position, organisationId: organisationId ?? "", contactRoleId: contactRoleId ?? "", holderName: holderName,
+                     holderEmail: holderEmail, userId: nil, isSubstitute: isSubstitute == "true", substituteForId: substituteForId ?? "", note: note, termFrom: termFrom,
+                     termTo: termTo ?? "", version: nil)
+        }
+    }
+
+    @Sendable static func newSeat(_ req: Request) async throws -> Response {
+        try await seatFormPage(req, forumID: try DialogueAPIController.id(req), SeatBody(termFrom: LocalDate.today().description), replacing: nil, errors: [])
+    }
+
+    @Sendable static func createSeat(_ req: Request) async throws -> Response {
+        let fid = try DialogueAPIController.id(req)
+        let b = try req.decodeForm(SeatForm.self).body
+        do {
+            _ = try await req.write { ctx in try await ForumService.saveSeat(forumID: fid, seatID: nil, b, in: ctx) }
+            return req.redirect(to: "/forums/\(fid)#seats", flash: req.t("saved"))
+        } catch { return try await rerender(req, error: error) { try await seatFormPage(req, forumID: fid, b, replacing: nil, errors: $0) } }
+    }
+
+    @Sendable static func replaceSeatForm(_ req: Request) async throws -> Response {
+        guard let s = try await ForumSeat.find(try DialogueAPIController.id(req), on: req.db) else { throw AppError.notFound() }
+        return try await seatFormPage(req, forumID: s.forumID, SeatBody(termFrom: LocalDate.today().description), replacing: s, errors: [])
+    }
+
+    @Sendable static func replaceSeat(_ req: Request) async throws -> Response {
+        guard let s = try await ForumSeat.find(try DialogueAPIController.id(req), on: req.db) else { throw AppError.notFound() }
+        let b = try req.decodeForm(SeatForm.self).body
+        do {
+            _ = try await req.write { ctx in try await ForumService.replaceHolder(s.id!, b, in: ctx) }
+            return req.redirect(to: "/forums/\(s.forumID)#seats", flash: req.t("saved"))
+        } catch { return try await rerender(req, error: error) { try await seatFormPage(req, forumID: s.forumID, b, replacing: s, errors: $0) } }
+    }
+
+    @Sendable static func endSeat(_ req: Request) async throws -> Response {
+        guard let s = try await ForumSeat.find(try DialogueAPIController.id(req), on: req.db) else { throw AppError.notFound() }
+        let sid = s.id!
+        return try await action(req, back: "/forums/\(s.forumID)#seats", success: req.t("dialogue.seat.ended")) { ctx in
+            _ = try await ForumService.endSeat(sid, on: .today(), in: ctx)
+        }
+    }
+}
+
+/// The feedback rate as a page shows it.
+struct RateView: Encodable, Sendable {
+    var name: String; var share: String; var median: String; var judged: Int; var inTime: Int; var late: Int; var overdue: Int; var pending: Int
+    init(_ r: FeedbackRateDTO, _ req: Request) {
+        name = r.name
+        share = r.share.map { String(Int(($0 * 100).rounded())) + " %" } ?? "–"
+        median = r.medianDays.map { req.t("dialogue.rate.days", DecimalText.format($0, digits: $0 == $0.rounded() ? 0 : 1, lang: req.language.rawValue)) } ?? "–"
+        judged = r.judged; inTime = r.answeredInTime; late = r.answeredLate; overdue = r.overdue; pending = r.pending
+    }
+}

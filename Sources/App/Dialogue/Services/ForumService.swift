@@ -1,0 +1,363 @@
+import Fluent
+import SQLKit
+import Vapor
+
+extension Forum: Auditable {
+    static var auditEntityType: String { "forum" }
+    var auditSnapshot: AuditSnapshot {
+        AuditSnapshot(["name": .string(name), "kind": .string(kind.rawValue), "purpose": .string(purpose), "mandate": .string(mandate),
+                       "themes": .string(themes), "participationLevel": .string(participationLevel.rawValue), "isPublic": .bool(isPublic),
+                       "composition": .string(composition), "cadence": cadence.map { .string($0) } ?? .null, "feedbackDays": .int(feedbackDays),
+                       "feedbackByNextMeeting": .bool(feedbackByNextMeeting), "location": .string(location)])
+    }
+}
+
+extension ForumSeat: Auditable {
+    static var auditEntityType: String { "forumSeat" }
+    var auditSnapshot: AuditSnapshot {
+        AuditSnapshot(["category": .string(category.rawValue), "position": .string(position.rawValue),
+                       "organisationId": organisationID.map { .string($0.uuidString) } ?? .null,
+                       "contactRoleId": contactRoleID.map { .string($0.uuidString) } ?? .null, "holderName": .string(holderName),
+                       "isSubstitute": .bool(isSubstitute), "note": .string(note), "termFrom": .string(termFrom), "termTo": termTo.map { .string($0) } ?? .null])
+    }
+}
+
+/// Who sits in a seat today.
+struct SeatHolder: Sendable, Equatable {
+    var name: String
+    var email: String
+    var userID: UUID?
+}
+
+/// Forums, their seats and their meeting plan.
+enum ForumService {
+    static func scope(_ f: Forum, on db: any Database) async throws -> ResourceScope {
+        .body(f.bodyID, unitPath: try await f.unitID.asyncFlatMap { try await StructureService.unitPath($0, on: db) } ?? [])
+    }
+
+    static func mayManage(_ f: Forum, _ p: Principal, on db: any Database) async throws -> Bool {
+        Policy.allows(p, .dialogueManage, try await scope(f, on: db))
+    }
+
+    static func authorizeManage(_ f: Forum, _ ctx: WriteContext) async throws {
+        guard try await mayManage(f, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
+    }
+
+    static func forumScope(_ req: Request) async throws -> ResourceScope {
+        guard let f = try await Forum.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        return try await scope(f, on: req.db)
+    }
+
+    static func find(_ id: UUID, on db: any Database) async throws -> Forum {
+        guard let f = try await Forum.find(id, on: db) else { throw AppError.notFound() }
+        return f
+    }
+
+    /// Members' view (meetings, minutes, seats' contact details): public forums to all; closed forums to their
+    /// seat holders, the body's officials and analysts.
+    static func mayReadInside(_ f: Forum, _ p: Principal, on db: any Database) async throws -> Bool {
+        if f.isPublic { return true }
+        guard p.isSignedIn else { return false }
+        if try await mayManage(f, p, on: db) || Policy.allows(p, .crossBodyRead) { return true }
+        guard let uid = p.userID else { return false }
+        return try await isSeatHolder(userID: uid, forumID: f.id!, on: db)
+    }
+
+    // MARK: Forums
+
+    static func save(_ id: UUID?, _ b: ForumBody, isDemo: Bool = false, in ctx: WriteContext) async throws -> Forum {
+        let existing: Forum? = id == nil ? nil : try await Forum.find(id!, on: ctx.db)
+        if id != nil && existing == nil { throw AppError.notFound() }
+        if let existing {
+            try await authorizeManage(existing, ctx)
+            guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
+            guard v == existing.version else { throw AppError.staleVersion() }
+        }
+        var errors = FieldErrors()
+        let name = TextRules.line(b.name ?? existing?.name, field: "name", max: 200, required: true, min: 3, errors: &errors)
+        let kind = OrganisationRules.vocabulary(ForumKind.self, b.kind ?? existing?.kind.rawValue, field: "kind", errors: &errors)
+        let purpose = TextRules.paragraph(b.purpose ?? existing?.purpose, field: "purpose", max: 4000, required: true, errors: &errors)
+        let mandate = TextRules.paragraph(b.mandate ?? existing?.mandate, field: "mandate", max: 10_000, errors: &errors)
+        var themes: [String] = []
+        for t in b.themes ?? existing?.themeList ?? [] {
+            if let th = ForumTheme.parse(t) { if !themes.contains(th.rawValue) { themes.append(th.rawValue) } }
+            else { errors.add("themes", code: "oneOf", ForumTheme.rawValues.joined(separator: ", ")) }
+        }
+        let level = OrganisationRules.vocabulary(ParticipationLevel.self, b.participationLevel ?? existing?.participationLevel.rawValue ?? "dialog",
+                                                 field: "participationLevel", errors: &errors)
+        let composition = b.composition ?? existing?.compositionRules ?? []
+        errors.append(CompositionRules.validate(composition))
+        var cadence = b.clearCadence == true ? nil : (b.cadence ?? existing?.cadencePlan)
+        if let c = cadence { errors.append(CadenceRules.validate(c)) }
+        if cadence?.meetingsPerYear == 0 && (cadence?.extra.isEmpty ?? true) { cadence = nil }
+        let feedbackDays = b.feedbackDays ?? existing?.feedbackDays ?? FeedbackRules.defaultDays
+        if !(1...365).contains(feedbackDays) { errors.add("feedbackDays", code: "range", "1", "365") }
+        let location = TextRules.line(b.location ?? existing?.location, field: "location", max: 300, errors: &errors)
+        var bodyID = existing?.bodyID
+        if existing == nil {
+            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil { bodyID = u }
+            else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
+        }
+        var unitID = existing?.unitID
+        if let raw = b.unitId {
+            if raw.isEmpty { unitID = nil }
+            else if let u = UUID(uuidString: raw), let unit = try await OrgUnit.find(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
+            else { errors.add("unitId", code: "notFound") }
+        }
+        var secretary = existing?.secretaryRoleID
+        if let raw = b.secretaryRoleId {
+            if raw.isEmpty { secretary = nil }
+            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { secretary = u }
+            else { errors.add("secretaryRoleId", code: "notFound") }
+        }
+        try errors.throwIfAny()
+        let f = existing ?? Forum()
+        let before = existing?.auditSnapshot
+        if existing == nil {
+            f.id = UUID()
+            f.bodyID = bodyID!
+            f.isDemo = isDemo
+            f.version = 1
+        } else {
+            f.version += 1
+        }
+        f.unitID = unitID
+        f.name = name
+        f.kind = kind!
+        f.purpose = purpose
+        f.mandate = mandate
+        f.themes = themes.joined(separator: "|")
+        f.participationLevel = level!
+        f.isPublic = b.isPublic ?? existing?.isPublic ?? true
+        f.composition = String(decoding: try JSONEncoder().encode(composition), as: UTF8.self)
+        f.cadence = try cadence.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        f.feedbackDays = feedbackDays
+        f.feedbackByNextMeeting = b.feedbackByNextMeeting ?? existing?.feedbackByNextMeeting ?? false
+        f.secretaryRoleID = secretary
+        f.location = location
+        if existing == nil {
+            // Checked against the new forum's own body and unit.
+            guard try await mayManage(f, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
+            try await f.create(on: ctx.db)
+            ctx.audit("create", f, id: f.id, before: nil)
+        } else {
+            try await f.save(on: ctx.db)
+            ctx.audit("update", f, id: f.id, before: before)
+        }
+        return f
+    }
+
+    static func dto(_ f: Forum, on db: any Database, today: LocalDate = .today()) async throws -> ForumDTO {
+        let seats = try await currentSeats(forumID: f.id!, on: db, today: today)
+        var counts: [String: Int] = [:]
+        for s in seats where !s.isSubstitute && s.position != .adjunct && s.position != .secretary { counts[s.category.rawValue, default: 0] += 1 }
+        let warnings = CompositionRules.check(f.compositionRules, ordinarySeatsByCategory: counts).map { w in
+            CompositionWarningDTO(category: w.category, count: w.count, min: w.min, max: w.max,
+                                  message: "\(w.count) ordinarie ledamöter i kategorin \(w.category); regeln säger \(w.min.map(String.init) ?? "0")–\(w.max.map(String.init) ?? "∞").")
+        }
+        return ForumDTO(id: f.id!, bodyId: f.bodyID, bodyName: try await PublicBody.find(f.bodyID, on: db)?.name, unitId: f.unitID, name: f.name,
+                        kind: f.kind.rawValue, purpose: f.purpose, mandate: f.mandate, themes: f.themeList, participationLevel: f.participationLevel.rawValue,
+                        isPublic: f.isPublic, composition: f.compositionRules, compositionWarnings: warnings, cadence: f.cadencePlan,
+                        feedbackDays: f.feedbackDays, feedbackByNextMeeting: f.feedbackByNextMeeting, secretaryRoleId: f.secretaryRoleID,
+                        location: f.location, version: f.version)
+    }
+
+    // MARK: Seats
+
+    static func currentSeats(forumID: UUID, on db: any Database, today: LocalDate = .today()) async throws -> [ForumSeat] {
+        try await ForumSeat.query(on: db).filter(\.$forumID == forumID).all().filter { $0.isCurrent(on: today) }
+    }
+
+    /// The person in a seat: the Directory role's current holder when the seat is held through a role.
+    static func holder(_ s: ForumSeat, on db: any Database) async throws -> SeatHolder {
+        if let rid = s.contactRoleID {
+            if let t = try await RoleTenure.query(on: db).filter(\.$roleID == rid).filter(\.$endsOn == nil).sort(\.$startsOn, .descending).first() {
+                return SeatHolder(name: t.holderName, email: t.holderEmail, userID: t.userID)
+            }
+            let title = try await ContactRole.find(rid, on: db)?.title ?? ""
+            return SeatHolder(name: "Vakant (\(title))", email: "", userID: nil)
+        }
+        return SeatHolder(name: s.holderName, email: s.holderEmail, userID: s.userID)
+    }
+
+    static func isSeatHolder(userID: UUID, forumID: UUID, on db: any Database) async throws -> Bool {
+        try await seatsHeld(by: userID, on: db).contains { $0.forumID == forumID }
+    }
+
+    /// Current seats a user holds, directly or through a Directory role they hold.
+    static func seatsHeld(by userID: UUID, on db: any Database, today: LocalDate = .today()) async throws -> [ForumSeat] {
+        let roleIDs = try await RoleTenure.query(on: db).filter(\.$userID == userID).filter(\.$endsOn == nil).all().map(\.roleID)
+        var q = ForumSeat.query(on: db)
+        q = roleIDs.isEmpty ? q.filter(\.$userID == userID) : q.group(.or) { $0.filter(\.$userID == userID).filter(\.$contactRoleID ~~ roleIDs) }
+        return try await q.all().filter { $0.isCurrent(on: today) }
+    }
+
+    static func saveSeat(forumID: UUID, seatID: UUID?, _ b: SeatBody, in ctx: WriteContext) async throws -> ForumSeat {
+        let f = try await find(forumID, on: ctx.db)
+        try await authorizeManage(f, ctx)
+        let existing: ForumSeat? = seatID == nil ? nil : try await ForumSeat.find(seatID!, on: ctx.db)
+        if seatID != nil && (existing == nil || existing?.forumID != forumID) { throw AppError.notFound() }
+        if let existing {
+            guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
+            guard v == existing.version else { throw AppError.staleVersion() }
+        }
+        var errors = FieldErrors()
+        let category = OrganisationRules.vocabulary(SeatCategory.self, b.category ?? existing?.category.rawValue, field: "category", errors: &errors)
+        let position = OrganisationRules.vocabulary(SeatPosition.self, b.position ?? existing?.position.rawValue ?? "member", field: "position", errors: &errors)
+        var orgID = existing?.organisationID
+        if let raw = b.organisationId {
+            if raw.isEmpty { orgID = nil }
+            else if let u = UUID(uuidString: raw), try await Organisation.find(u, on: ctx.db) != nil { orgID = u }
+            else { errors.add("organisationId", code: "notFound") }
+        }
+        if category == .organisation && orgID == nil { errors.add("organisationId", code: "required") }
+        if category != nil && category != .organisation && orgID != nil { errors.add("organisationId", code: "onlyForOrganisationSeats") }
+        var roleID = existing?.contactRoleID
+        if let raw = b.contactRoleId {
+            if raw.isEmpty { roleID = nil }
+            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { roleID = u }
+            else { errors.add("contactRoleId", code: "notFound") }
+        }
+        let holderName = TextRules.line(b.holderName ?? existing?.holderName, field: "holderName", max: 200, errors: &errors)
+        let holderEmail = TextRules.email(b.holderEmail ?? existing?.holderEmail, field: "holderEmail", errors: &errors)
+        if roleID == nil && holderName.isEmpty { errors.add("holderName", code: "holderOrRole") }
+        var userID = existing?.userID
+        if let raw = b.userId {
+            if raw.isEmpty { userID = nil }
+            else if let u = UUID(uuidString: raw), try await User.find(u, on: ctx.db) != nil { userID = u }
+            else { errors.add("userId", code: "notFound") }
+        }
+        if userID == nil, roleID == nil, !holderEmail.isEmpty { userID = try await AccountService.findUser(email: holderEmail, on: ctx.db)?.id }
+        let isSub = b.isSubstitute ?? existing?.isSubstitute ?? false
+        var subFor = existing?.substituteForID
+        if let raw = b.substituteForId {
+            if raw.isEmpty { subFor = nil }
+            else if let u = UUID(uuidString: raw), let s = try await ForumSeat.find(u, on: ctx.db), s.forumID == forumID, !s.isSubstitute { subFor = u }
+            else { errors.add("substituteForId", code: "notFound") }
+        }
+        if !isSub { subFor = nil }
+        let note = TextRules.line(b.note ?? existing?.note, field: "note", max: 200, errors: &errors)
+        let from = TextRules.date(b.termFrom ?? existing?.termFrom ?? LocalDate.today().description, field: "termFrom", required: true, errors: &errors)
+        var to: LocalDate? = existing?.termTo.flatMap(LocalDate.init)
+        if let raw = b.termTo { to = raw.isEmpty ? nil : TextRules.date(raw, field: "termTo", errors: &errors) }
+        if let from, let to, to < from { errors.add("termTo", code: "beforeStart") }
+        try errors.throwIfAny()
+        let s = existing ?? ForumSeat()
+        let before = existing?.auditSnapshot
+        if existing == nil {
+            s.id = UUID()
+            s.forumID = forumID
+            s.version = 1
+        } else { s.version += 1 }
+        s.category = category!
+        s.position = position!
+        s.organisationID = orgID
+        s.contactRoleID = roleID
+        s.holderName = roleID == nil ? holderName : ""
+        s.holderEmail = roleID == nil ? holderEmail : ""
+        s.userID = roleID == nil ? userID : nil
+        s.isSubstitute = isSub
+        s.substituteForID = subFor
+        s.note = note
+        s.termFrom = from!.description
+        s.termTo = to?.description
+        try await s.save(on: ctx.db)
+        ctx.audit(existing == nil ? "create" : "update", s, id: s.id, before: before)
+        return s
+    }
+
+    /// Ends a seat holding on `on` (it stays in the history).
+    static func endSeat(_ seatID: UUID, on day: LocalDate, in ctx: WriteContext) async throws -> ForumSeat {
+        guard let s = try await ForumSeat.find(seatID, on: ctx.db) else { throw AppError.notFound() }
+        try await authorizeManage(try await find(s.forumID, on: ctx.db), ctx)
+        guard s.termTo == nil || LocalDate(s.termTo!)! > day else { throw AppError.conflict(field: "termTo", "Platsen har redan upphört.") }
+        if let from = LocalDate(s.termFrom), day < from { throw AppError.invalid(field: "termTo", code: "beforeStart") }
+        let before = s.auditSnapshot
+        s.termTo = day.description
+        s.version += 1
+        try await s.save(on: ctx.db)
+        ctx.audit("end", s, id: s.id, before: before)
+        return s
+    }
+
+    /// A new holder takes over the seat from `termFrom`: the old holding ends the day before.
+    static func replaceHolder(_ seatID: UUID, _ b: SeatBody, in ctx: WriteContext) async throws -> ForumSeat {
+        guard let old = try await ForumSeat.find(seatID, on: ctx.db) else { throw AppError.notFound() }
+        var errors = FieldErrors()
+        let from = TextRules.date(b.termFrom ?? LocalDate.today().description, field: "termFrom", required: true, errors: &errors)
+        try errors.throwIfAny()
+        guard let oldFrom = LocalDate(old.termFrom), from! > oldFrom else { throw AppError.invalid(field: "termFrom", code: "afterPreviousStart") }
+        let previousEnd = old.termTo
+        _ = try await endSeat(seatID, on: from!.adding(days: -1), in: ctx)
+        var nb = SeatBody(category: old.category.rawValue, position: old.position.rawValue, organisationId: old.organisationID?.uuidString ?? "",
+                          contactRoleId: b.contactRoleId ?? "", holderName: b.holderName, holderEmail: b.holderEmail, userId: b.userId ?? "",
+                          isSubstitute: old.isSubstitute, substituteForId: old.substituteForID?.uuidString ?? "", note: b.note ?? old.note,
+                          termFrom: from!.description, termTo: b.termTo ?? previousEnd ?? "")
+        nb.version = nil
+        let s = try await saveSeat(forumID: old.forumID, seatID: nil, nb, in: ctx)
+        s.previousID = old.id
+        try await s.save(on: ctx.db)
+        // Substitutes who stood in for the old holding now stand in for the new one.
+        for sub in try await ForumSeat.query(on: ctx.db).filter(\.$substituteForID == old.id!).all() where sub.termTo == nil {
+            sub.substituteForID = s.id
+            try await sub.save(on: ctx.db)
+        }
+        return s
+    }
+
+    static func seatDTOs(_ seats: [ForumSeat], showContact: Bool, on db: any Database, today: LocalDate = .today()) async throws -> [SeatDTO] {
+        let orgs = try await DecisionService.organisationNames(seats.compactMap(\.organisationID), on: db)
+        var out: [SeatDTO] = []
+        for s in seats {
+            let h = try await holder(s, on: db)
+            let role = try await s.contactRoleID.asyncFlatMap { try await ContactRole.find($0, on: db) }
+            out.append(SeatDTO(id: s.id!, forumId: s.forumID, category: s.category.rawValue, position: s.position.rawValue, organisationId: s.organisationID,
+                               organisationName: s.organisationID.flatMap { orgs[$0] }, contactRoleId: s.contactRoleID, contactRoleTitle: role?.title,
+                               holderName: h.name, holderEmail: showContact && !h.email.isEmpty ? h.email : nil, userId: showContact ? h.userID : nil,
+                               isSubstitute: s.isSubstitute, substituteForId: s.substituteForID, note: s.note, termFrom: s.termFrom, termTo: s.termTo,
+                               isCurrent: s.isCurrent(on: today), previousId: s.previousID, version: s.version))
+        }
+        return out
+    }
+
+    /// Seats in reading order: chair first, then by category, ordinary before substitutes.
+    static func ordered(_ seats: [ForumSeat]) -> [ForumSeat] {
+        let pos: [SeatPosition: Int] = [.chair: 0, .viceChair: 1, .member: 2, .adjunct: 3, .secretary: 4]
+        let cat: [SeatCategory: Int] = [.politician: 0, .official: 1, .organisation: 2]
+        return seats.sorted {
+            ($0.isSubstitute ? 1 : 0, pos[$0.position]!, cat[$0.category]!, $0.termFrom) < ($1.isSubstitute ? 1 : 0, pos[$1.position]!, cat[$1.category]!, $1.termFrom)
+        }
+    }
+
+    // MARK: Meeting plan
+
+    /// Creates the year's planned meetings from the forum's cadence; dates that already have a meeting are skipped.
+    static func plan(forumID: UUID, year: Int, in ctx: WriteContext) async throws -> [Meeting] {
+        let f = try await find(forumID, on: ctx.db)
+        try await authorizeManage(f, ctx)
+        guard let cadence = f.cadencePlan else { throw AppError.invalid(field: "cadence", code: "noCadence") }
+        guard (2000...2200).contains(year) else { throw AppError.invalid(field: "year", code: "range", "2000", "2200") }
+        let existing = Set(try await Meeting.query(on: ctx.db).filter(\.$forumID == forumID).all().map(\.date))
+        let start = TimeOfDay(cadence.startTime) ?? TimeOfDay("13:00")!
+        let endMinutes = min(23 * 60 + 59, start.minutes + cadence.durationMinutes)
+        var created: [Meeting] = []
+        for p in CadenceRules.plan(cadence, year: year, forumName: f.name) where !existing.contains(p.date.description) {
+            let m = Meeting()
+            m.id = UUID()
+            m.forumID = forumID
+            m.title = p.title
+            m.date = p.date.description
+            m.startTime = start.description
+            m.endTime = String(format: "%02d:%02d", endMinutes / 60, endMinutes % 60)
+            m.location = f.location
+            m.status = .planned
+            m.isExtra = p.isExtra
+            m.minutesIntro = ""
+            m.version = 1
+            try await m.create(on: ctx.db)
+            ctx.audit("plan", m, id: m.id, before: nil)
+            created.append(m)
+        }
+        return created
+    }
+}
