@@ -24,7 +24,16 @@ def demo_ids():
     youth = next(p["id"] for p in get("/api/v1/grants/programmes?per=100")["items"] if p.get("formula"))
     call = get(f"/api/v1/grants/calls?programme={programme}&open=true")["items"][0]["id"]
     decision = get(f"/api/v1/grants/register?body={body}")["items"][0]["decisionId"]
-    return {"org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision}
+    forum = next(f["id"] for f in get(f"/api/v1/forums?body={body}")["items"] if f["name"] == "Pensionärsrådet")
+    meetings = get(f"/api/v1/meetings?forum={forum}&per=100")["items"]
+    published = next(m["id"] for m in meetings if m["status"] == "published")
+    # The next meeting: confirmed in the demo (the secretary's browser test moves it on to held).
+    confirmed = next((m["id"] for m in meetings if m["status"] == "confirmed"), None) or next(m["id"] for m in meetings if m["status"] == "held")
+    question = get(f"/api/v1/questions?forum={forum}")["items"][0]["id"]
+    consultation = get("/api/v1/consultations")["items"][0]["id"]
+    event = get("/api/v1/events")["items"][0]["id"]
+    return {"org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision,
+            "forum": forum, "published": published, "confirmed": confirmed, "question": question, "consultation": consultation, "event": event}
 
 
 def fill(path, ids):

@@ -29,6 +29,16 @@ ANONYMOUS = [
     "/grants/calls/{call}",
     "/grants/register",
     "/grants/decisions/{decision}",
+    "/forums",
+    "/forums/{forum}",
+    "/forums/{forum}?lang=en",
+    "/meetings/{published}",
+    "/questions",
+    "/questions/{question}",
+    "/consultations",
+    "/consultations/{consultation}",
+    "/events",
+    "/events/{event}",
 ]
 
 SIGNED_IN = [
@@ -62,6 +72,13 @@ SIGNED_IN = [
     "/grants/reports?overdue=true",
     "/grants/reclaims",
     "/grants/reviews",
+    "/forums/new",
+    "/forums/{forum}/edit",
+    "/forums/{forum}/seats/new",
+    "/meetings/{confirmed}",
+    "/meetings/{confirmed}/edit",
+    "/questions/new",
+    "/calendar",
 ]
 
 # Pages reached by following the first link of a list (their ids are not public), as the admin.

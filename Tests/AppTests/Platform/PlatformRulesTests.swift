@@ -172,3 +172,15 @@ struct SafeRedirectTests {
         #expect(SafeRedirect.path(input) == expected)
     }
 }
+
+@Suite("Duplicate JSON keys")
+struct JSONKeyScannerTests {
+    @Test("duplicates are found; malformed bodies are left to the decoder instead of crashing the node")
+    func scanner() {
+        #expect(JSONKeyScanner.firstDuplicate(in: Array(#"{"a":1,"b":{"c":1,"c":2}}"#.utf8)) == "b.c")
+        #expect(JSONKeyScanner.firstDuplicate(in: Array(#"{"a":1,"b":2}"#.utf8)) == nil)
+        for malformed in ["]", "\u{FFFD}\u{FFFD}]", "}}", "[]]", "{\"a\":1}}"] {
+            #expect(JSONKeyScanner.firstDuplicate(in: Array(malformed.utf8)) == nil)
+        }
+    }
+}

@@ -31,7 +31,7 @@ extension DialogueAPIController {
                                   query: [APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true)],
                                   body: .string(), bodyContentType: "application/octet-stream", response: .ref("Consultation")),
                 body: .collect(maxSize: "21mb"), use: uploadDraft)
-        api.get("consultations", ":id", "draft", access: .anyone, api: APIOperation("Download the draft document", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: draft)
+        api.get("consultations", ":id", "draft", access: .anyone, api: APIOperation("Download the draft document", tag: tag, response: .string(), responseContentType: "*/*"), use: draft)
         for action in ["open", "close", "compile"] {
             api.post("consultations", ":id", .constant(action), access: manageConsultation,
                      api: APIOperation(action == "open" ? "Send out for consultation (invitations by e-mail)" : action == "close" ? "Close for responses" : "Mark the compilation (remissammanställning) done",
@@ -56,7 +56,7 @@ extension DialogueAPIController {
                 api: APIOperation("Attach the response document (raw body)", tag: tag, query: [APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true)],
                                   body: .string(), bodyContentType: "application/octet-stream", response: .ref("ConsultationResponse")),
                 body: .collect(maxSize: "21mb"), use: uploadResponseDocument)
-        api.get("consultation-responses", ":id", "document", access: .anyone, api: APIOperation("Download a response document", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: responseDocument)
+        api.get("consultation-responses", ":id", "document", access: .anyone, api: APIOperation("Download a response document", tag: tag, response: .string(), responseContentType: "*/*"), use: responseDocument)
         api.put("consultation-comments", ":id", "outcome", access: .scoped(.dialogueManage, commentScope),
                 api: APIOperation("Record what was done with a comment", tag: tag, body: .ref("CommentOutcomeInput"), response: .ref("ConsultationComment")), use: setOutcome)
 
@@ -287,7 +287,7 @@ extension DialogueAPIController {
 
     @Sendable static func registerForEvent(_ req: Request) async throws -> Response {
         let eid = try id(req)
-        let b = (try? req.content.decode(RegistrationBody.self)) ?? RegistrationBody()
+        let b = try req.content.decode(RegistrationBody.self)
         let r = try await req.write { ctx in try await EventService.register(eid, b, in: ctx) }
         return try await EventService.registrationDTOs([r], full: true, on: req.db)[0].encodeResponse(status: .created, for: req)
     }

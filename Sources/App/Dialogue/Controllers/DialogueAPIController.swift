@@ -50,7 +50,7 @@ enum DialogueAPIController {
                                            APIParameter("secrecyReason", .string(maxLength: 300), "Skäl om handlingen inte är offentlig.")],
                                    body: .string(), bodyContentType: "application/octet-stream", status: 201, response: .ref("MeetingDocument")),
                  body: .collect(maxSize: "21mb"), use: addDocument)
-        api.get("meeting-documents", ":id", access: .anyone, api: APIOperation("Download a meeting document", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: document)
+        api.get("meeting-documents", ":id", access: .anyone, api: APIOperation("Download a meeting document", tag: tag, response: .string(), responseContentType: "*/*"), use: document)
         api.post("meetings", ":id", "invite", access: manageMeeting, api: APIOperation("Send invitations to the seat holders", tag: tag,
                  response: .object([("sent", .integer(minimum: 0))], required: ["sent"])), use: invite)
         api.post("meetings", ":id", "rsvp", access: .record("seatHolder"), api: APIOperation("Answer an invitation (own seat); declining calls in a substitute", tag: tag,

@@ -2,6 +2,15 @@ import Foundation
 
 /// OpenAPI schemas of the Dialogue API.
 enum DialogueSchemas {
+    /// An input object: fields not required may also be null, which means "not given" (as leaving them out does).
+    static func input(_ props: [(String, Schema)], required: [String] = []) -> Schema {
+        .object(props.map { name, schema in
+            if required.contains(name) { return (name, schema) }
+            if case .nullable = schema { return (name, schema) }
+            return (name, .nullable(schema))
+        }, required: required)
+    }
+
     static func register(_ r: SchemaRegistry) {
         let id = Schema.uuid, optID = Schema.nullable(.uuid), optText = Schema.nullable(.string())
         let idInput = Schema.nullable(.string(maxLength: 40))
@@ -24,7 +33,7 @@ enum DialogueSchemas {
             ("cadence", .nullable(.ref("Cadence"))), ("feedbackDays", .integer(minimum: 1, maximum: 365)), ("feedbackByNextMeeting", .boolean),
             ("secretaryRoleId", optID), ("location", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "name", "kind", "purpose", "themes", "participationLevel", "isPublic", "composition", "compositionWarnings", "feedbackDays", "version"]))
-        r.register("ForumInput", .object([
+        r.register("ForumInput", input([
             ("bodyId", idInput), ("unitId", idInput), ("name", .text(max: 200)), ("kind", .oneOf(ForumKind.rawValues)), ("purpose", .text(max: 4000)),
             ("mandate", .nullable(.text(max: 10_000))), ("themes", .array(.oneOf(ForumTheme.rawValues), maxItems: 4)),
             ("participationLevel", .oneOf(ParticipationLevel.rawValues)), ("isPublic", .boolean), ("composition", .array(rule, maxItems: 3)),
@@ -37,7 +46,7 @@ enum DialogueSchemas {
             ("holderName", .string()), ("holderEmail", optText), ("userId", optID), ("isSubstitute", .boolean), ("substituteForId", optID),
             ("note", .string()), ("termFrom", .date), ("termTo", .nullable(.date)), ("isCurrent", .boolean), ("previousId", optID), ("version", .integer(minimum: 1)),
         ], required: ["id", "forumId", "category", "position", "holderName", "isSubstitute", "note", "termFrom", "isCurrent", "version"]))
-        r.register("SeatInput", .object([
+        r.register("SeatInput", input([
             ("category", .oneOf(SeatCategory.rawValues)), ("position", .oneOf(SeatPosition.rawValues)), ("organisationId", idInput), ("contactRoleId", idInput),
             ("holderName", .nullable(.text(max: 200))), ("holderEmail", .nullable(.text(max: 254))), ("userId", idInput), ("isSubstitute", .boolean),
             ("substituteForId", idInput), ("note", .nullable(.text(max: 200))), ("termFrom", .nullable(.string(maxLength: 10))),
@@ -47,7 +56,7 @@ enum DialogueSchemas {
             ("id", id), ("position", .integer()), ("title", .string()), ("description", .string()), ("raisedBy", .string()), ("organisationId", optID),
             ("questionId", optID), ("minutes", .string()), ("decision", .string()), ("isPublic", .boolean), ("secrecyReason", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "position", "title", "description", "raisedBy", "minutes", "decision", "isPublic", "secrecyReason", "version"]))
-        r.register("AgendaItemInput", .object([
+        r.register("AgendaItemInput", input([
             ("position", .integer(minimum: 1, maximum: 500)), ("title", .text(max: 300)), ("description", .nullable(.text(max: 10_000))),
             ("raisedBy", .nullable(.text(max: 200))), ("organisationId", idInput), ("questionId", idInput), ("minutes", .nullable(.text(max: 50_000))),
             ("decision", .nullable(.text(max: 10_000))), ("isPublic", .boolean), ("secrecyReason", .nullable(.text(max: 300))), ("version", .integer(minimum: 1)),
@@ -61,7 +70,7 @@ enum DialogueSchemas {
             ("isSubstitute", .boolean), ("rsvp", .oneOf(RSVP.allCases.map(\.rawValue) + ["notInvited"])), ("substituteSeatId", optID), ("substituteName", optText),
             ("present", .nullable(.boolean)),
         ], required: ["seatId", "holderName", "category", "position", "isSubstitute", "rsvp"]))
-        r.register("AttendanceInput", .object([
+        r.register("AttendanceInput", input([
             ("lines", .array(.object([("seatId", .string(maxLength: 40)), ("present", .nullable(.boolean)), ("rsvp", .nullable(.oneOf(RSVP.allCases.map(\.rawValue)))),
                                       ("substituteSeatId", idInput)], required: ["seatId"]), maxItems: 200)),
         ]))
@@ -70,7 +79,7 @@ enum DialogueSchemas {
             ("dueOn", .nullable(.date)), ("status", .oneOf(ActionStatus.allCases.map(\.rawValue))), ("doneOn", .nullable(.date)), ("note", .string()),
             ("overdue", .boolean), ("version", .integer(minimum: 1)),
         ], required: ["id", "meetingId", "text", "status", "note", "overdue", "version"]))
-        r.register("ActionInput", .object([
+        r.register("ActionInput", input([
             ("agendaItemId", idInput), ("text", .text(max: 4000)), ("ownerRoleId", idInput), ("dueOn", .nullable(.string(maxLength: 10))),
             ("status", .oneOf(ActionStatus.allCases.map(\.rawValue))), ("note", .nullable(.text(max: 4000))), ("version", .integer(minimum: 1)),
         ]))
@@ -84,7 +93,7 @@ enum DialogueSchemas {
                                          required: ["ordinarySeats", "present", "hasQuorum"]))),
             ("version", .integer(minimum: 1)),
         ], required: ["id", "forumId", "title", "date", "startTime", "endTime", "location", "status", "isExtra", "chairApproved", "adjusterApproved", "minutesIntro", "version"]))
-        r.register("MeetingInput", .object([
+        r.register("MeetingInput", input([
             ("forumId", idInput), ("title", .text(max: 200)), ("date", .string(maxLength: 10)), ("startTime", .string(maxLength: 5)), ("endTime", .string(maxLength: 5)),
             ("location", .nullable(.text(max: 300))), ("adjusterSeatId", idInput), ("minutesIntro", .nullable(.text(max: 20_000))), ("version", .integer(minimum: 1)),
         ]))
@@ -95,11 +104,11 @@ enum DialogueSchemas {
             ("raisedOn", .date), ("deadline", .date), ("overdue", .boolean), ("answer", .string()), ("answeredOn", .nullable(.date)), ("forwardedTo", .string()),
             ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "askerName", "isProposal", "title", "text", "isPublic", "status", "raisedOn", "deadline", "overdue", "answer", "forwardedTo", "version"]))
-        r.register("QuestionInput", .object([
+        r.register("QuestionInput", input([
             ("forumId", idInput), ("unitId", idInput), ("bodyId", idInput), ("organisationId", idInput), ("isProposal", .boolean),
             ("title", .text(max: 200)), ("text", .text(max: 10_000)), ("isPublic", .boolean),
         ], required: ["title", "text"]))
-        r.register("AnswerInput", .object([
+        r.register("AnswerInput", input([
             ("status", .oneOf(["inProgress", "answered", "forwarded", "closed"])), ("answer", .nullable(.text(max: 20_000))),
             ("forwardedTo", .nullable(.text(max: 300))), ("ownerRoleId", idInput), ("deadline", .nullable(.string(maxLength: 10))), ("version", .integer(minimum: 1)),
         ]))
@@ -116,7 +125,7 @@ enum DialogueSchemas {
             ("responseCount", .integer(minimum: 0)), ("summary", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "title", "description", "sections", "hasDraft", "deadline", "openToAll", "status", "acceptsResponses", "responsesPublic",
                       "invitedOrganisationIds", "invitedForumIds", "responseCount", "summary", "version"]))
-        r.register("ConsultationInput", .object([
+        r.register("ConsultationInput", input([
             ("bodyId", idInput), ("unitId", idInput), ("title", .text(max: 300)), ("description", .nullable(.text(max: 20_000))), ("sections", .array(section, maxItems: 50)),
             ("deadline", .string(maxLength: 10)), ("openToAll", .boolean), ("invitedOrganisationIds", .array(.string(maxLength: 40), maxItems: 500)),
             ("invitedForumIds", .array(.string(maxLength: 40), maxItems: 50)), ("summary", .nullable(.text(max: 50_000))), ("version", .integer(minimum: 1)),
@@ -128,19 +137,19 @@ enum DialogueSchemas {
             ("id", id), ("consultationId", id), ("organisationId", id), ("organisationName", optText), ("generalComment", .string()), ("documentFilename", optText),
             ("comments", .array(.ref("ConsultationComment"))), ("submittedAt", .nullable(.dateTime)), ("version", .integer(minimum: 1)),
         ], required: ["id", "consultationId", "organisationId", "generalComment", "comments", "version"]))
-        r.register("ConsultationResponseInput", .object([
+        r.register("ConsultationResponseInput", input([
             ("organisationId", idInput), ("generalComment", .nullable(.text(max: 20_000))),
             ("comments", .array(.object([("sectionKey", .string(maxLength: 40)), ("comment", .text(max: 20_000))], required: ["sectionKey", "comment"]), maxItems: 50)),
             ("version", .integer(minimum: 1)),
         ]))
-        r.register("CommentOutcomeInput", .object([("outcome", .oneOf(CommentOutcome.rawValues)), ("outcomeText", .nullable(.text(max: 10_000)))], required: ["outcome"]))
+        r.register("CommentOutcomeInput", input([("outcome", .oneOf(CommentOutcome.rawValues)), ("outcomeText", .nullable(.text(max: 10_000)))], required: ["outcome"]))
         r.register("Event", .object([
             ("id", id), ("bodyId", id), ("bodyName", optText), ("forumId", optID), ("title", .string()), ("description", .string()), ("date", .date),
             ("startTime", time), ("endTime", time), ("location", .string()), ("capacity", .nullable(.integer(minimum: 1))), ("registrationClosesOn", .nullable(.date)),
             ("registrationOpen", .boolean), ("surveyUrl", .string()), ("status", .oneOf(EventStatus.allCases.map(\.rawValue))), ("registered", .integer(minimum: 0)),
             ("waitlisted", .integer(minimum: 0)), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "title", "description", "date", "startTime", "endTime", "location", "registrationOpen", "surveyUrl", "status", "registered", "waitlisted", "version"]))
-        r.register("EventInput", .object([
+        r.register("EventInput", input([
             ("bodyId", idInput), ("forumId", idInput), ("title", .text(max: 200)), ("description", .nullable(.text(max: 10_000))), ("date", .string(maxLength: 10)),
             ("startTime", .string(maxLength: 5)), ("endTime", .string(maxLength: 5)), ("location", .nullable(.text(max: 300))),
             ("capacity", .nullable(.integer(minimum: 0, maximum: 100_000))), ("registrationClosesOn", .nullable(.string(maxLength: 10))),
@@ -150,7 +159,7 @@ enum DialogueSchemas {
             ("id", id), ("eventId", id), ("name", .string()), ("email", optText), ("organisationId", optID), ("organisationName", optText),
             ("needs", optText), ("status", .oneOf(RegistrationStatus.allCases.map(\.rawValue))), ("createdAt", .nullable(.dateTime)),
         ], required: ["id", "eventId", "name", "status"]))
-        r.register("RegistrationInput", .object([("organisationId", idInput), ("needs", .nullable(.text(max: 1000))), ("needsConsent", .boolean)]))
+        r.register("RegistrationInput", input([("organisationId", idInput), ("needs", .nullable(.text(max: 1000))), ("needsConsent", .boolean)]))
         r.register("CalendarEntry", .object([
             ("uid", .string()), ("kind", .oneOf(["meeting", "event"])), ("title", .string()), ("date", .date), ("startTime", time), ("endTime", time),
             ("location", .string()), ("status", .string()), ("href", .string()),

@@ -471,7 +471,7 @@ enum MeetingService {
         a.note = note
         a.dueOn = due?.description
         a.ownerRoleID = owner
-        if status == .done && a.status != .done { a.doneOn = LocalDate.today().description }
+        if status == .done && existing?.status != .done { a.doneOn = LocalDate.today().description }
         if status == .open { a.doneOn = nil }
         a.status = status
         try await a.save(on: ctx.db)

@@ -44,6 +44,8 @@ enum JSONKeyScanner {
                 stack.append((keys: [], path: childPath(), isObject: false, index: 0))
                 i += 1
             case 0x7D, 0x5D: // } ]
+                // A closing bracket without an opening one is malformed JSON: leave it to the decoder's error.
+                guard !stack.isEmpty else { return nil }
                 stack.removeLast()
                 i += 1
             case 0x2C: // ,
