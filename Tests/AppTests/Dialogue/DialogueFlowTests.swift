@@ -269,4 +269,28 @@ struct DialogueFlowTests {
             #expect(entries.arrayValue?.count == 5)
         }
     }
+
+    @Test("personal data: seats, questions and registrations are in the export and go with erasure")
+    func personalData() async throws {
+        try await TestApp.run { t in
+            let w = try await Self.world(t)
+            let q = try await t.api(.POST, "/api/v1/questions", token: w.member.token, json: QuestionBody(forumId: w.forum.id.uuidString, title: "Min fråga", text: "Text."))
+            try #require(q.status == .created, "\(q.text)")
+            let e = try await t.api(.POST, "/api/v1/events", token: w.official.token, json: EventBody(
+                bodyId: w.body.uuidString, title: "Stormöte", date: LocalDate.today().adding(days: 20).description, startTime: "09:00", endTime: "15:00"))
+            let ev = try e.decode(EventDTO.self)
+            #expect(try await t.api(.POST, "/api/v1/events/\(ev.id)/registrations", token: w.member.token, json: RegistrationBody(needs: "Hörslinga", needsConsent: true)).status == .created)
+            let export = try await GDPRService.export(userID: w.member.id, on: t.db)
+            let dialogue = try #require(export["dialogue"])
+            #expect(dialogue["forumSeats"]?.arrayValue?.count == 1)
+            #expect(dialogue["questions"]?.arrayValue?.count == 1)
+            #expect(dialogue["eventRegistrations"]?[0]?["needs"] == .string("Hörslinga"))
+            try await t.db.write(as: .system("test")) { ctx in try await GDPRService.erase(userID: w.member.id, in: ctx) }
+            #expect(try await EventRegistration.query(on: t.db).filter(\.$userID == w.member.id).count() == 0)
+            let seat = try #require(try await ForumSeat.find(w.memberSeat.id, on: t.db))
+            #expect(seat.holderName == "Raderad person" && seat.holderEmail.isEmpty && seat.userID == nil)
+            let asked = try #require(try await DialogueQuestion.find(try q.decode(QuestionDTO.self).id, on: t.db))
+            #expect(asked.askerName == "Raderad användare" && asked.askedBy == nil)
+        }
+    }
 }

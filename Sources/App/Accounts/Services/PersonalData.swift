@@ -35,7 +35,7 @@ enum PersonalDataRegister {
               lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Tills meddelandet levererats.", onErasure: "Tas bort."),
         Entry(table: "audit_events", field: "actor_user_id", purpose: "Spårbarhet: vem som ändrade vad (personuppgifter i ändringar loggas aldrig).",
               lawfulBasis: "Rättslig förpliktelse / allmänt intresse (art. 6.1 c, e)", retention: "Enligt arkivlagen.", onErasure: "Behålls; namnet visas som pseudonym."),
-    ]
+    ] + DialoguePersonalData.entries
 }
 
 /// Data export and erasure for one user.
@@ -48,7 +48,8 @@ enum GDPRService {
         let tenures = try await RoleTenure.query(on: db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == user.email) }.all()
         let events = try await AuditEvent.query(on: db).filter(\.$actorUserID == userID).sort(\.$seq).all()
         func date(_ d: Date?) -> JSONValue { d.map { .string(AuditChain.timestamp($0)) } ?? .null }
-        return [
+        let dialogue = try await DialoguePersonalData.export(userID: userID, email: user.email, on: db)
+        let base: JSONValue = [
             "exportedAt": .string(AuditChain.timestamp(Date())),
             "user": ["id": .string(userID.uuidString), "email": .string(user.email), "name": .string(user.name),
                      "status": .string(user.status.rawValue), "language": .string(user.language),
@@ -66,6 +67,8 @@ enum GDPRService {
             "auditEvents": .array(events.map { ["seq": .int($0.seq), "at": .string($0.occurredAt), "action": .string($0.action),
                                                  "entityType": .string($0.entityType), "entityId": .string($0.entityID)] }),
         ]
+        guard case .object(let pairs) = base else { return base }
+        return .object(pairs + [("dialogue", .object(dialogue))])
     }
 
     /// Removes or pseudonymises the user's personal data. Decisions, minutes and audit events stay; the
@@ -97,6 +100,7 @@ enum GDPRService {
             try await t.save(on: ctx.db)
         }
         try await DirectoryIndexer.indexRoles(Array(Set(tenures.map(\.roleID))), on: ctx.db)
+        try await DialoguePersonalData.erase(userID: userID, email: email, on: ctx.db)
         ctx.audit("erase", user, id: userID, before: before)
     }
 }

@@ -1,0 +1,43 @@
+import Fluent
+import Vapor
+
+/// The personal data Dialogue keeps about a user, for the account's export and erasure.
+enum DialoguePersonalData {
+    static let entries: [PersonalDataRegister.Entry] = [
+        .init(table: "forum_seats", field: "holder_name, holder_email", purpose: "Vem som sitter i ett råd eller forum, och kallelser till möten.",
+              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge forumet finns; historiken visar vem som satt när.", onErasure: "Ersätts med ”Raderad person”; e-post tas bort."),
+        .init(table: "questions", field: "asker_name", purpose: "Visa vem som ställt en fråga och ge återkoppling.",
+              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge frågan finns (allmän handling).", onErasure: "Ersätts med ”Raderad användare”."),
+        .init(table: "event_registrations", field: "name, email, needs", purpose: "Anmälan till evenemang; kost- och tillgänglighetsbehov bara med samtycke.",
+              lawfulBasis: "Samtycke för behov (art. 6.1 a, 9.2 a); i övrigt allmänt intresse (art. 6.1 e)", retention: "Till evenemanget är genomfört.", onErasure: "Tas bort."),
+        .init(table: "calendar_feeds", field: "token_hash", purpose: "Personlig kalenderadress.", lawfulBasis: "Allmänt intresse (art. 6.1 e)",
+              retention: "Tills användaren byter eller raderar den.", onErasure: "Tas bort."),
+    ]
+
+    static func export(userID: UUID, email: String, on db: any Database) async throws -> [(String, JSONValue)] {
+        let seats = try await ForumSeat.query(on: db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == email) }.all()
+        let questions = try await DialogueQuestion.query(on: db).filter(\.$askedBy == userID).all()
+        let regs = try await EventRegistration.query(on: db).filter(\.$userID == userID).all()
+        return [
+            ("forumSeats", .array(seats.map { ["forumId": .string($0.forumID.uuidString), "holderName": .string($0.holderName), "holderEmail": .string($0.holderEmail),
+                                               "position": .string($0.position.rawValue), "termFrom": .string($0.termFrom), "termTo": $0.termTo.map { .string($0) } ?? .null] })),
+            ("questions", .array(questions.map { ["id": .string($0.id!.uuidString), "title": .string($0.title), "text": .string($0.text), "raisedOn": .string($0.raisedOn),
+                                                   "status": .string($0.status.rawValue), "answer": .string($0.answer)] })),
+            ("eventRegistrations", .array(regs.map { ["eventId": .string($0.eventID.uuidString), "name": .string($0.name), "email": .string($0.email),
+                                                       "needs": .string($0.needs), "status": .string($0.status.rawValue)] })),
+            ("calendarFeed", .bool(try await CalendarFeed.query(on: db).filter(\.$userID == userID).count() > 0)),
+        ]
+    }
+
+    static func erase(userID: UUID, email: String, on db: any Database) async throws {
+        for s in try await ForumSeat.query(on: db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == email) }.all() {
+            s.holderName = "Raderad person"
+            s.holderEmail = ""
+            s.userID = nil
+            try await s.save(on: db)
+        }
+        try await DialogueQuestion.query(on: db).filter(\.$askedBy == userID).set(\.$askerName, to: "Raderad användare").set(\.$askedBy, to: nil).update()
+        try await EventRegistration.query(on: db).filter(\.$userID == userID).delete()
+        try await CalendarFeed.query(on: db).filter(\.$userID == userID).delete()
+    }
+}
