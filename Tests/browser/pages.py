@@ -79,6 +79,9 @@ SIGNED_IN = [
     "/meetings/{confirmed}/edit",
     "/questions/new",
     "/calendar",
+    "/meetings/new?forum={forum}",
+    "/consultations/new",
+    "/events/new",
 ]
 
 # Pages reached by following the first link of a list (their ids are not public), as the admin.

@@ -16,6 +16,7 @@ struct PagesTests {
             let draft = try await GrantApplication.query(on: t.db).filter(\.$status == .draft).first()!.id!
             let submitted = try await GrantApplication.query(on: t.db).filter(\.$status == .underReview).first()!.id!
             let decision = try await GrantDecision.query(on: t.db).filter(\.$applicationID == f.application).first()!.id!
+            let published = try await Meeting.query(on: t.db).filter(\.$forumID == f.forum).filter(\.$status == .published).first()!.id!
             let b = Browser(t)
             try await b.signIn("admin@samverka.example", "demo-Admin-Samverka-2026")
             let pages = ["/", "/search?q=pensionär", "/organisations", "/organisations?county=17&area=pensioners", "/organisations/\(f.org)",
@@ -29,7 +30,11 @@ struct PagesTests {
                          "/grants/calls/\(f.call)", "/grants/calls/\(f.call)/edit", "/grants/applications", "/grants/applications/\(f.application)",
                          "/grants/applications/\(draft)", "/grants/applications/\(draft)/edit", "/grants/applications/\(submitted)/decide",
                          "/grants/decisions/\(decision)", "/grants/reviews", "/grants/payments", "/grants/reports", "/grants/reports?overdue=true",
-                         "/grants/reports/\(f.report)", "/grants/reclaims"]
+                         "/grants/reports/\(f.report)", "/grants/reclaims",
+                         "/forums", "/forums/\(f.forum)", "/forums/new", "/forums/\(f.forum)/edit", "/forums/\(f.forum)/seats/new", "/seats/\(f.seat)/replace",
+                         "/meetings/\(f.meeting)", "/meetings/\(f.meeting)/edit", "/meetings/\(published)", "/meetings/new?forum=\(f.forum)",
+                         "/questions", "/questions/new", "/questions/\(f.question)", "/consultations", "/consultations/new", "/consultations/\(f.consultation)",
+                         "/events", "/events/new", "/events/\(f.event)", "/calendar"]
             let key = try Regex(#">\s*[a-z]+(\.[a-zA-Z]+)+\s*<"#)
             for lang in ["sv", "en"] {
                 for p in pages {

@@ -20,6 +20,7 @@ enum DialoguePages {
         site.post("seats", ":id", "replace", access: .scoped(.dialogueManage, DialogueAPIController.seatScope), use: replaceSeat)
         site.post("seats", ":id", "end", access: .scoped(.dialogueManage, DialogueAPIController.seatScope), use: endSeat)
         MeetingPages.register(site)
+        DialogueAdminPages.register(site)
         ParticipationPages.register(site)
     }
 

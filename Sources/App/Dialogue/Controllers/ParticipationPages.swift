@@ -162,14 +162,15 @@ enum ParticipationPages {
 
     @Sendable static func consultations(_ req: Request) async throws -> Response {
         struct Row: Encodable, Sendable { var href: String; var title: String; var body: String; var deadline: String; var status: String; var responses: Int }
-        struct Page: Encodable, Sendable { var rows: [Row]; var hasRows: Bool }
+        struct Page: Encodable, Sendable { var rows: [Row]; var hasRows: Bool; var canCreate: Bool }
         var rows: [Row] = []
         for c in try await Consultation.query(on: req.db).sort(\.$deadline, .descending).all() where try await ConsultationService.mayRead(c, req.principal, on: req.db) {
             let d = try await ConsultationService.dto(c, on: req.db)
             rows.append(Row(href: "/consultations/\(d.id)", title: d.title, body: d.bodyName ?? "", deadline: LocalDate(d.deadline)?.formatted(req.language.rawValue) ?? d.deadline,
                             status: req.t("consultationStatus.\(d.status)"), responses: d.responseCount))
         }
-        return try await req.page("dialogue/consultations", title: req.t("dialogue.consultations"), Page(rows: rows, hasRows: !rows.isEmpty))
+        return try await req.page("dialogue/consultations", title: req.t("dialogue.consultations"),
+                                  Page(rows: rows, hasRows: !rows.isEmpty, canCreate: Policy.allows(req.principal, .dialogueManage)))
     }
 
     struct CommentView: Encodable, Sendable { var id: UUID; var section: String; var comment: String; var outcome: String?; var outcomeText: String; var action: String? }
@@ -180,7 +181,7 @@ enum ParticipationPages {
         struct Page: Encodable, Sendable {
             var c: ConsultationDTO; var deadline: String; var status: String; var canRespond: Bool; var sections: [SectionField]; var csrf: String
             var responses: [ResponseView]; var hasResponses: Bool; var manage: Bool; var canClose: Bool; var canCompile: Bool; var outcomes: [FormField.Option]
-            var myGeneral: String
+            var myGeneral: String; var canOpen: Bool
         }
         let k = try await DialogueAPIController.readableConsultation(req)
         let c = try await ConsultationService.dto(k, on: req.db)
@@ -209,7 +210,8 @@ enum ParticipationPages {
         let data = Page(c: c, deadline: LocalDate(c.deadline)?.formatted(req.language.rawValue) ?? c.deadline, status: req.t("consultationStatus.\(c.status)"),
                         canRespond: c.acceptsResponses && myOrg != nil, sections: sections, csrf: req.csrfToken, responses: responses, hasResponses: !responses.isEmpty,
                         manage: manage, canClose: manage && k.status == .open, canCompile: manage && k.status == .closed,
-                        outcomes: CommentOutcome.allCases.map { .init(value: $0.rawValue, label: req.label($0)) }, myGeneral: mine?.generalComment ?? "")
+                        outcomes: CommentOutcome.allCases.map { .init(value: $0.rawValue, label: req.label($0)) }, myGeneral: mine?.generalComment ?? "",
+                        canOpen: manage && k.status == .draft)
         return try await req.page("dialogue/consultation", title: c.title, data)
     }
 
@@ -247,14 +249,15 @@ enum ParticipationPages {
 
     @Sendable static func events(_ req: Request) async throws -> Response {
         struct Row: Encodable, Sendable { var href: String; var title: String; var date: String; var location: String; var places: String }
-        struct Page: Encodable, Sendable { var rows: [Row]; var hasRows: Bool }
+        struct Page: Encodable, Sendable { var rows: [Row]; var hasRows: Bool; var canCreate: Bool }
         var rows: [Row] = []
         for e in try await DialogueEvent.query(on: req.db).sort(\.$date).all() {
             let d = try await EventService.dto(e, on: req.db)
             rows.append(Row(href: "/events/\(d.id)", title: d.title, date: LocalDate(d.date)?.formatted(req.language.rawValue) ?? d.date, location: d.location,
                             places: d.capacity.map { req.t("event.places", String(max(0, $0 - d.registered)), String($0)) } ?? req.t("event.noLimit")))
         }
-        return try await req.page("dialogue/events", title: req.t("dialogue.events"), Page(rows: rows, hasRows: !rows.isEmpty))
+        return try await req.page("dialogue/events", title: req.t("dialogue.events"),
+                                  Page(rows: rows, hasRows: !rows.isEmpty, canCreate: Policy.allows(req.principal, .dialogueManage)))
     }
 
     @Sendable static func event(_ req: Request) async throws -> Response {
