@@ -20,7 +20,8 @@ enum AccountsModule {
     }
 }
 
-/// Work every node does in the background: deliver queued mail, drop expired sessions and tokens.
+/// Work every node does in the background: deliver queued mail, drop expired sessions and tokens, remind
+/// owners of questions whose feedback is due.
 /// Rows are claimed in the database, so several nodes can run this at once.
 enum BackgroundJobs {
     final class Handle: LifecycleHandler, @unchecked Sendable {
@@ -45,6 +46,10 @@ enum BackgroundJobs {
             try await RateLimitHit.query(on: app.db).filter(\.$at < Date().addingTimeInterval(-86400)).delete()
         } catch {
             app.logger.warning("background cleanup failed", metadata: ["error": .string("\(error)")])
+        }
+        // Feedback reminders to the owners of questions due within three days (each question once, claimed in the database).
+        do { _ = try await QuestionService.sendReminders(app) } catch {
+            app.logger.warning("feedback reminders failed", metadata: ["error": .string("\(error)")])
         }
     }
 }
