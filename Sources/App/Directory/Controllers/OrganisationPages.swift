@@ -357,7 +357,9 @@ enum OrganisationPages {
             return try await req.page("directory/import", title: req.t("import.title"), ImportPage(form: form, report: nil, hasRejected: false), status: .unprocessableEntity)
         }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("samverka-import-\(UUID().uuidString).csv").path
-        FileManager.default.createFile(atPath: path, contents: Data(buffer: file.data))
+        guard FileManager.default.createFile(atPath: path, contents: Data(buffer: file.data)) else {
+            throw AppError(.internalServerError, "Filen kunde inte tas emot. Försök igen.")
+        }
         defer { try? FileManager.default.removeItem(atPath: path) }
         let localizer = req.application.localizer
         do {
