@@ -229,8 +229,7 @@ enum AccountPages {
 
     static func inviteFields(_ req: Request, _ b: InviteBody) async throws -> [FormField] {
         let roles: [Role] = req.principal.isAdmin ? Role.allCases : [.representative, .official, .politician, .reviewer]
-        let bodies = req.principal.isAdmin ? try await PublicBody.query(on: req.db).sort(\.$name).all()
-            : try await PublicBody.query(on: req.db).filter(\.$id ~~ req.principal.grants.filter { $0.role == .official }.compactMap(\.bodyID)).all()
+        let bodies = try await req.officialBodies()
         return [
             FormField("email", label: req.t("auth.email"), kind: .email, value: b.email, required: true, maxLength: 254),
             FormField("name", label: req.t("auth.name"), value: b.name, required: true, maxLength: 200),

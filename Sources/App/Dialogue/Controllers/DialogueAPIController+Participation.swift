@@ -204,7 +204,7 @@ extension DialogueAPIController {
     @Sendable static func draft(_ req: Request) async throws -> Response {
         let c = try await readableConsultation(req)
         guard let data = c.draftData, let name = c.draftFilename else { throw AppError.notFound("Remissen har inget utkast.") }
-        return fileResponse(data, filename: name, contentType: c.draftContentType ?? "application/octet-stream")
+        return .download(data, filename: name, contentType: c.draftContentType ?? "application/octet-stream")
     }
 
     @Sendable static func listResponses(_ req: Request) async throws -> [ConsultationResponseDTO] {
@@ -239,7 +239,7 @@ extension DialogueAPIController {
         guard try await ConsultationService.mayReadResponse(r, c, req.principal, on: req.db) else {
             throw req.principal.isSignedIn ? AppError.forbidden("Svaret blir offentligt när remisstiden har gått ut.") : AppError.unauthenticated()
         }
-        return fileResponse(data, filename: name, contentType: r.documentContentType ?? "application/octet-stream")
+        return .download(data, filename: name, contentType: r.documentContentType ?? "application/octet-stream")
     }
 
     @Sendable static func setOutcome(_ req: Request) async throws -> ConsultationCommentDTO {

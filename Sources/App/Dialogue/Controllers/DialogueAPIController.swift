@@ -84,13 +84,6 @@ enum DialogueAPIController {
 
     static func id(_ req: Request) throws -> UUID { try req.parameters.require("id", as: UUID.self) }
 
-    static func fileResponse(_ data: Data, filename: String, contentType: String) -> Response {
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename.filter { $0 != "\"" && !$0.isNewline })\"")
-        return Response(status: .ok, headers: headers, body: .init(data: data))
-    }
-
     /// Refuses the members' view of a closed forum: 401 to visitors, 403 to others.
     static func requireInside(_ f: Forum, _ req: Request) async throws {
         guard try await ForumService.mayReadInside(f, req.principal, on: req.db) else {
@@ -277,14 +270,12 @@ enum DialogueAPIController {
 
     @Sendable static func addDocument(_ req: Request) async throws -> Response {
         let mid = try id(req)
-        guard let filename = req.query[String.self, at: "filename"], !filename.isEmpty else { throw AppError.invalid(field: "filename", code: "required") }
-        let data = req.body.data.map { Data(buffer: $0) } ?? Data()
+        let f = try rawUpload(req)
         let item = try StructureAPIController.optionalUUID(req, "agendaItem")
         let isPublic = (try? req.query.get(Bool.self, at: "public")) ?? true
-        let contentType = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? "application/octet-stream"
         let d = try await req.write { ctx in
-            try await MeetingService.addDocument(meetingID: mid, agendaItemID: item, title: req.query[String.self, at: "title"], filename: filename, contentType: contentType,
-                                                 data: data, isPublic: isPublic, secrecyReason: req.query[String.self, at: "secrecyReason"], in: ctx)
+            try await MeetingService.addDocument(meetingID: mid, agendaItemID: item, title: req.query[String.self, at: "title"], filename: f.filename, contentType: f.contentType,
+                                                 data: f.data, isPublic: isPublic, secrecyReason: req.query[String.self, at: "secrecyReason"], in: ctx)
         }
         return try await MeetingDocumentDTO(id: d.id!, agendaItemId: d.agendaItemID, title: d.title, filename: d.filename, contentType: d.contentType, size: d.size,
                                             isPublic: d.isPublic, secrecyReason: d.secrecyReason).encodeResponse(status: .created, for: req)
@@ -295,7 +286,7 @@ enum DialogueAPIController {
         guard try await MeetingService.mayReadDocument(d, req.principal, on: req.db) else {
             throw req.principal.isSignedIn ? AppError.forbidden(d.secrecyReason.isEmpty ? "Handlingen är inte offentlig." : "Handlingen är inte offentlig: \(d.secrecyReason)") : AppError.unauthenticated()
         }
-        return fileResponse(d.data, filename: d.filename, contentType: d.contentType)
+        return .download(d.data, filename: d.filename, contentType: d.contentType)
     }
 
     @Sendable static func invite(_ req: Request) async throws -> Response {
@@ -353,16 +344,10 @@ enum DialogueAPIController {
         return try await MeetingService.actionDTOs([a], on: req.db)[0]
     }
 
-    /// Actions of the forums the principal manages.
-    static func managedForumIDs(_ p: Principal, on db: any Database) async throws -> [UUID] {
-        var out: [UUID] = []
-        for f in try await Forum.query(on: db).all() where try await ForumService.mayManage(f, p, on: db) { out.append(f.id!) }
-        return out
-    }
-
     @Sendable static func listActions(_ req: Request) async throws -> Paged<ActionDTO> {
         let page = try PageRequest.from(req)
-        let forums = try await managedForumIDs(req.principal, on: req.db)
+        // Actions of the forums the principal runs.
+        let forums = try await ForumService.managed(by: req.principal, on: req.db).map { $0.id! }
         let meetings = forums.isEmpty ? [] : try await Meeting.query(on: req.db).filter(\.$forumID ~~ forums).all().map { $0.id! }
         var q = MeetingAction.query(on: req.db).filter(\.$meetingID ~~ meetings)
         if let s = req.query[String.self, at: "status"], !s.isEmpty {

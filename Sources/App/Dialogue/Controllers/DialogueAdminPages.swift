@@ -14,12 +14,6 @@ enum DialogueAdminPages {
         site.post("events", access: .permission(.dialogueManage), use: createEvent)
     }
 
-    /// The bodies whose dialogue the principal runs.
-    static func bodies(_ req: Request) async throws -> [PublicBody] {
-        req.principal.isAdmin ? try await PublicBody.query(on: req.db).sort(\.$name).all()
-            : try await PublicBody.query(on: req.db).filter(\.$id ~~ req.principal.grants.filter { $0.role == .official }.compactMap(\.bodyID)).sort(\.$name).all()
-    }
-
     static func bodyField(_ req: Request, _ bodies: [PublicBody], selected: String?) -> FormField {
         FormField("bodyId", label: req.t("account.body"), kind: .select, required: true,
                   options: bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) })
@@ -30,8 +24,7 @@ enum DialogueAdminPages {
     struct MeetingForm: Content { var forumId: String?; var title: String?; var date: String?; var startTime: String?; var endTime: String?; var location: String? }
 
     static func meetingFormPage(_ req: Request, _ f: MeetingForm, errors: [FieldError]) async throws -> Response {
-        var forums: [Forum] = []
-        for x in try await Forum.query(on: req.db).sort(\.$name).all() where try await ForumService.mayManage(x, req.principal, on: req.db) { forums.append(x) }
+        let forums = try await ForumService.managed(by: req.principal, on: req.db)
         let fields = [
             FormField("forumId", label: req.t("question.forum"), kind: .select, required: true,
                       options: forums.map { .init(value: $0.id!.uuidString, label: $0.name, selected: f.forumId == $0.id!.uuidString) }),
@@ -73,7 +66,7 @@ enum DialogueAdminPages {
     }
 
     static func consultationFormPage(_ req: Request, _ f: ConsultationForm, errors: [FieldError]) async throws -> Response {
-        let bodies = try await bodies(req)
+        let bodies = try await req.officialBodies()
         let forums = try await Forum.query(on: req.db).filter(\.$bodyID ~~ bodies.compactMap(\.id)).sort(\.$name).all()
         let mapped = errors.map { e -> FieldError in
             var e = e
@@ -120,11 +113,9 @@ enum DialogueAdminPages {
         struct B: Content { var file: File? }
         let cid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
-        let data = b.file.map { Data(buffer: $0.data) } ?? Data()
-        let name = b.file?.filename ?? ""
-        let type = b.file?.contentType.map { "\($0.type)/\($0.subType)" } ?? "application/octet-stream"
+        let f = DialoguePages.uploaded(b.file)
         return try await DialoguePages.action(req, back: "/consultations/\(cid)", success: req.t("saved")) { ctx in
-            _ = try await ConsultationService.setDraft(cid, filename: name, contentType: type, data: data, in: ctx)
+            _ = try await ConsultationService.setDraft(cid, filename: f.filename, contentType: f.contentType, data: f.data, in: ctx)
         }
     }
 
@@ -137,7 +128,7 @@ enum DialogueAdminPages {
 
     static func eventFormPage(_ req: Request, _ f: EventForm, errors: [FieldError]) async throws -> Response {
         let fields = [
-            bodyField(req, try await bodies(req), selected: f.bodyId),
+            bodyField(req, try await req.officialBodies(), selected: f.bodyId),
             FormField("title", label: req.t("event.title"), value: f.title, required: true, maxLength: 200),
             FormField("description", label: req.t("event.description"), kind: .textarea, value: f.description, maxLength: 10_000),
             FormField("date", label: req.t("dialogue.date"), kind: .date, value: f.date, required: true),

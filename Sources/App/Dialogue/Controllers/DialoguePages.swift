@@ -35,6 +35,12 @@ enum DialoguePages {
         }
     }
 
+    /// A file from a form's file field: its bytes, name and media type (empty when none was chosen; the service says so).
+    static func uploaded(_ file: File?) -> (data: Data, filename: String, contentType: String) {
+        (file.map { Data(buffer: $0.data) } ?? Data(), file?.filename ?? "",
+         file?.contentType.map { "\($0.type)/\($0.subType)" } ?? "application/octet-stream")
+    }
+
     // MARK: List and forum page
 
     struct ForumRow: Encodable, Sendable { var href: String; var name: String; var kind: String; var level: String; var body: String; var isPublic: Bool }
@@ -49,10 +55,8 @@ enum DialoguePages {
         var mine: [ForumRow] = []
         if let uid = req.principal.userID {
             let held = Set(try await ForumService.seatsHeld(by: uid, on: req.db).map(\.forumID))
-            for f in forums {
-                let manages = try await ForumService.mayManage(f, req.principal, on: req.db)
-                if held.contains(f.id!) || (!req.principal.isAdmin && manages) { mine.append(row(f)) }
-            }
+            let managed = req.principal.isAdmin ? [] : Set(try await ForumService.managed(by: req.principal, on: req.db).map { $0.id! })
+            for f in forums where held.contains(f.id!) || managed.contains(f.id!) { mine.append(row(f)) }
         }
         return try await req.page("dialogue/forums", title: req.t("dialogue.forums"),
                                   Page(forums: forums.map(row), canCreate: Policy.allows(req.principal, .dialogueManage), mine: mine, hasMine: !mine.isEmpty))
@@ -183,8 +187,7 @@ enum DialoguePages {
     }
 
     static func forumFormPage(_ req: Request, _ f: ForumForm, id: UUID?, errors: [FieldError]) async throws -> Response {
-        let bodies: [PublicBody] = req.principal.isAdmin ? try await PublicBody.query(on: req.db).sort(\.$name).all()
-            : try await PublicBody.query(on: req.db).filter(\.$id ~~ req.principal.grants.filter { $0.role == .official }.compactMap(\.bodyID)).all()
+        let bodies = try await req.officialBodies()
         let bodyID = f.bodyId.flatMap(UUID.init(uuidString:)) ?? bodies.first?.id
         let units = try await bodyID.asyncFlatMap { try await StructureService.tree(of: $0, on: req.db) } ?? []
         let roles = units.isEmpty ? [] : try await ContactRole.query(on: req.db).filter(\.$unitID ~~ units.compactMap { $0.unit.id }).sort(\.$title).all()

@@ -183,11 +183,9 @@ enum MeetingPages {
         struct B: Content { var title: String?; var file: File?; var isPublic: String?; var secrecyReason: String? }
         let mid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
-        let data = b.file.map { Data(buffer: $0.data) } ?? Data()
-        let filename = b.file?.filename ?? ""
-        let type = b.file?.contentType.map { "\($0.type)/\($0.subType)" } ?? "application/octet-stream"
+        let f = DialoguePages.uploaded(b.file)
         return try await DialoguePages.action(req, back: back(mid, "documents"), success: req.t("saved")) { ctx in
-            _ = try await MeetingService.addDocument(meetingID: mid, agendaItemID: nil, title: b.title, filename: filename, contentType: type, data: data,
+            _ = try await MeetingService.addDocument(meetingID: mid, agendaItemID: nil, title: b.title, filename: f.filename, contentType: f.contentType, data: f.data,
                                                      isPublic: b.isPublic != "false", secrecyReason: b.secrecyReason, in: ctx)
         }
     }

@@ -56,7 +56,7 @@ enum ParticipationPages {
                 owed = try await DialogueQuestion.query(on: req.db).filter(\.$ownerRoleID ~~ roles).filter(\.$status ~~ [.received, .inProgress]).sort(\.$deadline).all()
             }
             let bodies = req.principal.isAdmin ? try await PublicBody.query(on: req.db).all().compactMap(\.id)
-                : req.principal.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+                : req.principal.officialBodyIDs
             if !bodies.isEmpty {
                 overdue = try await DialogueQuestion.query(on: req.db).filter(\.$bodyID ~~ bodies).filter(\.$status ~~ [.received, .inProgress])
                     .filter(\.$deadline < today).sort(\.$deadline).all()

@@ -39,6 +39,13 @@ enum ForumService {
         Policy.allows(p, .dialogueManage, try await scope(f, on: db))
     }
 
+    /// The forums the principal runs, by name (every forum for an admin).
+    static func managed(by p: Principal, on db: any Database) async throws -> [Forum] {
+        var out: [Forum] = []
+        for f in try await Forum.query(on: db).sort(\.$name).all() where try await mayManage(f, p, on: db) { out.append(f) }
+        return out
+    }
+
     static func authorizeManage(_ f: Forum, _ ctx: WriteContext) async throws {
         guard try await mayManage(f, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
     }

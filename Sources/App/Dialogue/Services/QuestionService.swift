@@ -270,7 +270,7 @@ enum QuestionService {
         let q = DialogueQuestion.query(on: db)
         if p.isAdmin || Policy.allows(p, .crossBodyRead) { return q }
         guard p.isSignedIn else { return q.filter(\.$isPublic == true) }
-        let bodies = p.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+        let bodies = p.officialBodyIDs
         let orgs = p.organisationIDs
         let uid = p.userID
         return q.group(.or) { g in

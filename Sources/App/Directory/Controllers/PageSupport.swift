@@ -54,6 +54,12 @@ extension Request {
             + (try await County.query(on: db).sort(\.$code).all()).map { .init(value: $0.code, label: $0.name, selected: $0.code == selected) }
     }
 
+    /// The public bodies a form may offer: every body to an admin, the bodies one is an official of to others.
+    func officialBodies() async throws -> [PublicBody] {
+        let q = PublicBody.query(on: db).sort(\.$name)
+        return principal.isAdmin ? try await q.all() : try await q.filter(\.$id ~~ principal.officialBodyIDs).all()
+    }
+
     /// Renders a create/edit form page.
     func formPage(heading: String, intro: String? = nil, form: FormContext, back: Link? = nil, status: HTTPStatus = .ok) async throws -> Response {
         struct FormPage: Encodable, Sendable {

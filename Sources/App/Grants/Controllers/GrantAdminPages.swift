@@ -145,8 +145,7 @@ enum GrantAdminPages {
 
     static func programmeFields(_ f: ProgrammeForm, _ req: Request, id: UUID?) async throws -> [FormField] {
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
-        let bodies: [PublicBody] = req.principal.isAdmin ? try await PublicBody.query(on: req.db).sort(\.$name).all()
-            : try await PublicBody.query(on: req.db).filter(\.$id ~~ req.principal.grants.filter { $0.role == .official }.compactMap(\.bodyID)).all()
+        let bodies = try await req.officialBodies()
         let bodyID = f.bodyId.flatMap(UUID.init(uuidString:)) ?? bodies.first?.id
         let units = try await bodyID.asyncFlatMap { try await StructureService.tree(of: $0, on: req.db) } ?? []
         let roles = units.isEmpty ? [] : try await ContactRole.query(on: req.db).filter(\.$unitID ~~ units.compactMap { $0.unit.id }).sort(\.$title).all()

@@ -7,7 +7,7 @@ extension GrantsAPIController {
 
     static func managedProgrammes(_ p: Principal, on db: any Database) async throws -> [UUID]? {
         if p.isAdmin { return nil }
-        let bodies = p.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+        let bodies = p.officialBodyIDs
         return bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
     }
 

@@ -209,7 +209,7 @@ enum GrantsAPIController {
         var q = GrantApplication.query(on: db)
         if p.isAdmin || Policy.allows(p, .crossBodyRead) { return q }
         let orgs = p.organisationIDs
-        let bodies = p.grants.filter { $0.role == .official }.compactMap(\.bodyID)
+        let bodies = p.officialBodyIDs
         let programmeIDs = bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
         let callIDs = programmeIDs.isEmpty ? [] : try await GrantCall.query(on: db).filter(\.$programmeID ~~ programmeIDs).all().compactMap(\.id)
         let reviewed = p.userID == nil ? [] : try await GrantReview.query(on: db).filter(\.$reviewerID == p.userID!).all().map(\.applicationID)
@@ -295,10 +295,7 @@ enum GrantsAPIController {
         guard let f = try await GrantAttachment.find(try req.parameters.require("id", as: UUID.self), on: req.db),
               let a = try await GrantApplication.find(f.applicationID, on: req.db) else { throw AppError.notFound() }
         guard try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.forbidden() }
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: f.contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(f.filename.filter { $0 != "\"" && !$0.isNewline })\"")
-        return Response(status: .ok, headers: headers, body: .init(data: f.data))
+        return .download(f.data, filename: f.filename, contentType: f.contentType)
     }
 
     @Sendable static func removeAttachment(_ req: Request) async throws -> HTTPStatus {

@@ -62,6 +62,8 @@ public struct Principal: Sendable {
     public var isAdmin: Bool { grants.contains { $0.role == .admin } }
     public func holds(_ role: Role) -> Bool { grants.contains { $0.role == role } }
     public var organisationIDs: [UUID] { grants.filter { $0.role == .representative }.compactMap(\.organisationID) }
+    /// The public bodies the principal is an official of.
+    public var officialBodyIDs: [UUID] { grants.filter { $0.role == .official }.compactMap(\.bodyID) }
     public var roles: [Role] { Array(Set(grants.map(\.role))).sorted { $0.rawValue < $1.rawValue } }
 }
 
