@@ -184,3 +184,18 @@ struct JSONKeyScannerTests {
         }
     }
 }
+
+@Suite("Text length as the API documents it")
+struct TextLengthTests {
+    @Test("limits count code points like JSON Schema's maxLength, also in query parameters")
+    func codePoints() {
+        let zalgo = "o" + String(repeating: "\u{0336}", count: 5)   // one letter on screen, six code points
+        #expect(TextRules.length(zalgo) == 6)
+        #expect(TextRules.length("Värmland") == 8)
+        var e = FieldErrors()
+        _ = TextRules.line(zalgo, field: "q", max: 5, errors: &e)
+        #expect(e.all.map(\.code) == ["tooLong"])
+        #expect(Schema.text(max: 5).violation(zalgo) != nil)
+        #expect(Schema.text(max: 6).violation(zalgo) == nil)
+    }
+}

@@ -303,7 +303,7 @@ enum StructureAPIController {
     @Sendable static func search(_ req: Request) async throws -> SearchResults {
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { throw AppError.badRequest("Ange en sökfråga.", field: "q") }
-        guard q.count <= 200 else { throw AppError.badRequest("Sökfrågan är för lång.", field: "q") }
+        guard TextRules.length(q) <= 200 else { throw AppError.badRequest("Sökfrågan är för lång.", field: "q") }
         let r = try await DirectorySearch.all(q, limit: 20, on: req.db)
         return SearchResults(organisations: try await OrganisationService.dtos(r.organisations, withMembers: false, on: req.db),
                              units: try await StructureService.unitDTOs(r.units, on: req.db),

@@ -150,8 +150,8 @@ extension Schema {
     func violation(_ value: String) -> String? {
         switch self {
         case let .string(format, minLength, maxLength, pattern, values):
-            if let maxLength, value.count > maxLength { return "högst \(maxLength) tecken" }
-            if let minLength, value.count < minLength { return "minst \(minLength) tecken" }
+            if let maxLength, TextRules.length(value) > maxLength { return "högst \(maxLength) tecken" }
+            if let minLength, TextRules.length(value) < minLength { return "minst \(minLength) tecken" }
             if let values, !values.contains(value) { return "ett av: \(values.joined(separator: ", "))" }
             if let pattern, value.range(of: pattern, options: .regularExpression) == nil { return "fel format" }
             if format == "uuid", UUID(uuidString: value) == nil { return "ett id (UUID)" }

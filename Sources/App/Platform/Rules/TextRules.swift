@@ -5,6 +5,10 @@ import Foundation
 /// but such input is never what a register of organisations should hold.
 public enum TextRules {
     /// Trims and checks a one-line field. Returns the cleaned value ("" when empty and optional).
+    /// A text's length as limits count it: in Unicode code points, as JSON Schema's `maxLength` does, so the
+    /// API's documented limits and the checks agree (a letter with stacked combining marks is several).
+    public static func length(_ s: String) -> Int { s.unicodeScalars.count }
+
     public static func line(_ raw: String?, field: String, max: Int, required: Bool = false, min: Int = 0,
                             errors: inout FieldErrors) -> String {
         let value = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -12,8 +16,8 @@ public enum TextRules {
             if required { errors.add(field, code: "required") }
             return ""
         }
-        if value.count > max { errors.add(field, code: "tooLong", String(max)); return value }
-        if value.count < min { errors.add(field, code: "tooShort", String(min)); return value }
+        if length(value) > max { errors.add(field, code: "tooLong", String(max)); return value }
+        if length(value) < min { errors.add(field, code: "tooShort", String(min)); return value }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             errors.add(field, code: "controlCharacters")
         } else if containsMarkup(value) {
@@ -30,7 +34,7 @@ public enum TextRules {
             if required { errors.add(field, code: "required") }
             return ""
         }
-        if value.count > max { errors.add(field, code: "tooLong", String(max)); return value }
+        if length(value) > max { errors.add(field, code: "tooLong", String(max)); return value }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
             errors.add(field, code: "controlCharacters")
         } else if containsMarkup(value) {
