@@ -147,10 +147,9 @@ enum ExportExtensions {
             let prefix = app.config.giving360Prefix, publisher = app.config.giving360Publisher
             var bytes = 0
             // Pieces are written as they come, so memory stays flat however many grants there are.
-            let write: (String) async throws -> Void = { piece in
-                let data = Data(piece.utf8)
-                bytes += data.count
-                try file.write(contentsOf: data)
+            let write: ([UInt8]) async throws -> Void = { piece in
+                bytes += piece.count
+                try file.write(contentsOf: piece)
             }
             if path.lowercased().hasSuffix(".csv") {
                 try await OpenDataService.streamGivingCSV(on: app.db, prefix: prefix, write)

@@ -97,8 +97,10 @@ extension GrantsAPIController {
         let year = try StructureAPIController.year(req)
         var all: [RegisterLineDTO] = []
         try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in
-            all += rows.map { RegisterLineDTO(decisionId: $0.decisionID, recipient: $0.organisationName, recipientOrgnr: $0.orgnr, programme: $0.programmeName,
-                                              body: $0.bodyName, amountOre: $0.amountOre, decidedOn: $0.decidedOn, purpose: $0.purpose, diarienummer: $0.diarienummer) }
+            all += rows.compactMap { r in
+                r.decisionUUID.map { RegisterLineDTO(decisionId: $0, recipient: r.organisationName, recipientOrgnr: r.orgnr, programme: r.programmeName,
+                                                     body: r.bodyName, amountOre: r.amountOre, decidedOn: r.decidedOn, purpose: r.purpose, diarienummer: r.diarienummer) }
+            }
         }
         all.sort { ($0.decidedOn, $0.recipient) > ($1.decidedOn, $1.recipient) }
         let slice = limit.map { Array(all.dropFirst(offset).prefix($0)) } ?? all

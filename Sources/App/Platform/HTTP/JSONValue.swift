@@ -85,56 +85,107 @@ public enum JSONValue: Codable, Sendable, Equatable {
 
     /// Compact JSON text with keys in insertion order.
     public func serialized() -> String {
-        var out = ""
+        var out = JSONBytes()
         write(to: &out)
-        return out
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    private func write(to out: inout String) {
+    func write(to out: inout JSONBytes) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += d.isFinite ? String(d) : "null"
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .null: out.raw("null")
+        case .bool(let b): out.raw(b ? "true" : "false")
+        case .int(let i): out.int(i)
+        case .double(let d): out.raw(d.isFinite ? String(d) : "null")
+        case .string(let s): out.string(s)
         case .array(let a):
-            out += "["
-            for (i, v) in a.enumerated() { if i > 0 { out += "," }; v.write(to: &out) }
-            out += "]"
+            out.raw("[")
+            for (i, v) in a.enumerated() { if i > 0 { out.raw(",") }; v.write(to: &out) }
+            out.raw("]")
         case .object(let pairs):
-            out += "{"
+            out.raw("{")
             for (i, (k, v)) in pairs.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(k, to: &out)
-                out += ":"
+                if i > 0 { out.raw(",") }
+                out.string(k)
+                out.raw(":")
                 v.write(to: &out)
             }
-            out += "}"
+            out.raw("}")
+        }
+    }
+}
+
+/// JSON text written straight into UTF-8 bytes, for documents built in code and for exports of a million
+/// records (no intermediate values). The one place where strings are escaped: quotes, backslashes and control
+/// characters, and also `<`, `>`, `&`, U+2028 and U+2029 so the text is safe inside HTML and JavaScript.
+struct JSONBytes: Sendable {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    mutating func raw(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    mutating func int(_ i: Int) { raw(String(i)) }
+
+    /// A quoted, escaped string.
+    mutating func string(_ s: String) {
+        bytes.append(0x22)
+        escaped(s)
+        bytes.append(0x22)
+    }
+
+    /// The escaped content of a string without its quotes; `lowercase` lowers ASCII letters (identifiers).
+    mutating func escaped(_ s: String, lowercase: Bool = false) {
+        var s = s
+        s.withUTF8 { buf in
+            let n = buf.count
+            var copied = 0, i = 0
+            func flush(to end: Int) {
+                if end > copied { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buf[copied..<end])) }
+            }
+            while i < n {
+                let b = buf[i]
+                var width = 1
+                var escape: StaticString?
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0x3C: escape = "\\u003c"
+                case 0x3E: escape = "\\u003e"
+                case 0x26: escape = "\\u0026"
+                case 0xE2 where i + 2 < n && buf[i + 1] == 0x80 && (buf[i + 2] == 0xA8 || buf[i + 2] == 0xA9):
+                    escape = buf[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                    width = 3
+                case 0..<0x20:
+                    flush(to: i)
+                    raw("\\u00")
+                    bytes.append(Self.hex[Int(b >> 4)])
+                    bytes.append(Self.hex[Int(b & 0xF)])
+                    i += 1
+                    copied = i
+                    continue
+                case 0x41...0x5A where lowercase:
+                    flush(to: i)
+                    bytes.append(b + 0x20)
+                    i += 1
+                    copied = i
+                    continue
+                default: break
+                }
+                if let escape {
+                    flush(to: i)
+                    raw(escape)
+                    copied = i + width
+                }
+                i += width
+            }
+            flush(to: n)
         }
     }
 
-    static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
 struct AnyKey: CodingKey {
