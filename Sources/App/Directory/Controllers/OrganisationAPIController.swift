@@ -48,9 +48,8 @@ enum OrganisationAPIController {
     @Sendable static func list(_ req: Request) async throws -> Paged<OrganisationDTO> {
         let filter = try OrganisationFilter.from(req)
         let page = try PageRequest.from(req)
-        let (items, total) = try await OrganisationQueries.search(filter, page: page, on: req.db)
-        return Paged(items: try await OrganisationService.dtos(items, withMembers: false, on: req.db),
-                     metadata: PageMetadata(page: page.page, per: page.per, total: total))
+        let (items, total) = try await OrganisationQueries.searchDTOs(filter, page: page, on: req.db)
+        return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func exportCSV(_ req: Request) async throws -> Response {

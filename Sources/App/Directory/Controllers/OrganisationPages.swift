@@ -46,8 +46,7 @@ enum OrganisationPages {
     @Sendable static func list(_ req: Request) async throws -> Response {
         let filter = try OrganisationFilter.from(req)
         let page = try PageRequest.from(req, defaultPer: 25)
-        let (items, total) = try await OrganisationQueries.search(filter, page: page, on: req.db)
-        let dtos = try await OrganisationService.dtos(items, withMembers: false, on: req.db)
+        let (dtos, total) = try await OrganisationQueries.searchDTOs(filter, page: page, on: req.db)
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
         let rows = dtos.map { d in
             Row(href: "/organisations/\(d.id)", name: d.name, orgnr: d.orgnr, legalForm: req.label(LegalForm.self, d.legalForm),

@@ -50,6 +50,19 @@ enum OrganisationQueries {
     /// One page of organisations matching `filter`, best matches first when there is a search text
     /// (otherwise in Swedish alphabetical order), and the total number of matches.
     static func search(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (items: [Organisation], total: Int) {
+        let (ids, total) = try await searchIDs(filter, page: page, on: db)
+        guard !ids.isEmpty else { return ([], total) }
+        let byID = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        return (ids.compactMap { byID[$0] }, total)
+    }
+
+    /// The same page as API/list DTOs, read without building Fluent models (the search API's hot path).
+    static func searchDTOs(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (items: [OrganisationDTO], total: Int) {
+        let (ids, total) = try await searchIDs(filter, page: page, on: db)
+        return (try await listDTOs(ids: ids, on: db), total)
+    }
+
+    static func searchIDs(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
         let sql = db.sql
         let index = SearchIndexes.forDatabase(sql)
         var match: SQLQueryString?
@@ -76,33 +89,79 @@ enum OrganisationQueries {
             from += " AND EXISTS (SELECT 1 FROM organisation_municipalities fc JOIN municipalities mc ON mc.code = fc.municipality_code WHERE fc.organisation_id = o.id AND mc.county_code = \(bind: filter.county))"
         }
         let order: SQLQueryString = match == nil ? "ORDER BY o.sort_name, o.id" : "ORDER BY m.rank, o.sort_name, o.id"
-        var query: SQLQueryString = "SELECT o.id AS id, COUNT(*) OVER () AS total "
+        var query: SQLQueryString = "SELECT CAST(o.id AS TEXT) AS id, COUNT(*) OVER () AS total "
         query += from
         query += " "
         query += order
         query += " LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
-        let rows = try await sql.raw(query).all()
-        var total = try rows.first?.decode(column: "total", as: Int.self) ?? 0
+        let rows = try await RowReader.rows(on: db, query) { r in (id: try r.uuid("id"), total: try r.requiredInt("total")) }
+        var total = rows.first?.total ?? 0
         if rows.isEmpty && page.page > 1 {
             var count: SQLQueryString = "SELECT COUNT(*) AS total "
             count += from
-            total = try await sql.raw(count).first()?.decode(column: "total", as: Int.self) ?? 0
+            total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
         }
-        let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
-        guard !ids.isEmpty else { return ([], total) }
-        let byID = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        return (ids.compactMap { byID[$0] }, total)
+        return (rows.map(\.id), total)
     }
 
     /// Every organisation matching `filter`, in pages, for CSV export (streamed, never all in memory).
     static func forEachPage(_ filter: OrganisationFilter, on db: any Database, _ body: ([OrganisationDTO]) async throws -> Void) async throws {
         var page = PageRequest(page: 1, per: 500)
         while true {
-            let (items, _) = try await search(filter, page: page, on: db)
+            let (items, _) = try await searchDTOs(filter, page: page, on: db)
             if items.isEmpty { break }
-            try await body(try await OrganisationService.dtos(items, withMembers: false, on: db))
+            try await body(items)
             if items.count < page.per { break }
             page.page += 1
+        }
+    }
+}
+
+extension OrganisationQueries {
+    /// List DTOs (no member counts) for `ids`, in that order: the organisations with their parent's name,
+    /// areas and municipalities in three queries read straight from the database.
+    static func listDTOs(ids: [UUID], on db: any Database) async throws -> [OrganisationDTO] {
+        guard !ids.isEmpty else { return [] }
+        var areas: [UUID: [String]] = [:]
+        var munis: [UUID: [String]] = [:]
+        var byID: [UUID: OrganisationDTO] = [:]
+        for chunk in ids.chunked(by: 500) {
+            let orgs: SQLQueryString = """
+                SELECT CAST(o.id AS TEXT) AS id, o.name AS name, o.orgnr AS orgnr, o.legal_form AS legal_form, o.level AS level,
+                       CAST(o.parent_id AS TEXT) AS parent_id, p.name AS parent_name, o.description AS description, o.street AS street,
+                       o.postal_code AS postal_code, o.city AS city, o.email AS email, o.phone AS phone, o.website AS website,
+                       o.founded_year AS founded_year, o.council_memberships AS council_memberships, o.is_demo AS is_demo,
+                       o.version AS version, o.created_at AS created_at, o.updated_at AS updated_at
+                FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id
+                WHERE o.id IN (\(binds: Array(chunk)))
+                """
+            for dto in try await RowReader.rows(on: db, orgs, { r in
+                OrganisationDTO(
+                    id: try r.uuid("id"), name: try r.required("name"), orgnr: r.string("orgnr"), legalForm: try r.required("legal_form"),
+                    level: try r.required("level"), parentId: r.string("parent_id").flatMap(UUID.init(uuidString:)), parentName: r.string("parent_name"),
+                    areas: [], municipalities: [], description: r.string("description") ?? "",
+                    address: AddressDTO(street: r.string("street") ?? "", postalCode: r.string("postal_code") ?? "", city: r.string("city") ?? ""),
+                    email: r.string("email") ?? "", phone: r.string("phone") ?? "", website: r.string("website") ?? "", foundedYear: r.int("founded_year"),
+                    councilMemberships: (r.string("council_memberships") ?? "").split(separator: "|").map(String.init),
+                    memberCounts: nil, isDemo: r.bool("is_demo") ?? false, version: r.int("version") ?? 1,
+                    createdAt: r.date("created_at"), updatedAt: r.date("updated_at"))
+            }) {
+                byID[dto.id] = dto
+            }
+            let links: SQLQueryString = """
+                SELECT CAST(organisation_id AS TEXT) AS id, 'a' AS kind, area_key AS value FROM organisation_areas WHERE organisation_id IN (\(binds: Array(chunk)))
+                UNION ALL
+                SELECT CAST(organisation_id AS TEXT) AS id, 'm' AS kind, municipality_code AS value FROM organisation_municipalities WHERE organisation_id IN (\(binds: Array(chunk)))
+                """
+            for (id, kind, value) in try await RowReader.rows(on: db, links, { r in (try r.uuid("id"), try r.required("kind"), try r.required("value")) }) {
+                if kind == "a" { areas[id, default: []].append(value) } else { munis[id, default: []].append(value) }
+            }
+        }
+        return ids.compactMap { id in
+            guard var dto = byID[id] else { return nil }
+            dto.areas = (areas[id] ?? []).sorted()
+            dto.municipalities = (munis[id] ?? []).sorted()
+            return dto
         }
     }
 }

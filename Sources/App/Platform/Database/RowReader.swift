@@ -1,4 +1,5 @@
 import FluentKit
+import Foundation
 import SQLKit
 import NIOConcurrencyHelpers
 import SQLiteKit
@@ -7,6 +8,9 @@ import SQLiteKit
 protocol ColumnValues {
     func string(_ column: String) -> String?
     func int(_ column: String) -> Int?
+    func bool(_ column: String) -> Bool?
+    /// Dates as Fluent stores them: seconds since 1970 in SQLite, `timestamptz` in PostgreSQL.
+    func date(_ column: String) -> Date?
 }
 
 /// Reads the rows of a large query quickly. Through SQLKit, SQLiteNIO's pooled connections hand every row to
@@ -59,12 +63,23 @@ enum RowReader {
 extension SQLiteRow: ColumnValues {
     func string(_ column: String) -> String? { self.column(column)?.string }
     func int(_ column: String) -> Int? { self.column(column)?.integer.map { Int($0) } }
+    func bool(_ column: String) -> Bool? { self.column(column)?.bool }
+    func date(_ column: String) -> Date? {
+        switch self.column(column) {
+        case .float(let d)?: return Date(timeIntervalSince1970: d)
+        case .integer(let i)?: return Date(timeIntervalSince1970: Double(i))
+        case .text(let s)?: return try? Date(s, strategy: .iso8601)
+        default: return nil
+        }
+    }
 }
 
 private struct SQLColumnValues: ColumnValues {
     let row: any SQLRow
     func string(_ column: String) -> String? { try? row.decode(column: column, as: String?.self) }
     func int(_ column: String) -> Int? { try? row.decode(column: column, as: Int?.self) }
+    func bool(_ column: String) -> Bool? { try? row.decode(column: column, as: Bool?.self) }
+    func date(_ column: String) -> Date? { try? row.decode(column: column, as: Date?.self) }
 }
 
 /// A required column was missing or NULL.
@@ -76,6 +91,12 @@ struct MissingColumn: Error, CustomStringConvertible {
 extension ColumnValues {
     func required(_ column: String) throws -> String {
         guard let v = string(column) else { throw MissingColumn(column: column) }
+        return v
+    }
+
+    /// A UUID selected as text (`CAST(x AS TEXT)`: upper case in SQLite, lower case in PostgreSQL).
+    func uuid(_ column: String) throws -> UUID {
+        guard let v = string(column).flatMap(UUID.init(uuidString:)) else { throw MissingColumn(column: column) }
         return v
     }
 
