@@ -199,3 +199,50 @@ struct TextLengthTests {
         #expect(Schema.text(max: 6).violation(zalgo) == nil)
     }
 }
+
+@Suite("JSON writer")
+struct JSONWriterTests {
+    @Test("escapes quotes, backslashes, control characters, HTML characters and U+2028/2029; keeps other text")
+    func escaping() throws {
+        let text = "a\"b\\c\n\r\t\u{01}\u{1F}<>&\u{2028}\u{2029}é–🙂"
+        let out = JSONValue.string(text).serialized()
+        #expect(out == #""a\"b\\c\n\r\t\u0001\u001f\u003c\u003e\u0026\u2028\u2029é–🙂""#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(out.utf8), options: .fragmentsAllowed) as? String
+        #expect(parsed == text)
+    }
+
+    @Test("lower-cases identifiers without touching other characters")
+    func lowercase() {
+        var o = JSONBytes()
+        o.escaped("00000DC4-9D5D-4C69", lowercase: true)
+        o.escaped("-ÅÄÖ\"")
+        #expect(String(decoding: o.bytes, as: UTF8.self) == #"00000dc4-9d5d-4c69-ÅÄÖ\""#)
+    }
+
+    @Test("a 360Giving record is valid JSON with lower-case ids, org-ids, whole or decimal kronor and a short title")
+    func givingRecord() throws {
+        let long = String(repeating: "Läger & utbildning ", count: 10)
+        let row = OpenDataService.Row(
+            decisionID: "00000DC4-9D5D-4C69-9351-FEF22183A5C5", purpose: long, motivation: "", amountOre: 1_234_550, decidedOn: "2026-03-01",
+            year: 2026, diarienummer: "D-1", organisationID: "236439E8-3C6D-4ABB-ABD3-DF5477340283", organisationName: "Föreningen \"Vi\"",
+            orgnr: "812015-1207", city: "Torsby", programmeID: "955A8822-9137-4F02-A0FE-A65BFCBCA6BE", programmeName: "Verksamhetsbidrag",
+            bodyID: "E3F8DD6A-BCBB-4925-A63B-D5F7C0093065", bodyName: "Region Värmland", bodyOrgnr: nil)
+        var o = JSONBytes()
+        OpenDataService.writeGivingRecord(row, prefix: "360G-x", to: &o)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(o.bytes)) as? [String: Any])
+        #expect(json["id"] as? String == "360G-x-00000dc4-9d5d-4c69-9351-fef22183a5c5")
+        #expect((json["title"] as? String)?.count == 138)
+        #expect((json["title"] as? String)?.hasSuffix("…") == true)
+        #expect(json["description"] as? String == "Verksamhetsbidrag: " + long)
+        #expect((json["amountAwarded"] as? NSNumber)?.doubleValue == 12345.5)
+        let recipient = try #require((json["recipientOrganization"] as? [[String: Any]])?.first)
+        #expect(recipient["id"] as? String == "SE-ON-812015-1207")
+        #expect(recipient["name"] as? String == "Föreningen \"Vi\"")
+        #expect(recipient["addressLocality"] as? String == "Torsby")
+        let funder = try #require((json["fundingOrganization"] as? [[String: Any]])?.first)
+        #expect(funder["id"] as? String == "360G-x-funder-e3f8dd6a-bcbb-4925-a63b-d5f7c0093065")
+        let dates = try #require((json["plannedDates"] as? [[String: Any]])?.first)
+        #expect(dates["startDate"] as? String == "2026-01-01")
+        #expect(dates["endDate"] as? String == "2026-12-31")
+    }
+}
