@@ -48,8 +48,7 @@ enum SitePages {
         if !q.isEmpty {
             let r = try await DirectorySearch.all(q, limit: 10, on: req.db)
             let vocab = try await DirectoryVocabularyService.load(on: req.db)
-            let orgs = try await OrganisationService.dtos(r.organisations, withMembers: false, on: req.db)
-            data.organisations = orgs.map { o in
+            data.organisations = r.organisations.map { o in
                 Hit(href: "/organisations/\(o.id)", title: o.name,
                     detail: o.areas.map { req.areaName($0, vocab) }.joined(separator: ", ").nilIfEmpty,
                     note: o.municipalities.prefix(3).compactMap { vocab.municipalityNameByCode[$0] }.joined(separator: ", ").nilIfEmpty)

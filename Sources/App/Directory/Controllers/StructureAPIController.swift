@@ -305,7 +305,7 @@ enum StructureAPIController {
         guard !q.isEmpty else { throw AppError.badRequest("Ange en sökfråga.", field: "q") }
         guard TextRules.length(q) <= 200 else { throw AppError.badRequest("Sökfrågan är för lång.", field: "q") }
         let r = try await DirectorySearch.all(q, limit: 20, on: req.db)
-        return SearchResults(organisations: try await OrganisationService.dtos(r.organisations, withMembers: false, on: req.db),
+        return SearchResults(organisations: r.organisations,
                              units: try await StructureService.unitDTOs(r.units, on: req.db),
                              roles: try await RoleService.dtos(r.roles, withHistory: false, on: req.db))
     }
@@ -313,10 +313,10 @@ enum StructureAPIController {
 
 /// Search across organisations, units and roles.
 enum DirectorySearch {
-    static func all(_ text: String, limit: Int, on db: any Database) async throws -> (organisations: [Organisation], orgTotal: Int, units: [OrgUnit], roles: [ContactRole]) {
+    static func all(_ text: String, limit: Int, on db: any Database) async throws -> (organisations: [OrganisationDTO], orgTotal: Int, units: [OrgUnit], roles: [ContactRole]) {
         var filter = OrganisationFilter()
         filter.q = text
-        let (orgs, total) = try await OrganisationQueries.search(filter, page: PageRequest(page: 1, per: limit), on: db)
+        let (orgs, total) = try await OrganisationQueries.searchDTOs(filter, page: PageRequest(page: 1, per: limit), on: db)
         let units = try await ranked(OrgUnit.self, kind: .unit, text: text, limit: limit, on: db)
         let roles = try await ranked(ContactRole.self, kind: .role, text: text, limit: limit, on: db)
         return (orgs, total, units, roles)

@@ -48,15 +48,7 @@ struct OrganisationFilter: Sendable, Equatable {
 
 enum OrganisationQueries {
     /// One page of organisations matching `filter`, best matches first when there is a search text
-    /// (otherwise in Swedish alphabetical order), and the total number of matches.
-    static func search(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (items: [Organisation], total: Int) {
-        let (ids, total) = try await searchIDs(filter, page: page, on: db)
-        guard !ids.isEmpty else { return ([], total) }
-        let byID = Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        return (ids.compactMap { byID[$0] }, total)
-    }
-
-    /// The same page as API/list DTOs, read without building Fluent models (the search API's hot path).
+    /// (otherwise in Swedish alphabetical order), as list DTOs, and the total number of matches.
     static func searchDTOs(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (items: [OrganisationDTO], total: Int) {
         let (ids, total) = try await searchIDs(filter, page: page, on: db)
         return (try await listDTOs(ids: ids, on: db), total)

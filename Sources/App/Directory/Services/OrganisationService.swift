@@ -177,43 +177,11 @@ enum OrganisationService {
             councilMemberships: org.councilMemberships.split(separator: "|").map(String.init), version: org.version)
     }
 
+    /// One organisation as the API shows it: the list DTO (`OrganisationQueries.listDTOs`), with member counts.
     static func dto(_ org: Organisation, withMembers: Bool, on db: any Database) async throws -> OrganisationDTO {
-        try await dtos([org], withMembers: withMembers, on: db)[0]
-    }
-
-    /// DTOs for a page of organisations with their areas and municipalities in two queries.
-    static func dtos(_ orgs: [Organisation], withMembers: Bool, on db: any Database) async throws -> [OrganisationDTO] {
-        let ids = orgs.compactMap(\.id)
-        guard !ids.isEmpty else { return [] }
-        var areas: [UUID: [String]] = [:]
-        var munis: [UUID: [String]] = [:]
-        for chunk in ids.chunked(by: 500) {
-            for a in try await OrganisationArea.query(on: db).filter(\.$organisationID ~~ Array(chunk)).all() {
-                areas[a.organisationID, default: []].append(a.areaKey)
-            }
-            for m in try await OrganisationMunicipality.query(on: db).filter(\.$organisationID ~~ Array(chunk)).all() {
-                munis[m.organisationID, default: []].append(m.municipalityCode)
-            }
-        }
-        let parentIDs = Array(Set(orgs.compactMap(\.parentID)))
-        var parentNames: [UUID: String] = [:]
-        if !parentIDs.isEmpty {
-            for p in try await Organisation.query(on: db).withDeleted().filter(\.$id ~~ parentIDs).all() { parentNames[p.id!] = p.name }
-        }
-        var out: [OrganisationDTO] = []
-        for o in orgs {
-            let id = o.id!
-            out.append(OrganisationDTO(
-                id: id, name: o.name, orgnr: o.orgnr, legalForm: o.legalForm.rawValue, level: o.level.rawValue,
-                parentId: o.parentID, parentName: o.parentID.flatMap { parentNames[$0] },
-                areas: (areas[id] ?? []).sorted(), municipalities: (munis[id] ?? []).sorted(), description: o.description,
-                address: AddressDTO(street: o.street, postalCode: o.postalCode, city: o.city),
-                email: o.email, phone: o.phone, website: o.website, foundedYear: o.foundedYear,
-                councilMemberships: o.councilMemberships.split(separator: "|").map(String.init),
-                memberCounts: withMembers ? try await memberCounts(id, on: db) : nil,
-                isDemo: o.isDemo, version: o.version, createdAt: o.createdAt, updatedAt: o.updatedAt))
-        }
-        return out
+        guard let id = org.id, var dto = try await OrganisationQueries.listDTOs(ids: [id], on: db).first else { throw AppError.notFound() }
+        if withMembers { dto.memberCounts = try await memberCounts(id, on: db) }
+        return dto
     }
 }
 
