@@ -10,6 +10,7 @@ import Vapor
 public func configure(_ app: Application, config: AppConfig? = nil) async throws {
     let config = config ?? AppConfig.fromEnvironment()
     app.config = config
+    app.responseCache = ResponseCache()
 
     switch config.database {
     case .sqlite(let path):

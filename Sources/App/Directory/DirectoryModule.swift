@@ -5,7 +5,7 @@ import Vapor
 /// collaboration. Registers its migrations, routes, schemas and navigation.
 enum DirectoryModule {
     static func migrations(_ app: Application) -> [any Migration] {
-        [CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data")]
+        [CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges()]
     }
 
     static func register(site: Router, api: Router, app: Application) {

@@ -45,11 +45,15 @@ enum OrganisationAPIController {
         return .organisation(id)
     }
 
-    @Sendable static func list(_ req: Request) async throws -> Paged<OrganisationDTO> {
+    /// The same for every caller, so this node keeps answers until the register changes (`ResponseCache`).
+    @Sendable static func list(_ req: Request) async throws -> Response {
         let filter = try OrganisationFilter.from(req)
         let page = try PageRequest.from(req)
-        let (items, total) = try await OrganisationQueries.searchDTOs(filter, page: page, on: req.db)
-        return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+        let key = "organisations?" + URLQuery.encode(filter.queryPairs + [("page", String(page.page)), ("per", String(page.per))])
+        return try await req.cachedJSON(counter: ChangeCounters.directory, key: key) {
+            let (items, total) = try await OrganisationQueries.searchDTOs(filter, page: page, on: req.db)
+            return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
+        }
     }
 
     @Sendable static func exportCSV(_ req: Request) async throws -> Response {

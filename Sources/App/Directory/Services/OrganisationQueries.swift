@@ -44,6 +44,9 @@ struct OrganisationFilter: Sendable, Equatable {
     }
 
     var isEmpty: Bool { queryPairs.allSatisfy { $0.1.isEmpty } }
+
+    /// A search text and nothing else to narrow it.
+    var hasOnlyText: Bool { !q.isEmpty && queryPairs.allSatisfy { $0.0 == "q" || $0.1.isEmpty } }
 }
 
 enum OrganisationQueries {
@@ -61,6 +64,9 @@ enum OrganisationQueries {
         if !filter.q.isEmpty {
             guard let m = index.matches(kind: .organisation, text: filter.q) else { return ([], 0) }
             match = m
+        }
+        if let match, filter.hasOnlyText {
+            return try await rankedIDs(match: match, page: page, on: db)
         }
         var from = SQLQueryString("FROM organisations o ")
         if let match {
@@ -91,6 +97,33 @@ enum OrganisationQueries {
         if rows.isEmpty && page.page > 1 {
             var count: SQLQueryString = "SELECT COUNT(*) AS total "
             count += from
+            total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
+        }
+        return (rows.map(\.id), total)
+    }
+
+    /// A text search without other filters. Every match is ranked (as the bare full-text query does), but
+    /// only the matches ranked at or above the page's last place are joined to `organisations` for the
+    /// alphabetical tie-break: joining all of them cost two thirds of the query on 300,000 organisations.
+    /// Soft-deleted organisations are never in the index (removed in the deleting transaction), so the
+    /// count of matches is the total.
+    private static func rankedIDs(match: SQLQueryString, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
+        var query: SQLQueryString = "WITH m AS MATERIALIZED ("
+        query += match
+        query += "), cut AS (SELECT rank FROM m ORDER BY rank LIMIT 1 OFFSET \(literal: page.offset + page.per - 1)) "
+        query += """
+            SELECT CAST(o.id AS TEXT) AS id, (SELECT COUNT(*) FROM m) AS total
+            FROM m JOIN organisations o ON o.id = m.doc_id
+            WHERE o.deleted_at IS NULL AND (NOT EXISTS (SELECT 1 FROM cut) OR m.rank <= (SELECT rank FROM cut))
+            ORDER BY m.rank, o.sort_name, o.id
+            """
+        query += " LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
+        let rows = try await RowReader.rows(on: db, query) { r in (id: try r.uuid("id"), total: try r.requiredInt("total")) }
+        var total = rows.first?.total ?? 0
+        if rows.isEmpty && page.page > 1 {
+            var count: SQLQueryString = "SELECT COUNT(*) AS total FROM ("
+            count += match
+            count += ") m"
             total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
         }
         return (rows.map(\.id), total)
