@@ -6,6 +6,7 @@ import Foundation
 public enum SwedishAnalyzer {
     /// Words of the text, lower-cased, split on anything that is not a letter or digit.
     public static func words(_ text: String) -> [String] {
+        if let fast = latinWords(text) { return fast }
         var out: [String] = []
         var current = ""
         for ch in text.lowercased() {
@@ -17,6 +18,39 @@ public enum SwedishAnalyzer {
             }
         }
         if !current.isEmpty { out.append(current) }
+        return out
+    }
+
+    /// The same for text of ASCII and Latin letters (U+00C0–U+017F), scalar by scalar; nil for any other
+    /// text, which takes the general path above (combining marks, other scripts, special lower-casing).
+    private static func latinWords(_ text: String) -> [String]? {
+        var out: [String] = []
+        var current = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            let v = s.value
+            let lower: Unicode.Scalar
+            if v < 0x80 {
+                switch v {
+                case 0x41...0x5A: lower = Unicode.Scalar(v + 32)!
+                case 0x61...0x7A, 0x30...0x39: lower = s
+                default:
+                    if !current.isEmpty { out.append(String(current)); current = String.UnicodeScalarView() }
+                    continue
+                }
+            } else if v >= 0xC0 && v <= 0x17F && v != 0x130 {
+                guard s.properties.isAlphabetic else {
+                    if !current.isEmpty { out.append(String(current)); current = String.UnicodeScalarView() }
+                    continue
+                }
+                let mapped = s.properties.lowercaseMapping.unicodeScalars
+                guard mapped.count == 1, let m = mapped.first else { return nil }
+                lower = m
+            } else {
+                return nil
+            }
+            current.append(lower)
+        }
+        if !current.isEmpty { out.append(String(current)) }
         return out
     }
 
@@ -44,6 +78,14 @@ public enum SwedishStemmer {
         "a", "e",
     ]
     private static let step2Endings: [String] = ["dd", "gd", "nn", "dt", "gt", "kt", "tt"]
+    // The same as characters, compared without building a string per suffix (the import stems millions of words).
+    private static let step1Chars: [[Character]] = step1Suffixes.map { Array($0) }
+    private static let step2Chars: [[Character]] = step2Endings.map { Array($0) }
+    private static let step3Chars: [(suffix: [Character], remove: Int)] = [("fullt", 1), ("löst", 1), ("lig", 3), ("els", 3), ("ig", 2)].map { (Array($0.0), $0.1) }
+
+    private static func hasSuffix(_ w: [Character], from start: Int, _ suffix: [Character]) -> Bool {
+        w.count - start >= suffix.count && w[(w.count - suffix.count)...].elementsEqual(suffix)
+    }
 
     public static func stem(_ word: String) -> String {
         var w = Array(word)
@@ -51,28 +93,17 @@ public enum SwedishStemmer {
         let r1 = region1(w)
 
         // Step 1: main suffixes in R1.
-        let r1Suffix = Array(w[r1...])
-        if let suffix = step1Suffixes.first(where: { r1Suffix.count >= $0.count && String(r1Suffix.suffix($0.count)) == $0 }) {
+        if let suffix = step1Chars.first(where: { hasSuffix(w, from: r1, $0) }) {
             w.removeLast(suffix.count)
-        } else if r1Suffix.last == "s", w.count >= 2, sEndings.contains(w[w.count - 2]) {
+        } else if w.count > r1, w.last == "s", w.count >= 2, sEndings.contains(w[w.count - 2]) {
             w.removeLast()
         }
 
         // Step 2: consonant pairs in R1.
-        if w.count > r1 {
-            let tail = String(w[r1...])
-            if step2Endings.contains(where: { tail.hasSuffix($0) }) { w.removeLast() }
-        }
+        if w.count > r1, step2Chars.contains(where: { hasSuffix(w, from: r1, $0) }) { w.removeLast() }
 
         // Step 3: other suffixes in R1.
-        if w.count > r1 {
-            let tail = String(w[r1...])
-            if tail.hasSuffix("fullt") { w.removeLast() }
-            else if tail.hasSuffix("löst") { w.removeLast() }
-            else if tail.hasSuffix("lig") { w.removeLast(3) }
-            else if tail.hasSuffix("els") { w.removeLast(3) }
-            else if tail.hasSuffix("ig") { w.removeLast(2) }
-        }
+        if w.count > r1, let rule = step3Chars.first(where: { hasSuffix(w, from: r1, $0.suffix) }) { w.removeLast(rule.remove) }
         return String(w)
     }
 
