@@ -29,6 +29,13 @@ enum OrganisationImporter {
     /// row is bad; the report lists every rejected row with its line number and reason.
     static func run(_ source: ByteSource, in ctx: WriteContext, fileName: String = "", localizer: Localizer,
                     progress: @Sendable (Int) -> Void = { _ in }) async throws -> ImportReport {
+        try await DatabaseSetup.withBulkWriteCache(on: ctx.sql) {
+            try await importRows(source, in: ctx, fileName: fileName, localizer: localizer, progress: progress)
+        }
+    }
+
+    private static func importRows(_ source: ByteSource, in ctx: WriteContext, fileName: String, localizer: Localizer,
+                                   progress: @Sendable (Int) -> Void) async throws -> ImportReport {
         var reader: CSVReader
         do { reader = try CSVReader(source: source) } catch let e as CSVError {
             throw ImportRejected(report: ImportReport(rowsRead: 0, imported: 0, rejected: [RowError(line: 1, field: nil, message: e.description)], committed: false))

@@ -114,7 +114,7 @@ enum OrganisationQueries {
         query += """
             SELECT CAST(o.id AS TEXT) AS id, (SELECT COUNT(*) FROM m) AS total
             FROM m JOIN organisations o ON o.id = m.doc_id
-            WHERE o.deleted_at IS NULL AND (NOT EXISTS (SELECT 1 FROM cut) OR m.rank <= (SELECT rank FROM cut))
+            WHERE o.deleted_at IS NULL AND m.rank <= COALESCE((SELECT rank FROM cut), (SELECT MAX(rank) FROM m))
             ORDER BY m.rank, o.sort_name, o.id
             """
         query += " LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
