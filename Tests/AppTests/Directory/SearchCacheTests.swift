@@ -75,6 +75,8 @@ struct SearchCacheTests {
             #expect(second.status == "samverka; hit")
             #expect(second.body == first.body)
             #expect(try await get("/api/v1/organisations?q=kils&per=10").status == "samverka; fwd=miss; stored")
+            // Bad parameters are refused every time, never kept.
+            for _ in 1...2 { #expect(try await t.api(.GET, "/api/v1/organisations?q=kils&per=0").status == .badRequest) }
 
             try await t.organisation("Kils Hembygdsförening")
             let afterCreate = try await get("/api/v1/organisations?q=kils")
@@ -88,7 +90,7 @@ struct SearchCacheTests {
             #expect(afterSQL.names.contains("Kils Schackförening"))
 
             let fresh = try await get("/api/v1/organisations?q=kils", headers: ["Cache-Control": "no-cache"])
-            #expect(fresh.status == "samverka; fwd=request")
+            #expect(fresh.status == "samverka; fwd=request; stored")
             #expect(fresh.names == afterSQL.names)
         }
     }

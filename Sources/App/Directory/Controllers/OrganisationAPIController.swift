@@ -46,11 +46,12 @@ enum OrganisationAPIController {
     }
 
     /// The same for every caller, so this node keeps answers until the register changes (`ResponseCache`).
+    /// Keyed by the query string as sent: the same string is always parsed and checked the same way, so a
+    /// kept answer needs neither again.
     @Sendable static func list(_ req: Request) async throws -> Response {
-        let filter = try OrganisationFilter.from(req)
-        let page = try PageRequest.from(req)
-        let key = "organisations?" + URLQuery.encode(filter.queryPairs + [("page", String(page.page)), ("per", String(page.per))])
-        return try await req.cachedJSON(counter: ChangeCounters.directory, key: key) {
+        try await req.cachedJSON(counter: ChangeCounters.directory, key: "organisations?" + (req.url.query ?? "")) {
+            let filter = try OrganisationFilter.from(req)
+            let page = try PageRequest.from(req)
             let (items, total) = try await OrganisationQueries.searchDTOs(filter, page: page, on: req.db)
             return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
         }

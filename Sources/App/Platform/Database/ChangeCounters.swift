@@ -13,13 +13,13 @@ enum ChangeCounters {
     /// The counter's value now. Read it *before* reading the data it guards: what is read afterwards is
     /// then at least as new as the value, so keeping it under that value is never stale.
     static func value(_ name: String, on db: any Database) async throws -> Int {
-        try await db.sql.raw("SELECT value FROM change_counters WHERE name = \(bind: name)").first(decoding: Row.self)?.value ?? 0
+        try await db.sql.raw("SELECT value FROM change_counters WHERE name = \(bind: name)").first()?.decode(column: "value", as: Int.self) ?? 0
     }
-
-    private struct Row: Decodable { var value: Int }
 
     /// Creates the counters table (once) and the counter `name`, and makes every write to `tables` count.
     static func install(_ name: String, tables: [String], on db: any Database) async throws {
+        // Names and tables come from code and become part of trigger names and bodies.
+        precondition(([name] + tables).allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") } })
         let sql = db.sql
         try await sql.raw("CREATE TABLE IF NOT EXISTS change_counters (name VARCHAR(60) PRIMARY KEY, value BIGINT NOT NULL)").run()
         try await sql.raw("INSERT INTO change_counters (name, value) VALUES (\(bind: name), 0)").run()

@@ -86,10 +86,14 @@ extension Request {
         }
         let data = try JSONEncoder.api.encode(try await make())
         let body = ByteBuffer(bytes: data)
-        cache.store(key, counter: value, body: body)
+        let keep = key.utf8.count <= Self.maxKeyBytes
+        if keep { cache.store(key, counter: value, body: body) }
         application.metrics.increment("samverka_response_cache_misses_total")
-        return Self.json(body, status: bypass ? "fwd=request" : "fwd=miss; stored")
+        return Self.json(body, status: (bypass ? "fwd=request" : "fwd=miss") + (keep ? "; stored" : ""))
     }
+
+    /// Longer keys (query strings) are answered but not kept.
+    static let maxKeyBytes = 2048
 
     private static func json(_ body: ByteBuffer, status: String) -> Response {
         var headers = HTTPHeaders()
