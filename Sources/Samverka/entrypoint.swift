@@ -17,17 +17,29 @@ enum Entrypoint {
             try LoggingSystem.bootstrap(from: &env)
         }
         let app = try await Application.make(env)
+        // A failure (a rejected import, a bad argument, no database) is reported in one line and ends with
+        // exit status 1, not with a crash report. `execute` reports its commands' errors itself.
         do {
             try await configure(app, config: config)
             Commands.register(app)
             let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
             if command == "serve" { try await prepareForServing(app) }
-            try await app.execute()
         } catch {
             app.logger.report(error: error)
             try? await app.asyncShutdown()
-            throw error
+            exit(1)
         }
-        try await app.asyncShutdown()
+        do {
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        do {
+            try await app.asyncShutdown()
+        } catch {
+            // The command's work is done and committed; a connection that fails to close is worth a line.
+            app.logger.warning("Shutdown: \(String(reflecting: error))")
+        }
     }
 }

@@ -112,5 +112,12 @@ struct SearchCacheTests {
         #expect(cache.count <= 4)
         #expect(cache.body("a", counter: 1) == nil, "entries of an older counter value go first")
         #expect(cache.body("g", counter: 2) != nil)
+
+        // A bound on the bytes kept as well as on the number of answers.
+        let small = ResponseCache(capacity: 100, maxBodyBytes: 10, maxTotalBytes: 40)
+        for i in 0..<5 { small.store("k\(i)", counter: 1, body: ByteBuffer(string: String(repeating: "x", count: 10))) }
+        #expect(small.count == 3)
+        #expect(small.body("k4", counter: 1) != nil)
+        #expect(small.body("k0", counter: 1) == nil)
     }
 }

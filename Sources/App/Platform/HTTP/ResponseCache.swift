@@ -11,8 +11,10 @@ import Vapor
 final class ResponseCache: @unchecked Sendable {
     let capacity: Int
     let maxBodyBytes: Int
+    let maxTotalBytes: Int
     private let lock = NIOLock()
     private var entries: [String: Entry] = [:]
+    private var totalBytes = 0
     private var tick: UInt64 = 0
 
     private struct Entry {
@@ -21,9 +23,10 @@ final class ResponseCache: @unchecked Sendable {
         var used: UInt64
     }
 
-    init(capacity: Int = 512, maxBodyBytes: Int = 512 * 1024) {
+    init(capacity: Int = 512, maxBodyBytes: Int = 512 * 1024, maxTotalBytes: Int = 32 * 1024 * 1024) {
         self.capacity = capacity
         self.maxBodyBytes = maxBodyBytes
+        self.maxTotalBytes = maxTotalBytes
     }
 
     /// The body kept under `key` when it was computed at counter value `counter`.
@@ -41,15 +44,23 @@ final class ResponseCache: @unchecked Sendable {
         guard body.readableBytes <= maxBodyBytes else { return }
         lock.withLock {
             tick += 1
+            totalBytes -= entries[key]?.body.readableBytes ?? 0
             entries[key] = Entry(counter: counter, body: body, used: tick)
-            if entries.count > capacity {
-                // Entries of an older counter value are dead; otherwise drop the least recently used quarter.
-                entries = entries.filter { $0.value.counter >= counter }
-                if entries.count > capacity {
-                    let keep = entries.sorted { $0.value.used > $1.value.used }.prefix(capacity * 3 / 4)
-                    entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
-                }
+            totalBytes += body.readableBytes
+            guard entries.count > capacity || totalBytes > maxTotalBytes else { return }
+            // Entries of an older counter value are dead; then the least recently used go until a quarter is free.
+            entries = entries.filter { $0.value.counter >= counter }
+            totalBytes = entries.values.reduce(0) { $0 + $1.body.readableBytes }
+            guard entries.count > capacity || totalBytes > maxTotalBytes else { return }
+            var kept: [String: Entry] = [:]
+            var bytes = 0
+            for (k, e) in entries.sorted(by: { $0.value.used > $1.value.used }) {
+                guard kept.count < capacity * 3 / 4, bytes + e.body.readableBytes <= maxTotalBytes * 3 / 4 else { break }
+                kept[k] = e
+                bytes += e.body.readableBytes
             }
+            entries = kept
+            totalBytes = bytes
         }
     }
 
