@@ -92,6 +92,8 @@ struct SearchCacheTests {
             let fresh = try await get("/api/v1/organisations?q=kils", headers: ["Cache-Control": "no-cache"])
             #expect(fresh.status == "samverka; fwd=request; stored")
             #expect(fresh.names == afterSQL.names)
+            #expect(try await get("/api/v1/organisations?q=hembygd", headers: ["Cache-Control": "no-store"]).status == "samverka; fwd=request")
+            #expect(try await get("/api/v1/organisations?q=hembygd").status == "samverka; fwd=miss; stored", "no-store kept nothing")
         }
     }
 

@@ -6,8 +6,8 @@ import Vapor
 /// kept by this node for as long as the database's change counter for their data (`ChangeCounters`) is
 /// unchanged. Each request still asks the database for the counter, so every node answers exactly as if
 /// nothing were cached: a write on any node makes every node's copies stale at once. Only for responses
-/// that are the same for every caller. A request with `Cache-Control: no-cache` or `no-store` is computed
-/// afresh. Responses say what happened in a `Cache-Status` header (RFC 9211).
+/// that are the same for every caller. A request with `Cache-Control: no-cache` is computed afresh (and the
+/// fresh answer kept); with `no-store` it is computed afresh and not kept. Responses say what happened in a `Cache-Status` header (RFC 9211).
 final class ResponseCache: @unchecked Sendable {
     let capacity: Int
     let maxBodyBytes: Int
@@ -85,10 +85,9 @@ extension Request {
     /// `counter` has not changed since it was kept under `key`. `key` must name everything the answer
     /// depends on (path, filters, page); the answer must not depend on who asks.
     func cachedJSON<T: Encodable & Sendable>(counter: String, key: String, _ make: () async throws -> T) async throws -> Response {
-        let bypass = headers[.cacheControl].contains { v in
-            let v = v.lowercased()
-            return v.contains("no-cache") || v.contains("no-store")
-        }
+        let directives = headers[.cacheControl].joined(separator: ",").lowercased()
+        let noStore = directives.contains("no-store")
+        let bypass = noStore || directives.contains("no-cache")
         let value = try await ChangeCounters.value(counter, on: db)
         let cache = application.responseCache
         if !bypass, let body = cache.body(key, counter: value) {
@@ -97,7 +96,7 @@ extension Request {
         }
         let data = try JSONEncoder.api.encode(try await make())
         let body = ByteBuffer(bytes: data)
-        let keep = key.utf8.count <= Self.maxKeyBytes
+        let keep = !noStore && key.utf8.count <= Self.maxKeyBytes
         if keep { cache.store(key, counter: value, body: body) }
         application.metrics.increment("samverka_response_cache_misses_total")
         return Self.json(body, status: (bypass ? "fwd=request" : "fwd=miss") + (keep ? "; stored" : ""))
