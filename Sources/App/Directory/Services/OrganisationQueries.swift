@@ -91,15 +91,9 @@ enum OrganisationQueries {
         query += from
         query += " "
         query += order
-        query += " LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
-        let rows = try await RowReader.rows(on: db, query) { r in (id: try r.uuid("id"), total: try r.requiredInt("total")) }
-        var total = rows.first?.total ?? 0
-        if rows.isEmpty && page.page > 1 {
-            var count: SQLQueryString = "SELECT COUNT(*) AS total "
-            count += from
-            total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
-        }
-        return (rows.map(\.id), total)
+        var count: SQLQueryString = "SELECT COUNT(*) AS total "
+        count += from
+        return try await pageOfIDs(query, count: count, page: page, on: db)
     }
 
     /// A text search without other filters. Every match is ranked (as the bare full-text query does), but
@@ -117,13 +111,20 @@ enum OrganisationQueries {
             WHERE o.deleted_at IS NULL AND m.rank <= COALESCE((SELECT rank FROM cut), (SELECT MAX(rank) FROM m))
             ORDER BY m.rank, o.sort_name, o.id
             """
-        query += " LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
-        let rows = try await RowReader.rows(on: db, query) { r in (id: try r.uuid("id"), total: try r.requiredInt("total")) }
+        var count: SQLQueryString = "SELECT COUNT(*) AS total FROM ("
+        count += match
+        count += ") m"
+        return try await pageOfIDs(query, count: count, page: page, on: db)
+    }
+
+    /// Runs `query` (columns `id` and `total`, ordered) for one page. A page past the last match has no row to
+    /// carry the total, so then `count` (column `total`) gives it.
+    private static func pageOfIDs(_ query: SQLQueryString, count: SQLQueryString, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
+        var paged = query
+        paged += " LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
+        let rows = try await RowReader.rows(on: db, paged) { r in (id: try r.uuid("id"), total: try r.requiredInt("total")) }
         var total = rows.first?.total ?? 0
         if rows.isEmpty && page.page > 1 {
-            var count: SQLQueryString = "SELECT COUNT(*) AS total FROM ("
-            count += match
-            count += ") m"
             total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
         }
         return (rows.map(\.id), total)

@@ -18,13 +18,14 @@ enum DatabaseSetup {
     /// that was a third of the import's time, in the kernel. PostgreSQL sizes its buffers itself.
     static func withBulkWriteCache<T>(on sql: any SQLDatabase, _ body: () async throws -> T) async throws -> T {
         guard sql.dialect.name == "sqlite" else { return try await body() }
+        let usual: SQLQueryString = "PRAGMA cache_size = -\(unsafeRaw: String(RowReader.sqliteCacheKiB))"
         try await sql.raw("PRAGMA cache_size = -262144").run()
         do {
             let result = try await body()
-            try await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(RowReader.sqliteCacheKiB))").run()
+            try await sql.raw(usual).run()
             return result
         } catch {
-            try? await sql.raw("PRAGMA cache_size = -\(unsafeRaw: String(RowReader.sqliteCacheKiB))").run()
+            try? await sql.raw(usual).run()
             throw error
         }
     }
