@@ -101,6 +101,10 @@ struct DialogueFlowTests {
             #expect(pub.status == "published" && pub.agenda?.first?.minutes == "Regionen svarar till nästa möte.")
             // Published minutes are locked.
             #expect(try await t.api(.PUT, "/api/v1/agenda-items/\(agendaID)", token: w.official.token, json: AgendaItemBody(minutes: "Ändrat")).status == .conflict)
+            // An impossible version is refused (found by schemathesis), and nothing is recorded.
+            #expect(try await t.api(.POST, "/api/v1/meetings/\(m.id)/actions", token: w.official.token,
+                                    json: ActionBody(text: "Ogiltig", version: -4)).status == .unprocessableEntity)
+            #expect(try await t.count("meeting_actions") == 0)
             let action = try await t.api(.POST, "/api/v1/meetings/\(m.id)/actions", token: w.official.token,
                                          json: ActionBody(text: "Bjud in kollektivtrafiken.", dueOn: LocalDate.today().adding(days: -1).description))
             try #require(action.status == .created, "\(action.text)")

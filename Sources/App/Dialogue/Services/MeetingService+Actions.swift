@@ -12,6 +12,8 @@ extension MeetingService {
         _ = try await manageable(mid, ctx)
         if let existing, let v = b.version, v != existing.version { throw AppError.staleVersion() }
         var errors = FieldErrors()
+        // Versions start at 1; a creating request may send one, but not an impossible one.
+        if let v = b.version, v < 1 { errors.add("version", code: "range", "1", String(Int.max)) }
         let text = TextRules.paragraph(b.text ?? existing?.text, field: "text", max: 4000, required: true, errors: &errors)
         let note = TextRules.paragraph(b.note ?? existing?.note, field: "note", max: 4000, errors: &errors)
         var due: LocalDate? = existing?.dueOn.flatMap(LocalDate.init)
