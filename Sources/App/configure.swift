@@ -25,6 +25,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     app.routes.defaultMaxBodySize = "2mb"
     app.passwords.use(.bcrypt(cost: config.bcryptCost))
     locateProjectDirectory(app)
+    AuditChain.key = try AuditKeySetup.resolve(config, directory: app.directory.workingDirectory, logger: app.logger)
 
     // Outermost first: observe, secure, set cookies, pick language, turn errors into pages or problems,
     // serve static files, authenticate.
@@ -42,7 +43,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     if !app.environment.isRelease { app.leaf.cache.isEnabled = app.environment != .development }
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
 
-    app.migrations.add(CreatePlatformTables())
+    app.migrations.add(CreatePlatformTables(), KeyAuditChain(), CreateJobRuns())
     app.migrations.add(DirectoryModule.migrations(app))
     app.migrations.add(AccountsModule.migrations())
     app.migrations.add(GrantsModule.migrations())
@@ -51,6 +52,12 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     let site = Router(builder: app.routes, registry: app.routeRegistry)
     let api = site.grouped("api", "v1")
     PlatformRoutes.register(site: site, api: api)
+    // A signed checkpoint of the audit chain's head goes to the log every hour (once across all nodes): kept by
+    // the log shipper outside the database, it shows later what the chain held then (`samverka audit verify --checkpoints`).
+    app.jobs.add(BackgroundJob("audit checkpoint", every: 3600) { app in
+        let checkpoint = try await AuditChain.checkpoint(on: app.db)
+        app.logger.notice("\(checkpoint.line)")
+    })
     DirectoryModule.register(site: site, api: api, app: app)
     AccountsModule.register(site: site, api: api, app: app)
     GrantsModule.register(site: site, api: api, app: app)
@@ -64,6 +71,7 @@ public func prepareForServing(_ app: Application) async throws {
     if app.config.autoMigrate {
         try await DatabaseSetup.withMigrationLock(app) { try await app.autoMigrate() }
     }
+    try await AuditChain.checkKey(on: app.db)
     if app.config.loadDemoOnFirstStart {
         try await DemoData.loadIfFirstStart(app)
     }

@@ -16,6 +16,8 @@ SHOTS = pathlib.Path(os.environ.get("SAMVERKA_SCREENSHOTS", ROOT / ".test-output
 
 ADMIN = ("admin@samverka.example", "demo-Admin-Samverka-2026")
 OFFICIAL = ("tjansteperson@regionvarmland.example", "demo-Official-Samverka-2026")
+# A second official of the body: attests what OFFICIAL decided (separation of duties).
+FINANCE = ("ekonom@regionvarmland.example", "demo-Finance-Samverka-2026")
 REPRESENTATIVE = ("foretradare@funktionsratt-varmland.example", "demo-Representative-Samverka-2026")
 
 

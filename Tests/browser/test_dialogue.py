@@ -1,6 +1,8 @@
 """A council meeting and a question with its answer, in the browser, by the people who do it: the secretary
 (an official) prepares and minutes the meeting, the chair (a politician) answers the invitation and approves the
 minutes, an organisation's representative raises a question and reads the answer."""
+import datetime
+
 from selenium.webdriver.common.by import By
 
 from common import OFFICIAL, REPRESENTATIVE, follow, run_axe, sign_in, submit, url
@@ -41,8 +43,13 @@ def test_secretary_prepares_and_minutes_a_meeting(driver):
     driver.get(meeting)
     button(driver, "Jag kommer")
     assert "Kommer" in main_text(driver)
-    # The meeting is held: attendance and minutes.
+    # The council met earlier than planned, today: the secretary moves the date, then marks the meeting held
+    # (a meeting cannot be marked held before its day).
     signed_in(driver, OFFICIAL)
+    driver.get(meeting + "/edit")
+    date = driver.find_element(By.ID, "f-date")
+    driver.execute_script("arguments[0].value = arguments[1];", date, datetime.date.today().isoformat())
+    submit(driver)
     driver.get(meeting)
     button(driver, "Markera som hållet")
     boxes = driver.find_elements(By.CSS_SELECTOR, "#attendance input[type=checkbox]")
@@ -91,3 +98,35 @@ def test_representative_raises_a_question_and_reads_the_answer(driver):
     assert "teckentolk bokas till alla möten" in main_text(driver)
     driver.get(url(f"/forums/{ids['forum']}"))
     assert "Återkopplingsgrad" in main_text(driver)
+
+
+def test_secret_document_is_listed_but_not_delivered(driver, tmp_path):
+    """Offentlighetsprincipen: a document uploaded with an OSL provision is listed publicly with its marking, and
+    an anonymous visitor cannot download it."""
+    from selenium.webdriver.support.ui import Select
+    ids = demo_ids()
+    meeting = url(f"/meetings/{ids['published']}")
+    signed_in(driver, OFFICIAL)
+    driver.get(meeting)
+    driver.find_element(By.XPATH, "//summary[contains(., 'Lägg till handling')]").click()
+    field(driver, "f-doc-title", "Yttrande om enskild brukare")
+    secret = tmp_path / "brukare.txt"
+    secret.write_text("Sekretessbelagda uppgifter om en brukare.", encoding="utf-8")
+    driver.find_element(By.ID, "f-doc-file").send_keys(str(secret))
+    Select(driver.find_element(By.ID, "f-doc-provision")).select_by_value("26:1")
+    field(driver, "f-doc-secrecy", "Uppgifter om en enskilds personliga förhållanden inom socialtjänsten.")
+    submit(driver, "#documents form button[type=submit]")
+    assert "Yttrande om enskild brukare" in main_text(driver)
+    links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#documents a")]
+    doc = next(h for h in links if "/meeting-documents/" in h)
+    # Anonymous: the page lists the document with its marking but gives no link, and the address gives no file.
+    driver.delete_all_cookies()
+    driver.get(meeting)
+    text = main_text(driver)
+    assert "Yttrande om enskild brukare" in text
+    assert "OSL 26 kap. 1 §" in text
+    assert not [a for a in driver.find_elements(By.CSS_SELECTOR, "#documents a") if a.get_attribute("href") == doc]
+    assert run_axe(driver) == []
+    driver.get(doc)
+    assert "Sekretessbelagda uppgifter" not in driver.page_source
+    assert "/sign-in" in driver.current_url

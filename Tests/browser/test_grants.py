@@ -7,7 +7,7 @@ import tempfile
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from common import OFFICIAL, REPRESENTATIVE, follow, run_axe, sign_in, submit, url
+from common import FINANCE, OFFICIAL, REPRESENTATIVE, follow, run_axe, sign_in, submit, url
 
 REVIEWER = ("bedomare@regionvarmland.example", "demo-Reviewer-Samverka-2026")
 
@@ -120,6 +120,7 @@ def test_apply_review_decide_pay_report_reclaim(driver):
     follow(driver, driver.find_element(By.LINK_TEXT, "Fatta beslut").click)
     choose(driver, "f-outcome", value="partly")
     field(driver, "f-amount", "100000")
+    choose(driver, "f-jav", value="false")
     press(driver, "main form button[type=submit]")
     # The motivation is required: the error is next to the field and nothing was decided.
     assert driver.find_element(By.ID, "f-motivation-error").is_displayed()
@@ -131,12 +132,14 @@ def test_apply_review_decide_pay_report_reclaim(driver):
     assert "100 000 kr" in main_text(driver)
     assert run_axe(driver) == []
 
-    # 5. Payment run: approve, then mark paid.
+    # 5. Payment run: a colleague attests (the one who decided may not), then the official marks it paid.
+    signed_in(driver, FINANCE)
     driver.get(url("/grants/payments?status=planned"))
     row = driver.find_element(By.XPATH, "//tr[th[contains(., 'Funktionsrätt Värmland')]]")
     row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
     choose(driver, "f-action", value="approve")
     press(driver, "form[method=post][action='/grants/payments'] button[type=submit]")
+    signed_in(driver, OFFICIAL)
     driver.get(url("/grants/payments?status=approved"))
     row = driver.find_element(By.XPATH, "//tr[th[contains(., 'Funktionsrätt Värmland')]]")
     row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()

@@ -9,6 +9,18 @@ enum AccountsModule {
     static func register(site: Router, api: Router, app: Application) {
         app.passwordPolicy = PasswordPolicy.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
         AccountService.registerHandoverHook()
+        AccountService.registerAccountHooks()
+        app.jobs.add(BackgroundJob("outbox") { app in await Outbox.deliverPending(app) })
+        // Retention: delivered mail is removed, and mail that could not be delivered for a week is given up.
+        app.jobs.add(BackgroundJob("mail retention", every: 3600) { app in
+            try await OutboxMail.query(on: app.db).filter(\.$sentAt != nil).delete()
+            try await OutboxMail.query(on: app.db).filter(\.$createdAt < Date().addingTimeInterval(-Double(RetentionRules.undeliveredMailDays) * 86_400)).delete()
+        })
+        app.jobs.add(BackgroundJob("expired sessions and tokens") { app in
+            try await UserSession.query(on: app.db).filter(\.$expiresAt < Date()).delete()
+            try await APIToken.query(on: app.db).filter(\.$kind == "session").filter(\.$expiresAt < Date().addingTimeInterval(-86400)).delete()
+            try await RateLimitHit.query(on: app.db).filter(\.$at < Date().addingTimeInterval(-86400)).delete()
+        })
         AuthPages.register(site)
         AccountPages.register(site)
         AdminPages.register(site)
@@ -20,36 +32,3 @@ enum AccountsModule {
     }
 }
 
-/// Work every node does in the background: deliver queued mail, drop expired sessions and tokens, remind
-/// owners of questions whose feedback is due.
-/// Rows are claimed in the database, so several nodes can run this at once.
-enum BackgroundJobs {
-    final class Handle: LifecycleHandler, @unchecked Sendable {
-        var task: RepeatedTask?
-        func shutdown(_ application: Application) { task?.cancel() }
-    }
-
-    static func start(_ app: Application, every seconds: Int64 = 30) {
-        let handle = Handle()
-        let loop = app.eventLoopGroup.next()
-        handle.task = loop.scheduleRepeatedAsyncTask(initialDelay: .seconds(2), delay: .seconds(seconds)) { _ in
-            loop.makeFutureWithTask { await runOnce(app) }
-        }
-        app.lifecycle.use(handle)
-    }
-
-    static func runOnce(_ app: Application) async {
-        await Outbox.deliverPending(app)
-        do {
-            try await UserSession.query(on: app.db).filter(\.$expiresAt < Date()).delete()
-            try await APIToken.query(on: app.db).filter(\.$kind == "session").filter(\.$expiresAt < Date().addingTimeInterval(-86400)).delete()
-            try await RateLimitHit.query(on: app.db).filter(\.$at < Date().addingTimeInterval(-86400)).delete()
-        } catch {
-            app.logger.warning("background cleanup failed", metadata: ["error": .string("\(error)")])
-        }
-        // Feedback reminders to the owners of questions due within three days (each question once, claimed in the database).
-        do { _ = try await QuestionService.sendReminders(app) } catch {
-            app.logger.warning("feedback reminders failed", metadata: ["error": .string("\(error)")])
-        }
-    }
-}

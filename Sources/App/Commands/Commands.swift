@@ -19,6 +19,7 @@ public enum Commands {
     static func prepare(_ app: Application) async throws {
         try await DatabaseSetup.prepare(app)
         try await DatabaseSetup.withMigrationLock(app) { try await app.autoMigrate() }
+        try await AuditChain.checkKey(on: app.db)
     }
 }
 
@@ -121,17 +122,7 @@ struct ExportCommand: AsyncCommand {
             f.q = signature.q ?? ""
             f.county = signature.county ?? ""
             f.municipality = signature.municipality ?? ""
-            let writer = CSVWriter(delimiter: .semicolon)
-            out.write(Data((CSVWriter.bom + writer.row(["name", "orgnr", "legalForm", "level", "municipality", "areas", "members", "email", "website", "id"])).utf8))
-            var n = 0
-            try await OrganisationQueries.forEachPage(f, on: app.db) { dtos in
-                var chunk = ""
-                for d in dtos {
-                    chunk += writer.row([d.name, d.orgnr ?? "", d.legalForm, d.level, d.municipalities.joined(separator: "|"), d.areas.joined(separator: "|"), "", d.email, d.website, d.id.uuidString])
-                }
-                n += dtos.count
-                out.write(Data(chunk.utf8))
-            }
+            let n = try await OrganisationExport.write(f, on: app.db) { out.write(Data($0.utf8)) }
             context.console.print("Exporterade \(n) organisationer till \(signature.file).")
         default:
             try await ExportExtensions.run(kind: signature.kind, file: out, path: signature.file, app: app, console: context.console)
@@ -262,20 +253,41 @@ struct TokenCommand: AsyncCommand {
 
 struct AuditCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "action", help: "verify") var action: String
+        @Argument(name: "action", help: "verify | checkpoint") var action: String
+        @Option(name: "checkpoints", help: "a file of checkpoint lines (from the log or `audit checkpoint`) the chain must still match")
+        var checkpoints: String?
         init() {}
     }
-    var help: String { "`audit verify` checks the hash chain and reports the first broken link (exit code 1 when broken)." }
+    var help: String {
+        "`audit verify [--checkpoints FILE]` recomputes the keyed hash chain (and checks it against saved checkpoints); exit code 1 when broken. `audit checkpoint` prints a signed checkpoint of the chain's head to keep outside the server."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await Commands.prepare(app)
-        guard signature.action == "verify" else { throw CommandFailed(description: "Använd: audit verify") }
-        let v = try await AuditChain.verify(on: app.db)
-        if v.ok {
-            context.console.print("OK: \(v.checked) händelser, kedjan är obruten.")
-        } else {
-            throw CommandFailed(description: "BRUTEN vid händelse \(v.brokenAt ?? 0): \(v.problem ?? "") (\(v.checked) händelser kontrollerade före den).")
+        switch signature.action {
+        case "checkpoint":
+            context.console.print(try await AuditChain.checkpoint(on: app.db).line)
+        case "verify":
+            var checkpoints: [AuditChain.Checkpoint] = []
+            if let file = signature.checkpoints {
+                guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailed(description: "Kan inte läsa \(file).") }
+                for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                    guard let start = line.range(of: "samverka-audit-checkpoint ") else { continue }
+                    guard let c = AuditChain.Checkpoint.parse(String(line[start.lowerBound...])) else {
+                        throw CommandFailed(description: "BRUTEN: en kontrollpunkt i \(file) har fel signatur (ändrad, eller en annan nyckel): \(line)")
+                    }
+                    checkpoints.append(c)
+                }
+            }
+            let v = try await AuditChain.verify(on: app.db, checkpoints: checkpoints)
+            if v.ok {
+                context.console.print("OK: \(v.checked) händelser, kedjan är obruten" + (checkpoints.isEmpty ? "." : " och stämmer med \(checkpoints.count) kontrollpunkter."))
+            } else {
+                throw CommandFailed(description: "BRUTEN vid händelse \(v.brokenAt ?? 0): \(v.problem ?? "") (\(v.checked) händelser kontrollerade före den).")
+            }
+        default:
+            throw CommandFailed(description: "Använd: audit verify [--checkpoints FIL] | audit checkpoint")
         }
     }
 }

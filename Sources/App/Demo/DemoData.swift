@@ -9,6 +9,8 @@ public enum DemoData {
     public static let accounts: [(email: String, name: String, role: Role, scope: String?, password: String)] = [
         ("admin@samverka.example", "Demo Administratör", .admin, nil, "demo-Admin-Samverka-2026"),
         ("tjansteperson@regionvarmland.example", "Demo Tjänsteperson", .official, "body:17", "demo-Official-Samverka-2026"),
+        // A second official: attests and pays what the first decided (separation of duties).
+        ("ekonom@regionvarmland.example", "Demo Ekonom", .official, "body:17", "demo-Finance-Samverka-2026"),
         ("politiker@regionvarmland.example", "Demo Förtroendevald", .politician, "body:17", "demo-Politician-Samverka-2026"),
         ("foretradare@funktionsratt-varmland.example", "Demo Företrädare", .representative, "org:frv", "demo-Representative-Samverka-2026"),
         ("bedomare@regionvarmland.example", "Demo Bedömare", .reviewer, "body:17", "demo-Reviewer-Samverka-2026"),

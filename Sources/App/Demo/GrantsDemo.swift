@@ -109,7 +109,7 @@ enum GrantsDemo {
         _ = try await apply(yCall, ungUpp, requested: 9_000_000, submit: true, text: "Ledarutbildning och samordning av lokalavdelningarna.")
         // Barnombudet started and withdrew.
         let withdrawn = try await apply(yCall, d.orgs["barnombudet"]!, requested: 5_000_000, submit: false, text: "Stöd till barn i utsatta situationer.")
-        _ = try await ApplicationService.withdraw(withdrawn.id!, in: ctx)
+        _ = try await ApplicationService.withdraw(withdrawn.id!, version: nil, in: ctx)
         _ = lasare
 
         // 3. Region Uppsala: pensioner grant (rule only).
@@ -137,7 +137,7 @@ enum GrantsDemo {
         for (o, amount) in [(coompanion, 40_000_000), (smaland, 120_000_000), (proKalmar, 30_000_000)] {
             lastYear[o] = try await apply(lastYearCall, o, requested: amount, submit: true, text: "Regional verksamhet \(thisYear - 1).")
             let dec = try await DecisionService.decide(DecisionBody(applicationId: lastYear[o]!.id!.uuidString, outcome: "granted", amountOre: amount,
-                                                                    motivation: "Uppfyller villkoren.", decidedOn: "\(thisYear - 1)-04-15", decisionMaker: "Regionala utvecklingsnämnden"),
+                                                                    motivation: "Uppfyller villkoren.", decidedOn: "\(thisYear - 1)-04-15", decisionMaker: "Regionala utvecklingsnämnden", jav: false),
                                                        eurToSek: 11.5, in: ctx)
             for p in try await GrantPayment.query(on: ctx.db).filter(\.$decisionID == dec.id!).all() {
                 _ = try await DecisionService.setPaymentStatus(p.id!, to: .approved, on: LocalDate("\(thisYear - 1)-06-20")!, in: ctx)
@@ -163,7 +163,7 @@ enum GrantsDemo {
             let a = try await apply(thisYearCall, o, requested: requested, submit: true, text: "Regional verksamhet \(thisYear).")
             let dec = try await DecisionService.decide(DecisionBody(applicationId: a.id!.uuidString, outcome: outcome, amountOre: amount,
                                                                     motivation: outcome == "rejected" ? "Verksamheten ligger utanför programmets syfte." : "Uppfyller villkoren; beloppet är anpassat till ramen.",
-                                                                    decidedOn: "\(thisYear)-05-20", decisionMaker: "Regionala utvecklingsnämnden"), eurToSek: 11.5, in: ctx)
+                                                                    decidedOn: "\(thisYear)-05-20", decisionMaker: "Regionala utvecklingsnämnden", jav: false), eurToSek: 11.5, in: ctx)
             for p in try await GrantPayment.query(on: ctx.db).filter(\.$decisionID == dec.id!).filter(\.$status == .planned).all() {
                 _ = try await DecisionService.setPaymentStatus(p.id!, to: .approved, on: LocalDate("\(thisYear)-06-15")!, in: ctx)
             }
@@ -173,7 +173,7 @@ enum GrantsDemo {
         let vLast = try await call(varmland, "Verksamhetsbidrag \(thisYear)", year: thisYear, opens: openFrom, closes: openTo)
         let frvApp = try await apply(vLast, d.orgs["frv"]!, requested: 60_000_000, submit: true, text: "Regional samordning och påverkansarbete.")
         let frvDec = try await DecisionService.decide(DecisionBody(applicationId: frvApp.id!.uuidString, outcome: "granted", amountOre: 60_000_000,
-                                                                   motivation: "Uppfyller villkoren.", decidedOn: "\(thisYear)-03-10", decisionMaker: "Demo Handläggare"), eurToSek: 11.5, in: ctx)
+                                                                   motivation: "Uppfyller villkoren.", decidedOn: "\(thisYear)-03-10", decisionMaker: "Demo Handläggare", jav: false), eurToSek: 11.5, in: ctx)
         for p in try await GrantPayment.query(on: ctx.db).filter(\.$decisionID == frvDec.id!).all() {
             _ = try await DecisionService.setPaymentStatus(p.id!, to: .approved, on: LocalDate("\(thisYear)-03-20")!, in: ctx)
             _ = try await DecisionService.setPaymentStatus(p.id!, to: .paid, on: LocalDate("\(thisYear)-03-27")!, in: ctx)

@@ -18,6 +18,11 @@ enum DirectoryModule {
         RolePages.register(site)
         CollaborationPages.register(site)
         DensityPages.register(site)
+        // Retention: a former holder's e-mail address is removed once the handover is done (the name stays in the history).
+        app.jobs.add(BackgroundJob("former role holders' e-mail", every: 3600) { app in
+            let today = LocalDate.today().description
+            try await RoleTenure.query(on: app.db).filter(\.$endsOn < today).filter(\.$holderEmail != "").set(\.$holderEmail, to: "").update()
+        })
         app.navigation.add(ModuleNav(
             key: "directory", href: "/organisations", labelKey: "nav.directory",
             prefixes: ["/organisations", "/bodies", "/units", "/roles", "/density", "/collaborations", "/search", "/population"],

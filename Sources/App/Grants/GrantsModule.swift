@@ -4,11 +4,12 @@ import Vapor
 /// Grants: programmes with eligibility rules and formulas, calls, applications, review with jäv, decisions,
 /// payments (including the Kalmar model), reports, reclaims, the public register and 360Giving open data.
 enum GrantsModule {
-    static func migrations() -> [any Migration] { [CreateGrants()] }
+    static func migrations() -> [any Migration] { [CreateGrants(), GrantsJavDutiesAndRegistry()] }
 
     static func register(site: Router, api: Router, app: Application) {
         GrantsAPIController.register(api)
         GrantPages.register(site)
+        AccountHooks.personalData.register("grants", GrantsPersonalData.contributor)
         app.navigation.add(ModuleNav(
             key: "grants", href: "/grants", labelKey: "nav.grants", prefixes: ["/grants"],
             items: [("/grants", "nav.grants.overview", false), ("/grants/applications", "nav.grants.applications", true),

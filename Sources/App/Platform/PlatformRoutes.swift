@@ -1,27 +1,34 @@
 import Fluent
 import SQLKit
+import Crypto
 import Vapor
 
 /// `/health`, `/metrics` and `/api/v1/openapi.json`.
 enum PlatformRoutes {
+    /// No version number: an anonymous caller learns only whether the node and its database answer.
     struct Health: Content {
         var status: String
         var database: String
-        var version: String
     }
 
     static func register(site: Router, api: Router) {
-        api.registry.schemas.register("Health", .object([("status", .string()), ("database", .string()), ("version", .string())], required: ["status", "database"]))
+        api.registry.schemas.register("Health", .object([("status", .string()), ("database", .string())], required: ["status", "database"]))
         site.get("health", access: .anyone) { req async throws -> Response in
             do {
                 _ = try await req.db.sql.raw("SELECT 1 AS ok").first()
-                return try await Health(status: "ok", database: req.db.sql.dialect.name, version: SamverkaVersion.current).encodeResponse(for: req)
+                return try await Health(status: "ok", database: req.db.sql.dialect.name).encodeResponse(for: req)
             } catch {
                 req.logger.error("health check failed", metadata: ["error": "\(error)"])
-                return try await Health(status: "unavailable", database: "error", version: SamverkaVersion.current).encodeResponse(status: .serviceUnavailable, for: req)
+                let response = try await Health(status: "unavailable", database: "error").encodeResponse(status: .serviceUnavailable, for: req)
+                response.headers.replaceOrAdd(name: .retryAfter, value: String(DatabaseUnavailable.retryAfterSeconds))
+                return response
             }
         }
+        // Prometheus metrics, only to the scraper that presents `SAMVERKA_METRICS_TOKEN` as a bearer token; without a
+        // configured token they are off. Anyone else gets 404, so the route does not even reveal itself.
         site.get("metrics", access: .anyone) { req async throws -> Response in
+            guard let expected = req.application.config.metricsToken, let given = req.headers.bearerAuthorization?.token,
+                  Data(SHA256.hash(data: Data(given.utf8))) == Data(SHA256.hash(data: Data(expected.utf8))) else { throw AppError.notFound() }
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
             return Response(status: .ok, headers: headers, body: .init(string: req.application.metrics.render()))

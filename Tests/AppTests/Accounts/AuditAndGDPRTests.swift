@@ -106,7 +106,7 @@ struct AuditAndGDPRTests {
     func register() async throws {
         try await TestApp.run { t in
             let entries = try await t.api(.GET, "/api/v1/personal-data").decode([PersonalDataRegister.Entry].self)
-            #expect(entries.count == PersonalDataRegister.entries.count)
+            #expect(entries.count == PersonalDataRegister.all.count)
             #expect(entries.allSatisfy { !$0.lawfulBasis.isEmpty && !$0.purpose.isEmpty })
             #expect(try await Browser(t).get("/privacy").text.contains("users.email"))
         }

@@ -32,6 +32,14 @@ struct OrganisationNumberTests {
         }
     }
 
+    @Test("digits that are not ASCII digits are refused, never a crash", arguments: [
+        "556091\u{0301}-2148", "5\u{0301}56091-2148", "556091-2148\u{20DD}", "٥٥٦٠٩١-٢١٤٨", "５５６０９１-２１４８",
+        "556091-214\u{0}8", "55609１-2148", "\u{0301}", "--------", "16-------",
+    ])
+    func oddDigits(input: String) {
+        if case .success = OrganisationNumber.parse(input) { Issue.record("accepted \(input.unicodeScalars.map { String($0.value, radix: 16) })") }
+    }
+
     @Test("check digits generated for demo data are valid")
     func generatedCheckDigits() {
         for serial in [1, 42, 99_999] {

@@ -12,7 +12,7 @@ struct PagesTests {
     func mainPages() async throws {
         try await TestApp.run { t in
             _ = try await DemoData.load(t.app)
-            let f = try await RoleRouteMatrixTests.fixtures(t)
+            let f = try await DemoFixtures.load(t)
             let draft = try await GrantApplication.query(on: t.db).filter(\.$status == .draft).first()!.id!
             let submitted = try await GrantApplication.query(on: t.db).filter(\.$status == .underReview).first()!.id!
             let decision = try await GrantDecision.query(on: t.db).filter(\.$applicationID == f.application).first()!.id!
@@ -88,14 +88,19 @@ struct PagesTests {
         }
     }
 
-    @Test("health and metrics")
+    @Test("health tells nothing but the state; metrics only to the configured scraper token")
     func healthAndMetrics() async throws {
-        try await TestApp.run { t in
+        let scraper = "metrics-scraper-token-0123456789"
+        try await TestApp.run(configure: { $0.metricsToken = scraper }) { t in
             let h = try await t.api(.GET, "/health")
             #expect(h.status == .ok)
             #expect(try h.json()["status"] == "ok")
+            #expect(try h.json()["version"] == nil, "the version is not told to anonymous callers")
             _ = try await Browser(t).get("/organisations")
-            let m = try await t.send(.GET, "/metrics")
+            #expect(try await t.send(.GET, "/metrics").status == .notFound)
+            #expect(try await t.send(.GET, "/metrics", headers: ["Authorization": "Bearer wrong-token-0123456789"]).status == .notFound)
+            let m = try await t.send(.GET, "/metrics", headers: ["Authorization": "Bearer \(scraper)"])
+            #expect(m.status == .ok)
             #expect(m.text.contains("samverka_http_requests_total{method=\"GET\",route=\"/organisations\",status=\"200\"}"))
             #expect(m.text.contains("samverka_http_request_duration_seconds_bucket"))
         }

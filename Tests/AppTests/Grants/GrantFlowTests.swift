@@ -12,6 +12,8 @@ struct GrantFlowTests {
     struct World {
         var body: UUID, org: UUID
         var official: TestApp.TestUser, representative: TestApp.TestUser, reviewer: TestApp.TestUser
+        /// A second official of the body: attests what `official` decided (separation of duties).
+        var colleague: TestApp.TestUser
         var programme: ProgrammeDTO, call: CallDTO
     }
 
@@ -24,6 +26,7 @@ struct GrantFlowTests {
         let official = try await t.user(.official, body: body)
         let representative = try await t.user(.representative, organisation: org)
         let reviewer = try await t.user(.reviewer, body: body)
+        let colleague = try await t.user(.official, body: body)
         let pres = try await t.api(.POST, "/api/v1/grants/programmes", token: official.token, json: ProgrammeBody(
             bodyId: body.uuidString, name: "Verksamhetsbidrag", kind: "verksamhetsbidrag", purpose: "Regional verksamhet.",
             targetAreas: ["disability"], decisionLevel: "official", paymentModel: paymentModel, isStateAid: true,
@@ -40,7 +43,7 @@ struct GrantFlowTests {
             criteria: [ReviewRules.Criterion(key: "relevans", label: "Relevans", weight: 2), ReviewRules.Criterion(key: "genomforbarhet", label: "Genomförbarhet", weight: 1)],
             requiredAttachments: ["verksamhetsberattelse"], budgetTable: true))
         try #require(cres.status == .created, "\(cres.text)")
-        return World(body: body, org: org, official: official, representative: representative, reviewer: reviewer,
+        return World(body: body, org: org, official: official, representative: representative, reviewer: reviewer, colleague: colleague,
                      programme: programme, call: try cres.decode(CallDTO.self))
     }
 
@@ -70,7 +73,7 @@ struct GrantFlowTests {
     static func decide(_ t: TestApp, _ w: World, _ app: UUID, outcome: String = "granted", amount: Int, replaces: UUID? = nil) async throws -> DecisionDTO {
         let res = try await t.api(.POST, "/api/v1/grants/decisions", token: w.official.token, json: DecisionBody(
             applicationId: app.uuidString, outcome: outcome, amountOre: amount, motivation: "Verksamheten uppfyller programmets syfte.",
-            decidedOn: today.description, replacesId: replaces?.uuidString))
+            decidedOn: today.description, replacesId: replaces?.uuidString, jav: false))
         try #require(res.status == .created, "\(res.text)")
         return try res.decode(DecisionDTO.self)
     }
@@ -123,7 +126,7 @@ struct GrantFlowTests {
 
             // Decision: motivation required; then granted, with a diarienummer and a planned payment.
             let noMotivation = try await t.api(.POST, "/api/v1/grants/decisions", token: w.official.token,
-                                               json: DecisionBody(applicationId: app.id.uuidString, outcome: "granted", amountOre: 8_000_000))
+                                               json: DecisionBody(applicationId: app.id.uuidString, outcome: "granted", amountOre: 8_000_000, jav: false))
             #expect(noMotivation.status == .unprocessableEntity)
             #expect(noMotivation.problemFields == ["motivation"])
             #expect(try await t.count("grant_decisions") == 0)
@@ -138,7 +141,7 @@ struct GrantFlowTests {
             let pays = try await t.api(.GET, "/api/v1/grants/payments?programme=\(w.programme.id)", token: w.official.token).json()
             let payID = try #require(pays["items"]?[0]?["id"]?.stringValue)
             #expect(pays["items"]?[0]?["amountOre"] == .int(8_000_000))
-            #expect(try await t.api(.POST, "/api/v1/grants/payments/\(payID)/approve", token: w.official.token).status == .ok)
+            #expect(try await t.api(.POST, "/api/v1/grants/payments/\(payID)/approve", token: w.colleague.token).status == .ok)
             let file = try await t.api(.GET, "/api/v1/grants/payments/export.csv?programme=\(w.programme.id)", token: w.official.token)
             #expect(file.text.contains("80000.00"))
             #expect(file.text.contains("5050-1055"))

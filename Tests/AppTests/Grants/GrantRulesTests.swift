@@ -210,12 +210,66 @@ struct GrantRulesTests {
         #expect(DeMinimisRules.check(previous: previous, newOre: 145_000_100, on: LocalDate("2026-02-01")!, eurToSek: rate).exceeds)
     }
 
-    @Test("jäv: undeclared or declared jäv and membership in the applicant block scoring")
+    @Test("jäv: undeclared or declared jäv and any tie to the applicant block taking part")
     func jav() {
-        #expect(ReviewRules.scoringBlocked(javDeclared: nil, isMemberOfApplicant: false) == .javNotDeclared)
-        #expect(ReviewRules.scoringBlocked(javDeclared: true, isMemberOfApplicant: false) == .javDeclared)
-        #expect(ReviewRules.scoringBlocked(javDeclared: false, isMemberOfApplicant: true) == .memberOfApplicant)
-        #expect(ReviewRules.scoringBlocked(javDeclared: false, isMemberOfApplicant: false) == nil)
+        #expect(JavRules.blocked(declared: nil, ties: []) == .javNotDeclared)
+        #expect(JavRules.blocked(declared: true, ties: []) == .javDeclared)
+        #expect(JavRules.blocked(declared: false, ties: [.holdsParentRole]) == .memberOfApplicant)
+        #expect(JavRules.blocked(declared: false, ties: [.representsApplicant]) == .memberOfApplicant)
+        #expect(JavRules.blocked(declared: false, ties: []) == nil)
+    }
+
+    @Test("jäv: declaring is always possible and sets the scores aside; withdrawing it needs a reason")
+    func javChanges() {
+        #expect(JavRules.changeProblem(from: false, to: true, reason: "Styrelseledamot", withdrawalReason: "") == nil)
+        #expect(JavRules.changeProblem(from: nil, to: true, reason: "", withdrawalReason: "") == .reasonRequired)
+        #expect(JavRules.changeProblem(from: true, to: false, reason: "x", withdrawalReason: "") == .withdrawalReasonRequired)
+        #expect(JavRules.changeProblem(from: true, to: false, reason: "x", withdrawalReason: "Fel organisation angavs.") == nil)
+        #expect(JavRules.changeProblem(from: nil, to: false, reason: "", withdrawalReason: "") == nil)
+        #expect(JavRules.voidsScores(from: false, to: true))
+        #expect(JavRules.voidsScores(from: nil, to: true))
+        #expect(!JavRules.voidsScores(from: true, to: true))
+        #expect(!JavRules.voidsScores(from: false, to: false))
+    }
+
+    @Test("separation of duties: the decider does not attest, the attester does not pay, unless the body relaxes it")
+    func duties() {
+        let a = UUID(), b = UUID()
+        #expect(DutyRules.attest(actor: a, decidedBy: a, relaxed: false) == .attesterDecided)
+        #expect(DutyRules.attest(actor: b, decidedBy: a, relaxed: false) == nil)
+        #expect(DutyRules.attest(actor: a, decidedBy: a, relaxed: true) == nil)
+        #expect(DutyRules.pay(actor: b, attestedBy: b, relaxed: false) == .payerAttested)
+        #expect(DutyRules.pay(actor: a, attestedBy: b, relaxed: false) == nil)
+        #expect(DutyRules.pay(actor: b, attestedBy: b, relaxed: true) == nil)
+    }
+
+    @Test("diarienummer: the automatic series is recognised; a typed number may not look like one")
+    func diarienummer() {
+        #expect(DiarieRules.format(year: 2026, number: 7) == "BID-2026-0007")
+        #expect(DiarieRules.parse("BID-2026-0007")! == (2026, 7))
+        #expect(DiarieRules.parse("BID-2026-12345")! == (2026, 12345))
+        #expect(DiarieRules.parse("RS 2026/123") == nil)
+        #expect(DiarieRules.parse("BID-2026-0000") == nil)
+        #expect(DiarieRules.parse("BID-2026-00٣1") == nil)
+        #expect(!DiarieRules.typedNumberAllowed("BID-2026-0009", ownNumber: "BID-2026-0001"))
+        #expect(DiarieRules.typedNumberAllowed("BID-2026-0001", ownNumber: "BID-2026-0001"))
+        #expect(DiarieRules.typedNumberAllowed("RS 2026/123", ownNumber: "BID-2026-0001"))
+    }
+
+    @Test("appeal: regions and municipalities by laglighetsprövning, state bodies under förvaltningslagen")
+    func appeal() {
+        #expect(AppealRules.route(bodyKind: "region") == .laglighetsprovning)
+        #expect(AppealRules.route(bodyKind: "municipality") == .laglighetsprovning)
+        #expect(AppealRules.route(bodyKind: "lansstyrelse") == .forvaltningslagen)
+        #expect(AppealRules.route(bodyKind: "other") == .forvaltningslagen)
+    }
+
+    @Test("Kalmar advance from a total of last year's decisions; computed dates never fail for any valid year")
+    func kalmarAdvanceSum() {
+        #expect(PaymentRules.kalmarAdvance(lastYearGrantedOre: 24_000_000 + 6_000_151, year: 2026)?.amountOre == 15_000_000)
+        #expect(PaymentRules.kalmarAdvance(lastYearGrantedOre: 10_000, year: 2200)?.dueOn.description == "2200-01-31")
+        #expect(DecisionService.reportDue(year: 2200, months: 3).description == "2201-03-31")
+        #expect(DecisionService.reportDue(year: 2024, months: 2).description == "2025-02-28")
     }
 
     @Test("review summary: mean and spread per criterion, weighted mean over criteria")

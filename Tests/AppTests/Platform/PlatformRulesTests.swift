@@ -51,7 +51,20 @@ struct CSVTests {
     @Test("writer quotes where needed and defuses formulas")
     func writer() {
         let w = CSVWriter(delimiter: .semicolon)
-        #expect(w.row(["a;b", "say \"hi\"", "=SUM(A1)", "-12", "-x", "plain"]) == "\"a;b\";\"say \"\"hi\"\"\";'=SUM(A1);-12;'-x;plain\r\n")
+        #expect(w.row(["a;b", "say \"hi\"", "=SUM(A1)", "-12", "-x", "plain"]) == "\"a;b\";\"say \"\"hi\"\"\";'=SUM(A1);'-12;'-x;plain\r\n")
+    }
+
+    @Test("every text cell that starts like a formula is defused; numeric columns keep their sign only for numbers")
+    func formulaInjection() {
+        let w = CSVWriter(delimiter: .semicolon)
+        let attack = "-2+3+cmd|' /C calc'!A0"
+        #expect(w.row([attack]) == "'\(attack)\r\n")
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            #expect(w.row([start + "1+1"]).hasPrefix("\"'") || w.row([start + "1+1"]).hasPrefix("'"), "\(start.debugDescription) not defused")
+        }
+        #expect(w.row(["-1250.50", "-3", attack, "+7"], numeric: [0, 1, 2, 3]) == "-1250.50;-3;'\(attack);+7\r\n")
+        #expect(w.row(["-1250.50"]) == "'-1250.50\r\n")
+        #expect(w.row(["Föreningen -2"]) == "Föreningen -2\r\n")
     }
 }
 

@@ -55,6 +55,27 @@ final class Browser: @unchecked Sendable {
         return res
     }
 
+    /// Posts a multipart form with one file, as a browser's upload form does.
+    @discardableResult
+    func upload(_ path: String, _ fields: [(String, String)], file: (field: String, filename: String, contentType: String, data: Data)) async throws -> TestingHTTPResponse {
+        if cookies[CSRF.cookieName] == nil { try await get("/sign-in") }
+        let boundary = "----samverka-test-\(UUID().uuidString)"
+        var body = Data()
+        for (k, v) in fields + [("_csrf", cookies[CSRF.cookieName] ?? "")] {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.contentType)\r\n\r\n".utf8))
+        body.append(file.data)
+        body.append(Data("\r\n--\(boundary)--\r\n".utf8))
+        var h = HTTPHeaders()
+        h.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        h.replaceOrAdd(name: .accept, value: "text/html")
+        if !cookies.isEmpty { h.replaceOrAdd(name: .cookie, value: cookieHeader) }
+        let res = try await t.send(.POST, path, headers: h, body: ByteBuffer(data: body))
+        store(res)
+        return res
+    }
+
     @discardableResult
     func signIn(_ email: String, _ password: String = TestApp.password) async throws -> TestingHTTPResponse {
         try await get("/sign-in")

@@ -112,6 +112,7 @@ struct TestApp {
         c.database = database
         c.bcryptCost = 4
         c.loadDemoOnFirstStart = false
+        c.auditKey = TestApp.auditKey
         c.mailDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("samverka-test-mail").path
         return c
     }
@@ -217,6 +218,7 @@ struct TestApp {
     }
 
     static let password = "ett-långt-testlösenord-42"
+    static let auditKey = "samverka-test-audit-key-0123456789abcdef"
 
     /// An active user with one membership and an API token.
     func user(_ role: Role, body: UUID? = nil, organisation: UUID? = nil, units: [UUID] = [], email: String? = nil) async throws -> TestUser {

@@ -50,7 +50,7 @@ enum AuthPages {
         guard ok, let user else {
             for (b, _) in buckets { try await RateLimiter.record(b, on: req.db) }
             try await req.db.write(as: .anonymous, requestID: req.requestID) { ctx in
-                ctx.auditSummary("signInFailed", User.auditEntityType, user?.id?.uuidString ?? "", [("address", .string(req.clientAddress))])
+                ctx.auditSummary("signInFailed", User.auditEntityType, user?.id?.uuidString ?? "", [])
             }
             throw AppError(.unprocessableEntity, "Fel e-postadress eller lösenord.",
                            fields: [FieldError(field: "password", code: "signInFailed")])

@@ -57,6 +57,7 @@ enum AccountService {
         u.version = 1
         try await u.create(on: ctx.db)
         ctx.audit("create", u, id: u.id, before: nil)
+        try await AccountHooks.runAccountCreated(u, in: ctx)
         return u
     }
 
@@ -108,6 +109,24 @@ enum AccountService {
     }
 
     /// Moves the account role that comes with a contact role from its previous holder to the new one.
+    /// A contact role given to an e-mail address before its holder had an account: the tenure is linked to the new
+    /// account, and the account permission the role carries comes with it (as at a handover).
+    static func registerAccountHooks() {
+        AccountHooks.accountCreated.register("accounts.roleTenures") { user, ctx in
+            guard let uid = user.id else { return }
+            let today = LocalDate.today()
+            let tenures = try await RoleTenure.query(on: ctx.db).filter(\.$holderEmail == user.email).filter(\.$userID == nil).all()
+                .filter { t in t.endsOn.map { LocalDate(stored: $0) >= today } ?? true }
+            for t in tenures {
+                let before = t.auditSnapshot
+                t.userID = uid
+                try await t.save(on: ctx.db)
+                ctx.audit("linkAccount", t, id: t.id, before: before)
+                try await RoleHandoverHooks.run(roleID: t.roleID, from: nil, to: uid, in: ctx)
+            }
+        }
+    }
+
     static func registerHandoverHook() {
         RoleHandoverHooks.register("accounts") { roleID, from, to, ctx in
             guard let role = try await ContactRole.find(roleID, on: ctx.db), let raw = role.grantsRole, let grantRole = Role(rawValue: raw) else { return }
@@ -255,6 +274,8 @@ extension Request {
 /// (401) rather than silently treated as anonymous.
 struct AuthenticationMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        // The metrics scraper's bearer token is not an account's: the route checks it against its own setting.
+        if req.url.path == "/metrics" { return try await next.respond(to: req) }
         if let bearer = req.headers.bearerAuthorization?.token {
             if let legacy = req.application.config.legacyAdminToken, CSRF.constantTimeEquals(bearer, legacy) {
                 req.principal = Principal(userID: nil, displayName: "SAMVERKA_ADMIN_TOKEN", grants: [Grant(role: .admin)], method: .legacyAdminToken)

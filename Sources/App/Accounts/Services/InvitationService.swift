@@ -22,6 +22,10 @@ enum OneTimeLinks {
         if let e = InvitationRules.scopeError(role: payload.role, bodyID: payload.bodyId, organisationID: payload.organisationId) {
             throw AppError.invalid(field: e.field, code: e.code)
         }
+        // The name is checked even when the address already has an account (and the name given is not used).
+        var errors = FieldErrors()
+        _ = TextRules.line(name, field: "name", max: 200, required: true, min: 2, errors: &errors)
+        try errors.throwIfAny()
         let user: User
         if let existing = try await AccountService.findUser(email: email, on: ctx.db) {
             guard existing.status != .erased, existing.status != .disabled else { throw AppError.conflict(field: "email", "Kontot är avstängt.") }

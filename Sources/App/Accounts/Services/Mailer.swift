@@ -93,7 +93,7 @@ public struct SMTPMailer: Mailer {
         func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
             guard let i = buffer.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return .needMoreData }
             let length = i - buffer.readerIndex + 1
-            let line = buffer.readString(length: length)!.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = (buffer.readString(length: length) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             context.fireChannelRead(wrapInboundOut(line))
             return .continue
         }

@@ -32,10 +32,15 @@ enum PersonalDataRegister {
         Entry(table: "rate_limit_hits", field: "bucket (e-post/IP-adress)", purpose: "Skydd mot lösenordsgissning.",
               lawfulBasis: "Berättigat intresse för säkerhet (art. 6.1 f)", retention: "Högst ett dygn.", onErasure: "Tas bort."),
         Entry(table: "mail_outbox", field: "recipient, body", purpose: "Leverans av e-post (inbjudan, återställning, påminnelser).",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Tills meddelandet levererats.", onErasure: "Tas bort."),
+              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Tas bort av ett jobb när meddelandet har levererats (eller efter sju dagars misslyckade försök).", onErasure: "Tas bort."),
         Entry(table: "audit_events", field: "actor_user_id", purpose: "Spårbarhet: vem som ändrade vad (personuppgifter i ändringar loggas aldrig).",
               lawfulBasis: "Rättslig förpliktelse / allmänt intresse (art. 6.1 c, e)", retention: "Enligt arkivlagen.", onErasure: "Behålls; namnet visas som pseudonym."),
-    ] + DialoguePersonalData.entries
+        Entry(table: "role_tenures", field: "holder_email (tidigare innehavare)", purpose: "Kontakt under överlämningen.",
+              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Tas bort av ett dagligt jobb när innehavet har upphört.", onErasure: "Tas bort."),
+    ]
+
+    /// The register with what every feature module contributes.
+    static var all: [Entry] { entries + AccountHooks.personalData.all.flatMap(\.entries) }
 }
 
 /// Data export and erasure for one user.
@@ -48,7 +53,8 @@ enum GDPRService {
         let tenures = try await RoleTenure.query(on: db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == user.email) }.all()
         let events = try await AuditEvent.query(on: db).filter(\.$actorUserID == userID).sort(\.$seq).all()
         func date(_ d: Date?) -> JSONValue { d.map { .string(AuditChain.timestamp($0)) } ?? .null }
-        let dialogue = try await DialoguePersonalData.export(userID: userID, email: user.email, on: db)
+        var contributed: [(String, JSONValue)] = []
+        for c in AccountHooks.personalData.all { contributed += try await c.export(userID, user.email, db) }
         let base: JSONValue = [
             "exportedAt": .string(AuditChain.timestamp(Date())),
             "user": ["id": .string(userID.uuidString), "email": .string(user.email), "name": .string(user.name),
@@ -68,7 +74,7 @@ enum GDPRService {
                                                  "entityType": .string($0.entityType), "entityId": .string($0.entityID)] }),
         ]
         guard case .object(let pairs) = base else { return base }
-        return .object(pairs + [("dialogue", .object(dialogue))])
+        return .object(pairs + contributed)
     }
 
     /// Removes or pseudonymises the user's personal data. Decisions, minutes and audit events stay; the
@@ -100,7 +106,7 @@ enum GDPRService {
             try await t.save(on: ctx.db)
         }
         try await DirectoryIndexer.indexRoles(Array(Set(tenures.map(\.roleID))), on: ctx.db)
-        try await DialoguePersonalData.erase(userID: userID, email: email, on: ctx.db)
+        for c in AccountHooks.personalData.all { try await c.erase(userID, email, ctx) }
         ctx.audit("erase", user, id: userID, before: before)
     }
 }

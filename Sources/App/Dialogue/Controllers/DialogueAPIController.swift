@@ -17,7 +17,7 @@ enum DialogueAPIController {
         api.post("forums", access: .permission(.dialogueManage), api: APIOperation("Create a forum", tag: tag, body: .ref("ForumInput"), status: 201, response: .ref("Forum")), use: createForum)
         api.get("forums", ":id", access: .anyone, api: APIOperation("Get a forum with its composition warnings", tag: tag, response: .ref("Forum")), use: showForum)
         api.put("forums", ":id", access: manageForum, api: APIOperation("Change a forum", tag: tag, body: .ref("ForumInput"), response: .ref("Forum")), use: updateForum)
-        api.get("forums", ":id", "seats", access: .anyone, api: APIOperation("Seats of a forum (history with ?history=true)", tag: tag,
+        api.get("forums", ":id", "seats", access: .anyone, api: APIOperation("Seats of a forum: current and upcoming (also ended ones with ?history=true)", tag: tag,
                 query: [APIParameter("history", .boolean, "Även tidigare innehavare.")], response: .array(.ref("Seat"))), use: listSeats)
         api.post("forums", ":id", "seats", access: manageForum, api: APIOperation("Add a seat", tag: tag, body: .ref("SeatInput"), status: 201, response: .ref("Seat")), use: createSeat)
         api.put("seats", ":id", access: .scoped(.dialogueManage, seatScope), api: APIOperation("Change a seat", tag: tag, body: .ref("SeatInput"), response: .ref("Seat")), use: updateSeat)
@@ -46,8 +46,11 @@ enum DialogueAPIController {
         api.post("meetings", ":id", "documents", access: manageMeeting,
                  api: APIOperation("Attach a document (raw body; Content-Type is the file's type)", tag: tag,
                                    query: [APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true), APIParameter("title", .string(maxLength: 200), "Rubrik."),
-                                           APIParameter("agendaItem", .uuid, "Dagordningspunkt."), APIParameter("public", .boolean, "Allmän handling (standard: ja)."),
-                                           APIParameter("secrecyReason", .string(maxLength: 300), "Skäl om handlingen inte är offentlig.")],
+                                           APIParameter("agendaItem", .uuid, "Dagordningspunkt."),
+                                           APIParameter("public", .boolean, "Offentlig handling (standard: ja, om ingen sekretessbestämmelse anges)."),
+                                           APIParameter("secrecyProvision", .oneOf(SecrecyRules.provisions.map(\.code)), "Sekretess: OSL kapitel:paragraf."),
+                                           APIParameter("secrecyReason", .string(maxLength: 300), "Skälet till sekretessen."),
+                                           APIParameter("titleSecret", .boolean, "Även rubriken omfattas av sekretess.")],
                                    body: .string(), bodyContentType: "application/octet-stream", status: 201, response: .ref("MeetingDocument")),
                  body: .collect(maxSize: "21mb"), use: addDocument)
         api.get("meeting-documents", ":id", access: .anyone, api: APIOperation("Download a meeting document", tag: tag, response: .string(), responseContentType: "*/*"), use: document)
@@ -129,7 +132,7 @@ enum DialogueAPIController {
         try await requireInside(f, req)
         let history = (try? req.query.get(Bool.self, at: "history")) ?? false
         let all = try await ForumSeat.query(on: req.db).filter(\.$forumID == f.id!).all()
-        let seats = history ? all : all.filter { $0.isCurrent(on: .today()) }
+        let seats = history ? all : all.filter { $0.phase(on: .today()) != .ended }
         let showContact = req.principal.isSignedIn
         return try await ForumService.seatDTOs(ForumService.ordered(seats), showContact: showContact, on: req.db)
     }
@@ -245,7 +248,8 @@ enum DialogueAPIController {
 
     static func agendaDTO(_ a: AgendaItem) -> AgendaItemDTO {
         AgendaItemDTO(id: a.id!, position: a.position, title: a.title, description: a.description, raisedBy: a.raisedBy, organisationId: a.organisationID,
-                      questionId: a.questionID, minutes: a.minutes, decision: a.decision, isPublic: a.isPublic, secrecyReason: a.secrecyReason, version: a.version)
+                      questionId: a.questionID, minutes: a.minutes, decision: a.decision, isPublic: a.isPublic, secrecyProvision: a.secrecyProvision,
+                      secrecyReference: SecrecyRules.reference(provision: a.secrecyProvision), secrecyReason: a.secrecyReason, version: a.version)
     }
 
     @Sendable static func addAgendaItem(_ req: Request) async throws -> Response {
@@ -272,19 +276,23 @@ enum DialogueAPIController {
         let mid = try id(req)
         let f = try rawUpload(req)
         let item = try StructureAPIController.optionalUUID(req, "agendaItem")
-        let isPublic = (try? req.query.get(Bool.self, at: "public")) ?? true
+        let q: @Sendable (String) -> String? = { [req] in req.query[String.self, at: $0].flatMap { $0.isEmpty ? nil : $0 } }
+        let isPublic = try StructureAPIController.optionalBool(req, "public")
+        let titleSecret = try StructureAPIController.optionalBool(req, "titleSecret")
         let d = try await req.write { ctx in
-            try await MeetingService.addDocument(meetingID: mid, agendaItemID: item, title: req.query[String.self, at: "title"], filename: f.filename, contentType: f.contentType,
-                                                 data: f.data, isPublic: isPublic, secrecyReason: req.query[String.self, at: "secrecyReason"], in: ctx)
+            try await MeetingService.addDocument(meetingID: mid, agendaItemID: item, title: q("title"), filename: f.filename, contentType: f.contentType,
+                                                 data: f.data, isPublic: isPublic, secrecyProvision: q("secrecyProvision"), secrecyReason: q("secrecyReason"),
+                                                 titleSecret: titleSecret, in: ctx)
         }
-        return try await MeetingDocumentDTO(id: d.id!, agendaItemId: d.agendaItemID, title: d.title, filename: d.filename, contentType: d.contentType, size: d.size,
-                                            isPublic: d.isPublic, secrecyReason: d.secrecyReason).encodeResponse(status: .created, for: req)
+        return try await MeetingService.documentDTO(d, canRead: true).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func document(_ req: Request) async throws -> Response {
         guard let d = try await MeetingDocument.find(try id(req), on: req.db) else { throw AppError.notFound() }
         guard try await MeetingService.mayReadDocument(d, req.principal, on: req.db) else {
-            throw req.principal.isSignedIn ? AppError.forbidden(d.secrecyReason.isEmpty ? "Handlingen är inte offentlig." : "Handlingen är inte offentlig: \(d.secrecyReason)") : AppError.unauthenticated()
+            let marking = SecrecyRules.reference(provision: d.secrecyProvision)
+            let why = "Handlingen omfattas av sekretess" + (marking.isEmpty ? "" : " enligt \(marking)") + (d.secrecyReason.isEmpty ? "." : ": \(d.secrecyReason).")
+            throw req.principal.isSignedIn ? AppError.forbidden(why) : AppError.unauthenticated(why + " Logga in om du har rätt att läsa den.")
         }
         return .download(d.data, filename: d.filename, contentType: d.contentType)
     }

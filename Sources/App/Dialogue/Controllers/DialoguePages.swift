@@ -36,6 +36,18 @@ enum DialoguePages {
     }
 
     /// A file from a form's file field: its bytes, name and media type (empty when none was chosen; the service says so).
+    /// "Sekretess enligt OSL 21 kap. 1 § (uppgifter om hälsa eller sexualliv): <reason>".
+    static func secrecyText(_ req: Request, provision: String, reason: String) -> String {
+        guard let p = SecrecyRules.provision(provision) else { return req.t("meeting.notPublic", reason) }
+        return req.t("secrecy.marking", p.reference, req.t(p.labelKey), reason)
+    }
+
+    /// The choices of the secrecy field: public, or one of the OSL provisions.
+    static func secrecyOptions(_ req: Request, selected: String? = nil) -> [FormField.Option] {
+        [.init(value: "", label: req.t("secrecy.public"), selected: (selected ?? "").isEmpty)]
+            + SecrecyRules.provisions.map { .init(value: $0.code, label: "\($0.reference) – \(req.t($0.labelKey))", selected: selected == $0.code) }
+    }
+
     static func uploaded(_ file: File?) -> (data: Data, filename: String, contentType: String) {
         (file.map { Data(buffer: $0.data) } ?? Data(), file?.filename ?? "",
          file?.contentType.map { "\($0.type)/\($0.subType)" } ?? "application/octet-stream")
@@ -64,7 +76,7 @@ enum DialoguePages {
 
     struct SeatRow: Encodable, Sendable {
         var holder: String; var category: String; var position: String; var organisation: String?; var note: String; var term: String
-        var isSubstitute: Bool; var isCurrent: Bool; var email: String?; var replaceHref: String?; var endAction: String?; var viaRole: String?
+        var isSubstitute: Bool; var isCurrent: Bool; var isUpcoming: Bool; var email: String?; var replaceHref: String?; var endAction: String?; var viaRole: String?
     }
     struct MeetingRow: Encodable, Sendable { var href: String; var title: String; var date: String; var time: String; var status: String; var statusKey: String }
 
@@ -85,11 +97,13 @@ enum DialoguePages {
         if inside {
             let all = ForumService.ordered(try await ForumSeat.query(on: req.db).filter(\.$forumID == f.id!).all())
             for s in try await ForumService.seatDTOs(all, showContact: req.principal.isSignedIn, on: req.db) {
+                let active = s.phase != SeatRules.Phase.ended.rawValue
                 let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
                                 organisation: s.organisationName, note: s.note, term: s.termFrom + " – " + (s.termTo ?? ""), isSubstitute: s.isSubstitute, isCurrent: s.isCurrent,
-                                email: s.holderEmail, replaceHref: manage && s.isCurrent ? "/seats/\(s.id)/replace" : nil,
-                                endAction: manage && s.isCurrent ? "/seats/\(s.id)/end" : nil, viaRole: s.contactRoleTitle)
-                if s.isCurrent { seats.append(r) } else { history.append(r) }
+                                isUpcoming: s.phase == SeatRules.Phase.upcoming.rawValue,
+                                email: s.holderEmail, replaceHref: manage && active ? "/seats/\(s.id)/replace" : nil,
+                                endAction: manage && active ? "/seats/\(s.id)/end" : nil, viaRole: s.contactRoleTitle)
+                if active { seats.append(r) } else { history.append(r) }
             }
         }
         var meetings: [MeetingRow] = []
@@ -266,7 +280,7 @@ enum DialoguePages {
         let f = try await ForumService.find(forumID, on: req.db)
         let orgs = try await Organisation.query(on: req.db).sort(\.$name).all()
         let roles = try await ContactRole.query(on: req.db).filter(\.$closedOn == nil).sort(\.$title).all()
-        let ordinary = try await ForumService.currentSeats(forumID: forumID, on: req.db).filter { !$0.isSubstitute }
+        let ordinary = try await ForumService.activeSeats(forumID: forumID, on: req.db).filter { !$0.isSubstitute }
         var subOptions: [FormField.Option] = [.init(value: "", label: req.t("form.none"))]
         for s in ordinary { subOptions.append(.init(value: s.id!.uuidString, label: try await ForumService.holder(s, on: req.db).name, selected: b.substituteForId == s.id!.uuidString)) }
         var fields: [FormField] = []

@@ -44,8 +44,9 @@ enum DialogueSchemas {
             ("id", id), ("forumId", id), ("category", .oneOf(SeatCategory.rawValues)), ("position", .oneOf(SeatPosition.rawValues)),
             ("organisationId", optID), ("organisationName", optText), ("contactRoleId", optID), ("contactRoleTitle", optText),
             ("holderName", .string()), ("holderEmail", optText), ("userId", optID), ("isSubstitute", .boolean), ("substituteForId", optID),
-            ("note", .string()), ("termFrom", .date), ("termTo", .nullable(.date)), ("isCurrent", .boolean), ("previousId", optID), ("version", .integer(minimum: 1)),
-        ], required: ["id", "forumId", "category", "position", "holderName", "isSubstitute", "note", "termFrom", "isCurrent", "version"]))
+            ("note", .string()), ("termFrom", .date), ("termTo", .nullable(.date)), ("isCurrent", .boolean),
+            ("phase", .oneOf(["upcoming", "current", "ended"])), ("previousId", optID), ("version", .integer(minimum: 1)),
+        ], required: ["id", "forumId", "category", "position", "holderName", "isSubstitute", "note", "termFrom", "isCurrent", "phase", "version"]))
         r.register("SeatInput", input([
             ("category", .oneOf(SeatCategory.rawValues)), ("position", .oneOf(SeatPosition.rawValues)), ("organisationId", idInput), ("contactRoleId", idInput),
             ("holderName", .nullable(.text(max: 200))), ("holderEmail", .nullable(.text(max: 254))), ("userId", idInput), ("isSubstitute", .boolean),
@@ -54,17 +55,20 @@ enum DialogueSchemas {
         ]))
         r.register("AgendaItem", .object([
             ("id", id), ("position", .integer()), ("title", .string()), ("description", .string()), ("raisedBy", .string()), ("organisationId", optID),
-            ("questionId", optID), ("minutes", .string()), ("decision", .string()), ("isPublic", .boolean), ("secrecyReason", .string()), ("version", .integer(minimum: 1)),
+            ("questionId", optID), ("minutes", .string()), ("decision", .string()), ("isPublic", .boolean), ("secrecyProvision", .string()),
+            ("secrecyReference", .string()), ("secrecyReason", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "position", "title", "description", "raisedBy", "minutes", "decision", "isPublic", "secrecyReason", "version"]))
         r.register("AgendaItemInput", input([
             ("position", .integer(minimum: 1, maximum: 500)), ("title", .text(max: 300)), ("description", .nullable(.text(max: 10_000))),
             ("raisedBy", .nullable(.text(max: 200))), ("organisationId", idInput), ("questionId", idInput), ("minutes", .nullable(.text(max: 50_000))),
-            ("decision", .nullable(.text(max: 10_000))), ("isPublic", .boolean), ("secrecyReason", .nullable(.text(max: 300))), ("version", .integer(minimum: 1)),
+            ("decision", .nullable(.text(max: 10_000))), ("isPublic", .boolean),
+            ("secrecyProvision", .nullable(.string(values: [""] + SecrecyRules.provisions.map(\.code)))), ("secrecyReason", .nullable(.text(max: 300))), ("version", .integer(minimum: 1)),
         ]))
         r.register("MeetingDocument", .object([
             ("id", id), ("agendaItemId", optID), ("title", .string()), ("filename", .string()), ("contentType", .string()), ("size", .integer(minimum: 0)),
-            ("isPublic", .boolean), ("secrecyReason", .string()),
-        ], required: ["id", "title", "filename", "contentType", "size", "isPublic", "secrecyReason"]))
+            ("registeredAt", .nullable(.dateTime)), ("isPublic", .boolean), ("secrecyProvision", .string()), ("secrecyReference", .string()),
+            ("secrecyReason", .string()), ("titleSecret", .boolean), ("canDownload", .boolean),
+        ], required: ["id", "title", "filename", "contentType", "size", "isPublic", "secrecyProvision", "secrecyReason", "titleSecret", "canDownload"]))
         r.register("Attendance", .object([
             ("seatId", id), ("holderName", .string()), ("category", .oneOf(SeatCategory.rawValues)), ("position", .oneOf(SeatPosition.rawValues)),
             ("isSubstitute", .boolean), ("rsvp", .oneOf(RSVP.allCases.map(\.rawValue) + ["notInvited"])), ("substituteSeatId", optID), ("substituteName", optText),

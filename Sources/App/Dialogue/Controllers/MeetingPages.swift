@@ -25,7 +25,11 @@ enum MeetingPages {
 
     struct ItemView: Encodable, Sendable {
         var id: UUID; var position: Int; var title: String; var description: String; var raisedBy: String; var minutes: String; var decision: String
-        var isPublic: Bool; var secrecyReason: String; var minutesField: String; var decisionField: String
+        var isPublic: Bool; var secrecy: String?; var minutesField: String; var decisionField: String
+    }
+    /// A registered document as listed: a secret one with its date and marking, without a link.
+    struct DocumentView: Encodable, Sendable {
+        var title: String; var href: String?; var detail: String; var secrecy: String?
     }
     struct AttendanceView: Encodable, Sendable {
         var seatId: UUID; var name: String; var role: String; var rsvp: String; var substitute: String?; var present: Bool; var field: String; var isSubstitute: Bool
@@ -35,7 +39,7 @@ enum MeetingPages {
     @Sendable static func show(_ req: Request) async throws -> Response {
         struct Page: Encodable, Sendable {
             var meeting: MeetingDTO; var forumHref: String; var forumName: String; var date: String; var status: String; var manage: Bool
-            var items: [ItemView]; var hasItems: Bool; var documents: [MeetingDocumentDTO]; var hasDocuments: Bool
+            var items: [ItemView]; var hasItems: Bool; var documents: [DocumentView]; var hasDocuments: Bool; var secrecyOptions: [FormField.Option]
             var attendance: [AttendanceView]; var hasAttendance: Bool; var quorum: QuorumDTO?; var actions: [ActionDTO]; var hasActions: Bool
             var statusButtons: [StatusButton]; var canInvite: Bool; var canPublish: Bool; var canRSVP: Bool; var canApprove: Bool
             var minutesEditable: Bool; var agendaEditable: Bool; var showMinutes: Bool; var csrf: String; var version: Int; var adjuster: String?
@@ -51,7 +55,14 @@ enum MeetingPages {
         let canApprove = m.status == .held && ((isChair && m.chairApprovedBy == nil) || (isAdjuster && m.adjusterApprovedBy == nil))
         let items = (dto.agenda ?? []).map {
             ItemView(id: $0.id, position: $0.position, title: $0.title, description: $0.description, raisedBy: $0.raisedBy, minutes: $0.minutes, decision: $0.decision,
-                     isPublic: $0.isPublic, secrecyReason: $0.secrecyReason, minutesField: "minutes[\($0.id)]", decisionField: "decision[\($0.id)]")
+                     isPublic: $0.isPublic, secrecy: $0.isPublic ? nil : DialoguePages.secrecyText(req, provision: $0.secrecyProvision, reason: $0.secrecyReason),
+                     minutesField: "minutes[\($0.id)]", decisionField: "decision[\($0.id)]")
+        }
+        let lang = req.language.rawValue
+        let documents = (dto.documents ?? []).map { d in
+            DocumentView(title: d.titleSecret && !d.canDownload ? req.t("secrecy.neutralTitle") : d.title, href: d.canDownload ? "/meeting-documents/\(d.id)" : nil,
+                         detail: [d.registeredAt.map { LocalDate($0).formatted(lang) }, d.canDownload ? d.filename : nil].compactMap { $0 }.joined(separator: " · "),
+                         secrecy: d.isPublic ? nil : DialoguePages.secrecyText(req, provision: d.secrecyProvision, reason: d.secrecyReason))
         }
         let att = (dto.attendance ?? []).map {
             AttendanceView(seatId: $0.seatId, name: $0.holderName, role: req.label(SeatPosition.self, $0.position) + " · " + req.label(SeatCategory.self, $0.category),
@@ -67,7 +78,7 @@ enum MeetingPages {
         let adjusterName = try await m.adjusterSeatID.asyncFlatMap { try await ForumSeat.find($0, on: req.db) }.asyncFlatMap { try await ForumService.holder($0, on: req.db).name }
         let data = Page(meeting: dto, forumHref: "/forums/\(f.id!)", forumName: f.name, date: m.day.formatted(req.language.rawValue),
                         status: req.t("meetingStatus.\(m.status.rawValue)"), manage: manage, items: items, hasItems: !items.isEmpty,
-                        documents: dto.documents ?? [], hasDocuments: !(dto.documents ?? []).isEmpty, attendance: att, hasAttendance: !att.isEmpty, quorum: dto.quorum,
+                        documents: documents, hasDocuments: !documents.isEmpty, secrecyOptions: DialoguePages.secrecyOptions(req), attendance: att, hasAttendance: !att.isEmpty, quorum: dto.quorum,
                         actions: dto.actions ?? [], hasActions: !(dto.actions ?? []).isEmpty, statusButtons: buttons,
                         canInvite: manage && m.status == .confirmed,
                         canPublish: manage && MeetingRules.mayPublish(status: m.status, chairApproved: m.chairApprovedBy != nil, adjusterApproved: m.adjusterApprovedBy != nil),
@@ -118,12 +129,12 @@ enum MeetingPages {
     }
 
     @Sendable static func addItem(_ req: Request) async throws -> Response {
-        struct B: Content { var title: String?; var description: String?; var raisedBy: String?; var isPublic: String?; var secrecyReason: String? }
+        struct B: Content { var title: String?; var description: String?; var raisedBy: String?; var secrecyProvision: String?; var secrecyReason: String? }
         let mid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
         let count = try await AgendaItem.query(on: req.db).filter(\.$meetingID == mid).count()
-        let body = AgendaItemBody(position: count + 1, title: b.title, description: b.description, raisedBy: b.raisedBy, isPublic: b.isPublic != "false",
-                                  secrecyReason: b.secrecyReason)
+        let body = AgendaItemBody(position: count + 1, title: b.title, description: b.description, raisedBy: b.raisedBy,
+                                  secrecyProvision: b.secrecyProvision ?? "", secrecyReason: b.secrecyReason)
         return try await DialoguePages.action(req, back: back(mid, "agenda"), success: req.t("saved")) { ctx in
             _ = try await MeetingService.saveAgendaItem(meetingID: mid, itemID: nil, body, in: ctx)
         }
@@ -180,13 +191,15 @@ enum MeetingPages {
     }
 
     @Sendable static func upload(_ req: Request) async throws -> Response {
-        struct B: Content { var title: String?; var file: File?; var isPublic: String?; var secrecyReason: String? }
+        // `secrecyProvision` empty = a public document; a provision makes it secret (the same rule as the API).
+        struct B: Content { var title: String?; var file: File?; var secrecyProvision: String?; var secrecyReason: String?; var titleSecret: String? }
         let mid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
         let f = DialoguePages.uploaded(b.file)
         return try await DialoguePages.action(req, back: back(mid, "documents"), success: req.t("saved")) { ctx in
             _ = try await MeetingService.addDocument(meetingID: mid, agendaItemID: nil, title: b.title, filename: f.filename, contentType: f.contentType, data: f.data,
-                                                     isPublic: b.isPublic != "false", secrecyReason: b.secrecyReason, in: ctx)
+                                                     isPublic: nil, secrecyProvision: b.secrecyProvision, secrecyReason: b.secrecyReason,
+                                                     titleSecret: b.titleSecret == "true", in: ctx)
         }
     }
 

@@ -193,7 +193,7 @@ enum ParticipationPages {
         let mine = try await myOrg.asyncFlatMap { o in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == k.id!).filter(\.$organisationID == o).first() }
         let myComments = try await mine.asyncFlatMap { r in try await ConsultationComment.query(on: req.db).filter(\.$responseID == r.id!).all() } ?? []
         var responses: [ResponseView] = []
-        let outcomeAllowed = manage && (k.status == .closed || (k.status == .open && today > LocalDate(k.deadline)!))
+        let outcomeAllowed = manage && (k.status == .closed || (k.status == .open && today > LocalDate(stored: k.deadline)))
         for r in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == k.id!).sort(\.$createdAt).all()
         where try await ConsultationService.mayReadResponse(r, k, req.principal, on: req.db) {
             let d = try await ConsultationService.responseDTO(r, on: req.db)

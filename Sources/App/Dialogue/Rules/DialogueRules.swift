@@ -55,11 +55,11 @@ public enum CadenceRules {
     /// The `n`th `weekday` (ISO, 1 = Monday) of a month; `n` = 0 means the last one.
     public static func weekday(_ weekday: Int, n: Int, month: Int, year: Int) -> LocalDate {
         if n == 0 {
-            let last = LocalDate(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))!
+            let last = LocalDate.clamped(year: year, month: month, day: LocalDate.daysIn(month: month, year: year))
             let back = (last.isoWeekday - weekday + 7) % 7
             return last.adding(days: -back)
         }
-        let first = LocalDate(year: year, month: month, day: 1)!
+        let first = LocalDate.clamped(year: year, month: month, day: 1)
         let forward = (weekday - first.isoWeekday + 7) % 7
         return first.adding(days: forward + 7 * (n - 1))
     }
@@ -105,6 +105,11 @@ public struct TimeOfDay: Sendable, Equatable, Comparable, CustomStringConvertibl
               (0...23).contains(h), (0...59).contains(m) else { return nil }
         hour = h
         minute = m
+    }
+    /// A known-good time of day (hour 0–23, minute 0–59 are brought into range).
+    public init(hour: Int, minute: Int) {
+        self.hour = Swift.min(23, Swift.max(0, hour))
+        self.minute = Swift.min(59, Swift.max(0, minute))
     }
     public var description: String { String(format: "%02d:%02d", hour, minute) }
     public var minutes: Int { hour * 60 + minute }
@@ -166,6 +171,16 @@ public enum MeetingRules {
     /// Minutes may be published when both the chair and the adjuster (justerare) have approved them.
     public static func mayPublish(status: MeetingStatus, chairApproved: Bool, adjusterApproved: Bool) -> Bool {
         status == .held && chairApproved && adjusterApproved
+    }
+
+    /// A meeting can be marked held on or after its day, not before.
+    public static func mayMarkHeld(meetingDay: LocalDate, today: LocalDate) -> Bool { meetingDay <= today }
+
+    /// The chair and the adjuster approve minutes of a meeting they took part in: when attendance was taken they
+    /// must be recorded present; when it was not, they must not have declined.
+    public static func mayApproveMinutes(present: Bool?, rsvp: RSVP?) -> Bool {
+        if let present { return present }
+        return rsvp != .declined
     }
 
     /// Allowed status changes by the secretary.
@@ -287,5 +302,35 @@ public enum RegistrationRules {
 
     public static func isOpen(closesOn: LocalDate?, startsOn: LocalDate, today: LocalDate) -> Bool {
         today <= (closesOn ?? startsOn) && today <= startsOn
+    }
+}
+
+/// Where a seat's term stands on a day, and how it ends or changes hands.
+public enum SeatRules {
+    public enum Phase: String, Sendable, Codable, Equatable {
+        /// The term has not started: listed with the members as coming, can get a substitute, be ended or change holder.
+        case upcoming
+        case current
+        /// The term is over (or ended before it began): history.
+        case ended
+    }
+
+    public static func phase(termFrom: LocalDate, termTo: LocalDate?, on day: LocalDate) -> Phase {
+        if let termTo, termTo < termFrom || termTo < day { return .ended }
+        return termFrom > day ? .upcoming : .current
+    }
+
+    /// The last day of a seat ended on `day`: that day for a seat that has begun; for one that has not, the day
+    /// before it would have begun (it never starts, and stays in the history).
+    public static func endDay(termFrom: LocalDate, ending day: LocalDate) -> LocalDate {
+        day < termFrom ? termFrom.adding(days: -1) : day
+    }
+
+    /// When a new holder takes a seat over from `newFrom`: the old holding's last day, or nil when the change is not
+    /// possible (a holding that has begun can only be handed over after its first day).
+    public static func handoverEnd(oldFrom: LocalDate, newFrom: LocalDate, today: LocalDate) -> LocalDate? {
+        if newFrom > oldFrom { return newFrom.adding(days: -1) }
+        if oldFrom > today && newFrom >= today { return oldFrom.adding(days: -1) }
+        return nil
     }
 }

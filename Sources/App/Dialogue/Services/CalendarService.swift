@@ -14,17 +14,18 @@ enum CalendarService {
         var location: String
         var status: String
         var cancelled: Bool
+        var tentative: Bool = false
         var updatedAt: Date?
     }
 
     static func meetingEntry(_ m: Meeting, forumName: String) -> Entry {
         Entry(uid: "meeting-\(m.id!.uuidString)@samverka", date: m.day, startTime: m.startTime, endTime: m.endTime,
               title: m.title.contains(forumName) ? m.title : "\(forumName): \(m.title)", kind: "meeting", href: "/meetings/\(m.id!)",
-              location: m.location, status: m.status.rawValue, cancelled: m.status == .cancelled, updatedAt: m.updatedAt)
+              location: m.location, status: m.status.rawValue, cancelled: m.status == .cancelled, tentative: m.status == .planned, updatedAt: m.updatedAt)
     }
 
     static func eventEntry(_ e: DialogueEvent) -> Entry {
-        Entry(uid: "event-\(e.id!.uuidString)@samverka", date: LocalDate(e.date)!, startTime: e.startTime, endTime: e.endTime, title: e.title,
+        Entry(uid: "event-\(e.id!.uuidString)@samverka", date: LocalDate(stored: e.date), startTime: e.startTime, endTime: e.endTime, title: e.title,
               kind: "event", href: "/events/\(e.id!)", location: e.location, status: e.status.rawValue, cancelled: e.status == .cancelled, updatedAt: e.updatedAt)
     }
 
@@ -54,7 +55,8 @@ enum CalendarService {
         ICalendar.document(name: name, events: entries.compactMap { e in
             guard let st = TimeOfDay(e.startTime), let et = TimeOfDay(e.endTime) else { return nil }
             return ICalendar.Event(uid: e.uid, start: ICalendar.instant(e.date, st), end: ICalendar.instant(e.date, et), summary: e.title,
-                                   location: e.location, url: baseURL + e.href, cancelled: e.cancelled, lastModified: e.updatedAt)
+                                   location: e.location, url: baseURL + e.href, cancelled: e.cancelled, tentative: e.tentative,
+                                   lastModified: e.updatedAt)
         })
     }
 

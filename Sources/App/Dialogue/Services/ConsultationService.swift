@@ -95,8 +95,9 @@ enum ConsultationService {
         c.deadline = deadline!.description
         c.openToAll = b.openToAll ?? existing?.openToAll ?? false
         c.sections = String(decoding: try JSONEncoder().encode(sections), as: UTF8.self)
+        // Checked against the consultation as it will be, as well as it was (above).
+        guard try await mayManage(c, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
         if existing == nil {
-            guard try await mayManage(c, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
             try await c.create(on: ctx.db)
         } else {
             try await c.save(on: ctx.db)
@@ -124,14 +125,11 @@ enum ConsultationService {
         guard let c = try await Consultation.find(id, on: ctx.db) else { throw AppError.notFound() }
         guard try await mayManage(c, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
         var errors = FieldErrors()
-        if data.isEmpty { errors.add("file", code: "fileRequired") }
-        if data.count > 20 * 1024 * 1024 { errors.add("file", code: "fileTooLarge", "20") }
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if !MeetingService.documentTypes.contains(type) { errors.add("file", code: "fileType", MeetingService.documentTypes.joined(separator: ", ")) }
-        let name = TextRules.line(filename, field: "filename", max: 200, required: true, errors: &errors)
+        let checked = UploadRules.check(filename: filename, contentType: contentType, size: data.count, nameField: "filename", errors: &errors)
+        let name = checked.filename, type = checked.contentType
         try errors.throwIfAny()
         let before = c.auditSnapshot
-        c.draftFilename = name.replacingOccurrences(of: "/", with: "_")
+        c.draftFilename = name
         c.draftContentType = type
         c.draftData = data
         c.version += 1
@@ -194,7 +192,7 @@ enum ConsultationService {
     static func respond(_ id: UUID, _ b: ConsultationResponseBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> ConsultationResponse {
         guard ctx.actor.isAdmin || !ctx.actor.organisationIDs.isEmpty else { throw AppError.forbidden("Svar lämnas av den som företräder en organisation.") }
         guard let c = try await Consultation.find(id, on: ctx.db) else { throw AppError.notFound() }
-        guard ConsultationRules.acceptsResponses(status: c.status, deadline: LocalDate(c.deadline)!, today: today) else {
+        guard ConsultationRules.acceptsResponses(status: c.status, deadline: LocalDate(stored: c.deadline), today: today) else {
             throw AppError(.conflict, "Remisstiden har gått ut.", fields: [FieldError(field: "deadline", code: "consultationClosed", args: [c.deadline])])
         }
         var errors = FieldErrors()
@@ -248,17 +246,14 @@ enum ConsultationService {
                                        today: LocalDate = .today()) async throws -> ConsultationResponse {
         guard let r = try await ConsultationResponse.find(responseID, on: ctx.db), let c = try await Consultation.find(r.consultationID, on: ctx.db) else { throw AppError.notFound() }
         guard Policy.allows(ctx.actor, .dialogueParticipate, .organisation(r.organisationID)) else { throw AppError.forbidden() }
-        guard ConsultationRules.acceptsResponses(status: c.status, deadline: LocalDate(c.deadline)!, today: today) else {
+        guard ConsultationRules.acceptsResponses(status: c.status, deadline: LocalDate(stored: c.deadline), today: today) else {
             throw AppError(.conflict, "Remisstiden har gått ut.", fields: [FieldError(field: "deadline", code: "consultationClosed", args: [c.deadline])])
         }
         var errors = FieldErrors()
-        if data.isEmpty { errors.add("file", code: "fileRequired") }
-        if data.count > 20 * 1024 * 1024 { errors.add("file", code: "fileTooLarge", "20") }
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if !MeetingService.documentTypes.contains(type) { errors.add("file", code: "fileType", MeetingService.documentTypes.joined(separator: ", ")) }
-        let name = TextRules.line(filename, field: "filename", max: 200, required: true, errors: &errors)
+        let checked = UploadRules.check(filename: filename, contentType: contentType, size: data.count, nameField: "filename", errors: &errors)
+        let name = checked.filename, type = checked.contentType
         try errors.throwIfAny()
-        r.documentFilename = name.replacingOccurrences(of: "/", with: "_")
+        r.documentFilename = name
         r.documentContentType = type
         r.documentData = data
         r.version += 1
@@ -269,7 +264,7 @@ enum ConsultationService {
 
     /// Responses are public after the deadline; before it, each organisation sees its own and the body sees all.
     static func mayReadResponse(_ r: ConsultationResponse, _ c: Consultation, _ p: Principal, on db: any Database, today: LocalDate = .today()) async throws -> Bool {
-        if c.status != .draft && ConsultationRules.responsesPublic(deadline: LocalDate(c.deadline)!, today: today) { return true }
+        if c.status != .draft && ConsultationRules.responsesPublic(deadline: LocalDate(stored: c.deadline), today: today) { return true }
         if Policy.allows(p, .dialogueParticipate, .organisation(r.organisationID)) { return true }
         return try await mayManage(c, p, on: db)
     }
@@ -278,7 +273,7 @@ enum ConsultationService {
     static func setOutcome(_ commentID: UUID, _ b: CommentOutcomeBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> ConsultationComment {
         guard let cm = try await ConsultationComment.find(commentID, on: ctx.db), let c = try await Consultation.find(cm.consultationID, on: ctx.db) else { throw AppError.notFound() }
         guard try await mayManage(c, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
-        guard c.status == .closed || (c.status == .open && today > LocalDate(c.deadline)!) else {
+        guard c.status == .closed || (c.status == .open && today > LocalDate(stored: c.deadline)) else {
             throw AppError(.conflict, "Sammanställningen görs när remisstiden har gått ut.", fields: [FieldError(field: "status", code: "stillOpen")])
         }
         var errors = FieldErrors()
@@ -312,7 +307,7 @@ enum ConsultationService {
 
     static func dto(_ c: Consultation, on db: any Database, today: LocalDate = .today()) async throws -> ConsultationDTO {
         let inv = try await ConsultationInvitee.query(on: db).filter(\.$consultationID == c.id!).all()
-        let deadline = LocalDate(c.deadline)!
+        let deadline = LocalDate(stored: c.deadline)
         return ConsultationDTO(id: c.id!, bodyId: c.bodyID, bodyName: try await PublicBody.find(c.bodyID, on: db)?.name, unitId: c.unitID, title: c.title,
                                description: c.description, sections: c.sectionList, hasDraft: c.draftData != nil, draftFilename: c.draftFilename,
                                deadline: c.deadline, openToAll: c.openToAll, status: c.status.rawValue,

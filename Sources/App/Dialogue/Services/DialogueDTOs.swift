@@ -69,6 +69,8 @@ struct SeatDTO: Content, Sendable {
     var termFrom: String
     var termTo: String?
     var isCurrent: Bool
+    /// `upcoming`, `current` or `ended` (see `SeatRules.Phase`).
+    var phase: String
     var previousId: UUID?
     var version: Int
 }
@@ -143,6 +145,9 @@ struct AgendaItemDTO: Content, Sendable {
     var minutes: String
     var decision: String
     var isPublic: Bool
+    var secrecyProvision: String
+    /// "OSL 21 kap. 1 §" when not public.
+    var secrecyReference: String
     var secrecyReason: String
     var version: Int
 }
@@ -157,6 +162,8 @@ struct AgendaItemBody: Content, Sendable {
     var minutes: String?
     var decision: String?
     var isPublic: Bool?
+    /// OSL chapter and section (`21:1`) of a secret item.
+    var secrecyProvision: String?
     var secrecyReason: String?
     var version: Int?
 }
@@ -168,8 +175,14 @@ struct MeetingDocumentDTO: Content, Sendable {
     var filename: String
     var contentType: String
     var size: Int
+    var registeredAt: Date?
     var isPublic: Bool
+    var secrecyProvision: String
+    var secrecyReference: String
     var secrecyReason: String
+    var titleSecret: Bool
+    /// False for a secret document the caller may not read: it is listed, not delivered.
+    var canDownload: Bool
 }
 
 struct AttendanceDTO: Content, Sendable {

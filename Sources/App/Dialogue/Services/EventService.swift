@@ -100,7 +100,7 @@ enum EventService {
     static func register(_ eventID: UUID, _ b: RegistrationBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> EventRegistration {
         let e = try await find(eventID, on: ctx.db)
         guard let uid = ctx.actor.userID, let user = try await User.find(uid, on: ctx.db) else { throw AppError.unauthenticated() }
-        guard e.status == .planned, RegistrationRules.isOpen(closesOn: e.registrationClosesOn.flatMap(LocalDate.init), startsOn: LocalDate(e.date)!, today: today) else {
+        guard e.status == .planned, RegistrationRules.isOpen(closesOn: e.registrationClosesOn.flatMap(LocalDate.init), startsOn: LocalDate(stored: e.date), today: today) else {
             throw AppError(.conflict, "Anmälan är stängd.", fields: [FieldError(field: "event", code: "registrationClosed")])
         }
         var errors = FieldErrors()
@@ -134,7 +134,7 @@ enum EventService {
         try await Outbox.enqueue(MailMessage(to: user.email, subject: "Anmälan: \(e.title)", body: """
             Hej \(user.name),
 
-            \(r.status == .registered ? "Du är anmäld till" : "Du står på väntelistan till") \(e.title) den \(LocalDate(e.date)!.formatted("sv")) kl. \(e.startTime)\(e.location.isEmpty ? "" : ", \(e.location)").
+            \(r.status == .registered ? "Du är anmäld till" : "Du står på väntelistan till") \(e.title) den \(LocalDate(stored: e.date).formatted("sv")) kl. \(e.startTime)\(e.location.isEmpty ? "" : ", \(e.location)").
             \(r.status == .waitlisted ? "Vi hör av oss om en plats blir ledig." : "")
 
             Hälsningar
@@ -144,6 +144,18 @@ enum EventService {
     }
 
     /// Cancels the user's own registration (or, for the organiser, anyone's); the waiting list moves up.
+    /// Retention: the registrations (names, e-mail addresses, needs) of events more than
+    /// `RetentionRules.eventRegistrationDays` days past are removed. Returns how many.
+    @discardableResult
+    static func removeExpiredRegistrations(on db: any Database, today: LocalDate = .today()) async throws -> Int {
+        let cutoff = today.adding(days: -RetentionRules.eventRegistrationDays).description
+        let past = try await DialogueEvent.query(on: db).filter(\.$date < cutoff).all().compactMap(\.id)
+        guard !past.isEmpty else { return 0 }
+        let n = try await EventRegistration.query(on: db).filter(\.$eventID ~~ past).count()
+        try await EventRegistration.query(on: db).filter(\.$eventID ~~ past).delete()
+        return n
+    }
+
     static func cancel(_ registrationID: UUID, in ctx: WriteContext) async throws -> EventRegistration {
         guard let r = try await EventRegistration.find(registrationID, on: ctx.db) else { throw AppError.notFound() }
         let e = try await find(r.eventID, on: ctx.db)
@@ -171,7 +183,7 @@ enum EventService {
             try await Outbox.enqueue(MailMessage(to: r.email, subject: "Plats: \(e.title)", body: """
                 Hej \(r.name),
 
-                En plats har blivit ledig och du är nu anmäld till \(e.title) den \(LocalDate(e.date)!.formatted("sv")).
+                En plats har blivit ledig och du är nu anmäld till \(e.title) den \(LocalDate(stored: e.date).formatted("sv")).
 
                 Hälsningar
                 Samverka
@@ -184,7 +196,7 @@ enum EventService {
         return EventDTO(id: e.id!, bodyId: e.bodyID, bodyName: try await PublicBody.find(e.bodyID, on: db)?.name, forumId: e.forumID, title: e.title,
                         description: e.description, date: e.date, startTime: e.startTime, endTime: e.endTime, location: e.location, capacity: e.capacity,
                         registrationClosesOn: e.registrationClosesOn,
-                        registrationOpen: e.status == .planned && RegistrationRules.isOpen(closesOn: e.registrationClosesOn.flatMap(LocalDate.init), startsOn: LocalDate(e.date)!, today: today),
+                        registrationOpen: e.status == .planned && RegistrationRules.isOpen(closesOn: e.registrationClosesOn.flatMap(LocalDate.init), startsOn: LocalDate(stored: e.date), today: today),
                         surveyUrl: e.surveyURL, status: e.status.rawValue, registered: registered, waitlisted: waitlisted, version: e.version)
     }
 

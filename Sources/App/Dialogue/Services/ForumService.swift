@@ -18,7 +18,9 @@ extension ForumSeat: Auditable {
         AuditSnapshot(["category": .string(category.rawValue), "position": .string(position.rawValue),
                        "organisationId": organisationID.map { .string($0.uuidString) } ?? .null,
                        "contactRoleId": contactRoleID.map { .string($0.uuidString) } ?? .null, "holderName": .string(holderName),
-                       "isSubstitute": .bool(isSubstitute), "note": .string(note), "termFrom": .string(termFrom), "termTo": termTo.map { .string($0) } ?? .null])
+                       "holderEmail": .string(holderEmail),
+                       "isSubstitute": .bool(isSubstitute), "note": .string(note), "termFrom": .string(termFrom), "termTo": termTo.map { .string($0) } ?? .null],
+                      personal: ["holderName", "holderEmail"])
     }
 }
 
@@ -142,9 +144,9 @@ enum ForumService {
         f.feedbackByNextMeeting = b.feedbackByNextMeeting ?? existing?.feedbackByNextMeeting ?? false
         f.secretaryRoleID = secretary
         f.location = location
+        // Checked against the forum as it will be (its body and unit), as well as it was (above).
+        guard try await mayManage(f, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
         if existing == nil {
-            // Checked against the new forum's own body and unit.
-            guard try await mayManage(f, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
             try await f.create(on: ctx.db)
             ctx.audit("create", f, id: f.id, before: nil)
         } else {
@@ -173,6 +175,23 @@ enum ForumService {
 
     static func currentSeats(forumID: UUID, on db: any Database, today: LocalDate = .today()) async throws -> [ForumSeat] {
         try await ForumSeat.query(on: db).filter(\.$forumID == forumID).all().filter { $0.isCurrent(on: today) }
+    }
+
+    /// Seats whose term has not ended: the current ones and those that begin later.
+    static func activeSeats(forumID: UUID, on db: any Database, today: LocalDate = .today()) async throws -> [ForumSeat] {
+        try await ForumSeat.query(on: db).filter(\.$forumID == forumID).all().filter { $0.phase(on: today) != .ended }
+    }
+
+    /// The forums in which an organisation holds a seat on `day` — its own seat or one held through one of its
+    /// contact roles — by name and by kind ("Pensionärsrådet", "pensionärsråd"). What Grants' eligibility rule
+    /// "represented in a council" reads through its `CouncilFacts` hook.
+    static func councilNames(organisationID: UUID, on day: LocalDate, db: any Database) async throws -> [String] {
+        let roleIDs = try await ContactRole.query(on: db).filter(\.$organisationID == organisationID).all().compactMap(\.id)
+        var seats = try await ForumSeat.query(on: db).filter(\.$organisationID == organisationID).all()
+        if !roleIDs.isEmpty { seats += try await ForumSeat.query(on: db).filter(\.$contactRoleID ~~ roleIDs).all() }
+        let forumIDs = Array(Set(seats.filter { $0.isCurrent(on: day) }.map(\.forumID)))
+        guard !forumIDs.isEmpty else { return [] }
+        return try await Forum.query(on: db).filter(\.$id ~~ forumIDs).all().flatMap { [$0.name] + $0.kind.aliases.prefix(1) }
     }
 
     /// The person in a seat: the Directory role's current holder when the seat is held through a role.
@@ -277,10 +296,11 @@ enum ForumService {
     static func endSeat(_ seatID: UUID, on day: LocalDate, in ctx: WriteContext) async throws -> ForumSeat {
         guard let s = try await ForumSeat.find(seatID, on: ctx.db) else { throw AppError.notFound() }
         try await authorizeManage(try await find(s.forumID, on: ctx.db), ctx)
-        guard s.termTo == nil || LocalDate(s.termTo!)! > day else { throw AppError.conflict(field: "termTo", "Platsen har redan upphört.") }
-        if let from = LocalDate(s.termFrom), day < from { throw AppError.invalid(field: "termTo", code: "beforeStart") }
+        guard s.phase(on: day) != .ended, s.termTo.map({ LocalDate(stored: $0) > day }) ?? true else {
+            throw AppError.conflict(field: "termTo", "Platsen har redan upphört.")
+        }
         let before = s.auditSnapshot
-        s.termTo = day.description
+        s.termTo = SeatRules.endDay(termFrom: LocalDate(stored: s.termFrom), ending: day).description
         s.version += 1
         try await s.save(on: ctx.db)
         ctx.audit("end", s, id: s.id, before: before)
@@ -293,13 +313,15 @@ enum ForumService {
         var errors = FieldErrors()
         let from = TextRules.date(b.termFrom ?? LocalDate.today().description, field: "termFrom", required: true, errors: &errors)
         try errors.throwIfAny()
-        guard let oldFrom = LocalDate(old.termFrom), from! > oldFrom else { throw AppError.invalid(field: "termFrom", code: "afterPreviousStart") }
+        guard let from, let oldEnd = SeatRules.handoverEnd(oldFrom: LocalDate(stored: old.termFrom), newFrom: from, today: .today()) else {
+            throw AppError.invalid(field: "termFrom", code: "afterPreviousStart")
+        }
         let previousEnd = old.termTo
-        _ = try await endSeat(seatID, on: from!.adding(days: -1), in: ctx)
+        _ = try await endSeat(seatID, on: oldEnd, in: ctx)
         var nb = SeatBody(category: old.category.rawValue, position: old.position.rawValue, organisationId: old.organisationID?.uuidString ?? "",
                           contactRoleId: b.contactRoleId ?? "", holderName: b.holderName, holderEmail: b.holderEmail, userId: b.userId ?? "",
                           isSubstitute: old.isSubstitute, substituteForId: old.substituteForID?.uuidString ?? "", note: b.note ?? old.note,
-                          termFrom: from!.description, termTo: b.termTo ?? previousEnd ?? "")
+                          termFrom: from.description, termTo: b.termTo ?? previousEnd ?? "")
         nb.version = nil
         let s = try await saveSeat(forumID: old.forumID, seatID: nil, nb, in: ctx)
         s.previousID = old.id
@@ -322,7 +344,7 @@ enum ForumService {
                                organisationName: s.organisationID.flatMap { orgs[$0] }, contactRoleId: s.contactRoleID, contactRoleTitle: role?.title,
                                holderName: h.name, holderEmail: showContact && !h.email.isEmpty ? h.email : nil, userId: showContact ? h.userID : nil,
                                isSubstitute: s.isSubstitute, substituteForId: s.substituteForID, note: s.note, termFrom: s.termFrom, termTo: s.termTo,
-                               isCurrent: s.isCurrent(on: today), previousId: s.previousID, version: s.version))
+                               isCurrent: s.isCurrent(on: today), phase: s.phase(on: today).rawValue, previousId: s.previousID, version: s.version))
         }
         return out
     }
@@ -345,7 +367,7 @@ enum ForumService {
         guard let cadence = f.cadencePlan else { throw AppError.invalid(field: "cadence", code: "noCadence") }
         guard (2000...2200).contains(year) else { throw AppError.invalid(field: "year", code: "range", "2000", "2200") }
         let existing = Set(try await Meeting.query(on: ctx.db).filter(\.$forumID == forumID).all().map(\.date))
-        let start = TimeOfDay(cadence.startTime) ?? TimeOfDay("13:00")!
+        let start = TimeOfDay(cadence.startTime) ?? TimeOfDay(hour: 13, minute: 0)
         let endMinutes = min(23 * 60 + 59, start.minutes + cadence.durationMinutes)
         var created: [Meeting] = []
         for p in CadenceRules.plan(cadence, year: year, forumName: f.name) where !existing.contains(p.date.description) {

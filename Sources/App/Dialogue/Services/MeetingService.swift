@@ -5,7 +5,8 @@ extension Meeting: Auditable {
     static var auditEntityType: String { "meeting" }
     var auditSnapshot: AuditSnapshot {
         AuditSnapshot(["title": .string(title), "date": .string(date), "startTime": .string(startTime), "endTime": .string(endTime),
-                       "location": .string(location), "status": .string(status.rawValue), "minutesIntro": .string(minutesIntro)])
+                       "location": .string(location), "status": .string(status.rawValue), "minutesIntro": .string(minutesIntro),
+                       "chairApproved": .bool(chairApprovedBy != nil), "adjusterApproved": .bool(adjusterApprovedBy != nil)])
     }
 }
 
@@ -13,7 +14,9 @@ extension AgendaItem: Auditable {
     static var auditEntityType: String { "agendaItem" }
     var auditSnapshot: AuditSnapshot {
         AuditSnapshot(["position": .int(position), "title": .string(title), "description": .string(description), "raisedBy": .string(raisedBy),
-                       "minutes": .string(minutes), "decision": .string(decision), "isPublic": .bool(isPublic), "secrecyReason": .string(secrecyReason)])
+                       "minutes": .string(minutes), "decision": .string(decision), "isPublic": .bool(isPublic),
+                       "secrecyProvision": .string(secrecyProvision), "secrecyReason": .string(secrecyReason)],
+                      personal: ["raisedBy"])
     }
 }
 
@@ -82,7 +85,10 @@ enum MeetingService {
         var adjuster = existing?.adjusterSeatID
         if let raw = b.adjusterSeatId {
             if raw.isEmpty { adjuster = nil }
-            else if let u = UUID(uuidString: raw), let s = try await ForumSeat.find(u, on: ctx.db), s.forumID == forum.id { adjuster = u }
+            else if let u = UUID(uuidString: raw), let s = try await ForumSeat.find(u, on: ctx.db), s.forumID == forum.id {
+                // The adjuster checks the chair's minutes: two people, never the chair's own seat.
+                if s.position == .chair { errors.add("adjusterSeatId", code: "adjusterIsChair") } else { adjuster = u }
+            }
             else { errors.add("adjusterSeatId", code: "notFound") }
         }
         try errors.throwIfAny()
@@ -104,8 +110,10 @@ enum MeetingService {
         m.startTime = start!.description
         m.endTime = end!.description
         m.location = location
+        let minutesEdited = existing != nil && m.minutesIntro != intro
         m.minutesIntro = intro
         m.adjusterSeatID = adjuster
+        if minutesEdited { voidApprovals(m) }
         try await m.save(on: ctx.db)
         ctx.audit(existing == nil ? "create" : "update", m, id: m.id, before: before)
         return m
@@ -117,6 +125,9 @@ enum MeetingService {
         if let v = version, v != m.version { throw AppError.staleVersion() }
         guard MeetingRules.mayChange(from: m.status, to: status) else {
             throw AppError(.conflict, "Mötet kan inte gå från \(m.status.rawValue) till \(status.rawValue).", fields: [FieldError(field: "status", code: "transition")])
+        }
+        if status == .held && !MeetingRules.mayMarkHeld(meetingDay: m.day, today: .today()) {
+            throw AppError(.conflict, "Mötet kan markeras som hållet först den \(m.date).", fields: [FieldError(field: "status", code: "heldInFuture", args: [m.date])])
         }
         let before = m.auditSnapshot
         m.status = status
@@ -131,7 +142,7 @@ enum MeetingService {
     static func saveAgendaItem(meetingID: UUID, itemID: UUID?, _ b: AgendaItemBody, in ctx: WriteContext) async throws -> AgendaItem {
         let (m, _) = try await manageable(meetingID, ctx)
         guard m.status != .published && m.status != .cancelled else { throw AppError(.conflict, "Protokollet är publicerat.", fields: [FieldError(field: "status", code: "locked")]) }
-        let existing: AgendaItem? = itemID == nil ? nil : try await AgendaItem.find(itemID!, on: ctx.db)
+        let existing: AgendaItem? = try await itemID.asyncFlatMap { try await AgendaItem.find($0, on: ctx.db) }
         if itemID != nil && (existing == nil || existing?.meetingID != meetingID) { throw AppError.notFound() }
         if let existing, let v = b.version, v != existing.version { throw AppError.staleVersion() }
         var errors = FieldErrors()
@@ -140,8 +151,11 @@ enum MeetingService {
         let raisedBy = TextRules.line(b.raisedBy ?? existing?.raisedBy, field: "raisedBy", max: 200, errors: &errors)
         let minutes = TextRules.paragraph(b.minutes ?? existing?.minutes, field: "minutes", max: 20_000, errors: &errors)
         let decision = TextRules.paragraph(b.decision ?? existing?.decision, field: "decision", max: 10_000, errors: &errors)
-        let isPublic = b.isPublic ?? existing?.isPublic ?? true
-        let reason = TextRules.line(b.secrecyReason ?? existing?.secrecyReason, field: "secrecyReason", max: 300, required: !isPublic, errors: &errors)
+        let secrecyGiven = b.isPublic != nil || b.secrecyProvision != nil || b.secrecyReason != nil
+        let marking = secrecyGiven
+            ? SecrecyRules.marking(isPublic: b.isPublic, provision: b.secrecyProvision ?? (b.isPublic == false ? existing?.secrecyProvision : nil),
+                                   reason: b.secrecyReason ?? existing?.secrecyReason, titleSecret: false, errors: &errors)
+            : SecrecyRules.Marking(isPublic: existing?.isPublic ?? true, provision: existing?.secrecyProvision ?? "", reason: existing?.secrecyReason ?? "", titleSecret: false)
         var orgID = existing?.organisationID
         if let raw = b.organisationId {
             if raw.isEmpty { orgID = nil }
@@ -156,6 +170,8 @@ enum MeetingService {
         }
         try errors.throwIfAny()
         let items = try await AgendaItem.query(on: ctx.db).filter(\.$meetingID == meetingID).sort(\.$position).all()
+        // Minutes changed after approval must be approved again.
+        let minutesEdited = existing.map { $0.minutes != minutes || $0.decision != decision } ?? (!minutes.isEmpty || !decision.isEmpty)
         let a = existing ?? AgendaItem()
         let before = existing?.auditSnapshot
         if existing == nil {
@@ -172,9 +188,15 @@ enum MeetingService {
         a.questionID = questionID
         a.minutes = minutes
         a.decision = decision
-        a.isPublic = isPublic
-        a.secrecyReason = isPublic ? "" : reason
+        a.isPublic = marking.isPublic
+        a.secrecyProvision = marking.provision
+        a.secrecyReason = marking.reason
         try await a.save(on: ctx.db)
+        if minutesEdited && (m.chairApprovedBy != nil || m.adjusterApprovedBy != nil) {
+            let meetingBefore = m.auditSnapshot
+            try await minutesChanged(m, in: ctx)
+            ctx.audit("voidApprovals", m, id: m.id, before: meetingBefore)
+        }
         // Keep positions 1…n without gaps, the changed item at its requested place.
         var ordered = items.filter { $0.id != a.id }
         ordered.insert(a, at: max(0, min(ordered.count, a.position - 1)))
@@ -198,19 +220,17 @@ enum MeetingService {
         }
     }
 
-    static let documentTypes = ApplicationService.allowedTypes
-
+    /// Adds a document. Public unless a secrecy provision is given (`SecrecyRules.marking`, the same rule for the
+    /// page and the API).
     static func addDocument(meetingID: UUID, agendaItemID: UUID?, title: String?, filename: String, contentType: String, data: Data,
-                            isPublic: Bool, secrecyReason: String?, in ctx: WriteContext) async throws -> MeetingDocument {
+                            isPublic: Bool?, secrecyProvision: String?, secrecyReason: String?, titleSecret: Bool?,
+                            in ctx: WriteContext) async throws -> MeetingDocument {
         let (m, _) = try await manageable(meetingID, ctx)
         var errors = FieldErrors()
-        if data.isEmpty { errors.add("file", code: "fileRequired") }
-        if data.count > 20 * 1024 * 1024 { errors.add("file", code: "fileTooLarge", "20") }
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if !documentTypes.contains(type) { errors.add("file", code: "fileType", documentTypes.joined(separator: ", ")) }
-        let name = TextRules.line(filename, field: "filename", max: 200, required: true, errors: &errors)
-        let t = TextRules.line(title?.isEmpty == false ? title : filename, field: "title", max: 300, required: true, errors: &errors)
-        let reason = TextRules.line(secrecyReason, field: "secrecyReason", max: 300, required: !isPublic, errors: &errors)
+        let checked = UploadRules.check(filename: filename, contentType: contentType, size: data.count, nameField: "filename", errors: &errors)
+        let name = checked.filename, type = checked.contentType
+        let t = TextRules.line(title?.isEmpty == false ? title : name, field: "title", max: 300, required: true, errors: &errors)
+        let marking = SecrecyRules.marking(isPublic: isPublic, provision: secrecyProvision, reason: secrecyReason, titleSecret: titleSecret, errors: &errors)
         if let aid = agendaItemID, try await AgendaItem.find(aid, on: ctx.db)?.meetingID != m.id { errors.add("agendaItemId", code: "notFound") }
         try errors.throwIfAny()
         let d = MeetingDocument()
@@ -218,16 +238,19 @@ enum MeetingService {
         d.meetingID = meetingID
         d.agendaItemID = agendaItemID
         d.title = t
-        d.filename = name.replacingOccurrences(of: "/", with: "_")
+        d.filename = name
         d.contentType = type
         d.size = data.count
         d.data = data
-        d.isPublic = isPublic
-        d.secrecyReason = isPublic ? "" : reason
+        d.isPublic = marking.isPublic
+        d.secrecyProvision = marking.provision
+        d.secrecyReason = marking.reason
+        d.titleSecret = marking.titleSecret
         d.uploadedBy = ctx.actor.userID
         try await d.create(on: ctx.db)
         ctx.audit("create", "meetingDocument", d.id!.uuidString, before: nil,
-                  after: AuditSnapshot(["filename": .string(d.filename), "isPublic": .bool(isPublic), "secrecyReason": .string(d.secrecyReason)]))
+                  after: AuditSnapshot(["filename": .string(d.filename), "isPublic": .bool(d.isPublic), "secrecyProvision": .string(d.secrecyProvision),
+                                        "secrecyReason": .string(d.secrecyReason), "titleSecret": .bool(d.titleSecret)]))
         return d
     }
 
@@ -238,6 +261,17 @@ enum MeetingService {
         guard try await mayRead(m, f, p, on: db) else { return false }
         if d.isPublic || p.isAdmin { return true }
         return try await ForumService.mayManage(f, p, on: db)
+    }
+
+    /// What may be shown of a document: all of it to those who may read it; to others, for a secret document, the
+    /// date, the marking and the title (or a neutral one), but not the file.
+    static func documentDTO(_ d: MeetingDocument, canRead: Bool) -> MeetingDocumentDTO {
+        let concealTitle = !canRead && d.titleSecret
+        return MeetingDocumentDTO(id: d.id!, agendaItemId: d.agendaItemID, title: concealTitle ? SecrecyRules.neutralTitle : d.title,
+                                  filename: canRead ? d.filename : "", contentType: canRead ? d.contentType : "", size: canRead ? d.size : 0,
+                                  registeredAt: d.createdAt, isPublic: d.isPublic, secrecyProvision: d.secrecyProvision,
+                                  secrecyReference: SecrecyRules.reference(provision: d.secrecyProvision), secrecyReason: d.secrecyReason,
+                                  titleSecret: d.titleSecret, canDownload: canRead)
     }
 
     // MARK: Invitations, RSVP, attendance
@@ -390,6 +424,14 @@ enum MeetingService {
         let isAdjuster = m.adjusterSeatID.map { a in mine.contains { $0.id == a } } ?? false
         guard isChair || isAdjuster else { throw AppError.forbidden("Bara ordföranden och justeraren justerar protokollet.") }
         guard m.status == .held else { throw AppError(.conflict, "Protokollet kan justeras när mötet är hållet.", fields: [FieldError(field: "status", code: "notHeld")]) }
+        // Only someone who took part in the meeting approves its minutes.
+        let mySeatIDs = mine.compactMap(\.id)
+        let attendance = try await MeetingAttendance.query(on: ctx.db).filter(\.$meetingID == id).filter(\.$seatID ~~ mySeatIDs).all()
+        let present: Bool? = attendance.contains { $0.present == true } ? true : attendance.contains { $0.present == false } ? false : nil
+        let declined = !attendance.isEmpty && attendance.allSatisfy { $0.rsvp == .declined }
+        guard MeetingRules.mayApproveMinutes(present: present, rsvp: declined ? .declined : nil) else {
+            throw AppError(.forbidden, "Du deltog inte i mötet och kan inte justera protokollet.", fields: [FieldError(field: "status", code: "approverAbsent")])
+        }
         let before = m.auditSnapshot
         if isChair && m.chairApprovedBy == nil {
             m.chairApprovedBy = uid
@@ -423,12 +465,16 @@ enum MeetingService {
     /// Writing minutes after approval voids the approvals.
     static func minutesChanged(_ m: Meeting, in ctx: WriteContext) async throws {
         guard m.chairApprovedBy != nil || m.adjusterApprovedBy != nil else { return }
+        voidApprovals(m)
+        m.version += 1
+        try await m.save(on: ctx.db)
+    }
+
+    static func voidApprovals(_ m: Meeting) {
         m.chairApprovedBy = nil
         m.chairApprovedAt = nil
         m.adjusterApprovedBy = nil
         m.adjusterApprovedAt = nil
-        m.version += 1
-        try await m.save(on: ctx.db)
     }
 
     // MARK: DTOs
@@ -449,13 +495,13 @@ enum MeetingService {
             let hidden = !a.isPublic && !manage
             return AgendaItemDTO(id: a.id!, position: a.position, title: a.title, description: hidden ? "" : a.description, raisedBy: a.raisedBy,
                                  organisationId: a.organisationID, questionId: a.questionID, minutes: hidden || !showMinutes ? "" : a.minutes,
-                                 decision: hidden || !showMinutes ? "" : a.decision, isPublic: a.isPublic, secrecyReason: a.secrecyReason, version: a.version)
+                                 decision: hidden || !showMinutes ? "" : a.decision, isPublic: a.isPublic, secrecyProvision: a.secrecyProvision,
+                                 secrecyReference: SecrecyRules.reference(provision: a.secrecyProvision), secrecyReason: a.secrecyReason, version: a.version)
         }
+        // Every registered document is listed (its existence is public); a secret one without its content, and with a
+        // neutral title when its title is secret too.
         let docs = try await MeetingDocument.query(on: db).filter(\.$meetingID == m.id!).sort(\.$createdAt).all()
-        dto.documents = docs.filter { $0.isPublic || manage }.map {
-            MeetingDocumentDTO(id: $0.id!, agendaItemId: $0.agendaItemID, title: $0.title, filename: $0.filename, contentType: $0.contentType, size: $0.size,
-                               isPublic: $0.isPublic, secrecyReason: $0.secrecyReason)
-        }
+        dto.documents = docs.map { documentDTO($0, canRead: $0.isPublic || manage) }
         if inside && principal.isSignedIn {
             let seats = try await ForumService.currentSeats(forumID: forum.id!, on: db, today: m.day)
             let att = Dictionary(uniqueKeysWithValues: try await MeetingAttendance.query(on: db).filter(\.$meetingID == m.id!).all().map { ($0.seatID, $0) })

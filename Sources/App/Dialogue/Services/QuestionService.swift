@@ -53,7 +53,12 @@ enum QuestionService {
             if let u = UUID(uuidString: raw), let x = try await OrgUnit.find(u, on: ctx.db) { unit = x } else { errors.add("unitId", code: "notFound") }
         }
         var bodyID = forum?.bodyID ?? unit?.bodyID
-        if bodyID == nil, let raw = b.bodyId, let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil { bodyID = u }
+        if let raw = b.bodyId, !raw.isEmpty {
+            // Given, it must name a body, and the same one as the forum's or unit's.
+            if let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil {
+                if bodyID == nil { bodyID = u } else if bodyID != u { errors.add("bodyId", code: "bodyMismatch") }
+            } else { errors.add("bodyId", code: "notFound") }
+        }
         if forum == nil && unit == nil && bodyID == nil { errors.add("forumId", code: "forumOrUnit") }
         if let f = forum, let u = unit, u.bodyID != f.bodyID { errors.add("unitId", code: "otherBody") }
         var orgID: UUID?
@@ -151,9 +156,9 @@ enum QuestionService {
             else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { owner = u }
             else { errors.add("ownerRoleId", code: "notFound") }
         }
-        var deadline = LocalDate(q.deadline)!
+        var deadline = LocalDate(stored: q.deadline)
         if let raw = b.deadline, !raw.isEmpty, let d = TextRules.date(raw, field: "deadline", errors: &errors) {
-            if d < LocalDate(q.raisedOn)! { errors.add("deadline", code: "beforeRaised") } else { deadline = d }
+            if d < LocalDate(stored: q.raisedOn) { errors.add("deadline", code: "beforeRaised") } else { deadline = d }
         }
         try errors.throwIfAny()
         let before = q.auditSnapshot
@@ -194,12 +199,12 @@ enum QuestionService {
         let due = try await DialogueQuestion.query(on: app.db).filter(\.$status ~~ [.received, .inProgress]).filter(\.$remindedAt == nil)
             .filter(\.$deadline <= soon).limit(100).all()
         var n = 0
-        for q in due where FeedbackRules.needsReminder(status: q.status, deadline: LocalDate(q.deadline)!, today: today, alreadyReminded: false) {
+        for q in due where FeedbackRules.needsReminder(status: q.status, deadline: LocalDate(stored: q.deadline), today: today, alreadyReminded: false) {
             // Claimed with a conditional update so that two nodes never both remind about the same question.
             let sent = try await app.db.write(as: .system("reminders")) { ctx -> Bool in
                 let claimed = try await ctx.db.sql.raw("UPDATE questions SET reminded_at = \(bind: Date()) WHERE id = \(bind: q.id!) AND reminded_at IS NULL RETURNING id").all()
                 guard !claimed.isEmpty else { return false }
-                let overdue = today > LocalDate(q.deadline)!
+                let overdue = today > LocalDate(stored: q.deadline)
                 try await notifyOwner(q, subject: overdue ? "Påminnelse: återkopplingen är försenad – \(q.title)" : "Påminnelse: återkoppling senast \(q.deadline) – \(q.title)", in: ctx)
                 return true
             }

@@ -161,24 +161,37 @@ enum OrganisationImport {
 
 /// CSV export of an organisation list (the list the user is looking at, same filters), streamed page by page.
 enum OrganisationExport {
+    static let header = ["name", "orgnr", "legalForm", "level", "municipality", "areas", "members", "email", "website", "id"]
+
+    /// Writes the header and every matching organisation, a page at a time; `members` is the latest year's total.
+    /// Returns how many organisations were written.
+    @discardableResult
+    static func write(_ filter: OrganisationFilter, on db: any Database, _ out: (String) async throws -> Void) async throws -> Int {
+        let writer = CSVWriter(delimiter: .semicolon)
+        try await out(CSVWriter.bom + writer.row(header))
+        var n = 0
+        try await OrganisationQueries.forEachPage(filter, on: db) { dtos in
+            let members = try await OrganisationQueries.latestMemberTotals(ids: dtos.map(\.id), on: db)
+            var chunk = ""
+            for d in dtos {
+                chunk += writer.row([d.name, d.orgnr ?? "", d.legalForm, d.level, d.municipalities.joined(separator: "|"),
+                                     d.areas.joined(separator: "|"), members[d.id].map(String.init) ?? "", d.email, d.website, d.id.uuidString],
+                                    numeric: [6])
+            }
+            n += dtos.count
+            try await out(chunk)
+        }
+        return n
+    }
+
     static func response(_ filter: OrganisationFilter, _ req: Request) async throws -> Response {
         let db = req.db
-        let writer = CSVWriter(delimiter: .semicolon)
-        let header = writer.row(["name", "orgnr", "legalForm", "level", "municipality", "areas", "members", "email", "website", "id"])
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"organisationer.csv\"")
         response.body = .init(asyncStream: { out in
             do {
-                try await out.writeBuffer(ByteBuffer(string: CSVWriter.bom + header))
-                try await OrganisationQueries.forEachPage(filter, on: db) { dtos in
-                    var chunk = ""
-                    for d in dtos {
-                        chunk += writer.row([d.name, d.orgnr ?? "", d.legalForm, d.level, d.municipalities.joined(separator: "|"),
-                                             d.areas.joined(separator: "|"), "", d.email, d.website, d.id.uuidString])
-                    }
-                    try await out.writeBuffer(ByteBuffer(string: chunk))
-                }
+                try await write(filter, on: db) { try await out.writeBuffer(ByteBuffer(string: $0)) }
                 try await out.write(.end)
             } catch {
                 try? await out.write(.error(error))

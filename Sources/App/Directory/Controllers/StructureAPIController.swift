@@ -142,6 +142,12 @@ enum StructureAPIController {
         return id
     }
 
+    /// A boolean query parameter that may be absent (nil), unlike `bool`, which reads absent as false.
+    static func optionalBool(_ req: Request, _ name: String) throws -> Bool? {
+        guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
+        return try bool(req, name)
+    }
+
     static func bool(_ req: Request, _ name: String) throws -> Bool {
         guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return false }
         switch raw.lowercased() {

@@ -31,27 +31,28 @@ public struct OrganisationNumber: Sendable, Hashable, CustomStringConvertible {
     public static func parse(_ input: String) -> Result<OrganisationNumber, Failure> {
         let trimmed = input.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return .failure(.empty) }
-        guard trimmed.allSatisfy({ ("0"..."9").contains($0) || $0 == "-" }) else { return .failure(.illegalCharacter) }
-        let chars = Array(trimmed)
-        let digitsOnly: String
-        switch chars.count {
-        case 10 where !trimmed.contains("-"):
-            digitsOnly = trimmed
-        case 11 where chars[6] == "-" && chars.filter({ $0 == "-" }).count == 1:
-            digitsOnly = trimmed.replacingOccurrences(of: "-", with: "")
-        case 12 where !trimmed.contains("-"):
-            guard trimmed.hasPrefix("16") else { return .failure(.wrongCentury) }
-            digitsOnly = String(trimmed.dropFirst(2))
-        case 13 where chars[8] == "-" && chars.filter({ $0 == "-" }).count == 1:
-            guard trimmed.hasPrefix("16") else { return .failure(.wrongCentury) }
-            digitsOnly = String(trimmed.dropFirst(2)).replacingOccurrences(of: "-", with: "")
+        // Judged scalar by scalar: a digit followed by a combining mark is one Character that sorts between
+        // "0" and "9", but it is not a digit.
+        let scalars = Array(trimmed.unicodeScalars)
+        guard scalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "-" }) else { return .failure(.illegalCharacter) }
+        let dashes = scalars.indices.filter { scalars[$0] == "-" }
+        let digits = scalars.filter { $0 != "-" }.map { Int($0.value) - 48 }
+        let ten: ArraySlice<Int>
+        switch (scalars.count, dashes) {
+        case (10, []):
+            ten = digits[...]
+        case (11, [6]):
+            ten = digits[...]
+        case (12, []), (13, [8]):
+            guard digits.starts(with: [1, 6]) else { return .failure(.wrongCentury) }
+            ten = digits.dropFirst(2)
         default:
             return .failure(.wrongFormat)
         }
-        let d = digitsOnly.map { Int(String($0))! }
+        let d = Array(ten)
         guard d[2] * 10 + d[3] >= 20 else { return .failure(.notLegalEntity) }
         guard luhnValid(d) else { return .failure(.checkDigit) }
-        return .success(OrganisationNumber(digits: digitsOnly))
+        return .success(OrganisationNumber(digits: String(d.map { Character(String($0)) })))
     }
 
     init(digits: String) { self.digits = digits }
@@ -73,7 +74,7 @@ public struct OrganisationNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// The check digit that makes the first nine digits a valid number (for generated demo data).
     public static func checkDigit(forFirstNine nine: String) -> Int {
-        let d = nine.map { Int(String($0))! }
+        let d = nine.unicodeScalars.compactMap { ("0"..."9").contains($0) ? Int($0.value) - 48 : nil }
         var sum = 0
         for (i, digit) in d.enumerated() {
             var p = digit * (i % 2 == 0 ? 2 : 1)

@@ -34,16 +34,23 @@ enum CollaborationService {
             if v != existing.version { throw AppError.staleVersion() }
         }
         try errors.throwIfAny()
-        let unit = try await OrgUnit.find(unitID!, on: ctx.db)!
-        let scope = ResourceScope.bodyAndOrganisation(unit.bodyID, unitPath: try await StructureService.unitPath(unit.id!, on: ctx.db), organisation: orgID!)
-        guard Policy.allows(ctx.actor, .collaborationEdit, scope) else { throw AppError.forbidden() }
+        guard let unitID, let orgID, let form, let start, let newScope = try await scope(unitID: unitID, organisationID: orgID, on: ctx.db) else {
+            throw AppError.invalid(field: "unitId", code: "notFound")
+        }
+        var oldScope: ResourceScope?
+        if let existing {
+            oldScope = try await scope(unitID: existing.unitID, organisationID: existing.organisationID, on: ctx.db) ?? .organisation(existing.organisationID)
+        }
+        guard Policy.allowsChange(ctx.actor, .collaborationEdit, from: oldScope, to: newScope) else {
+            throw AppError.forbidden()
+        }
         let link = existing ?? CollaborationLink()
         let before = existing?.auditSnapshot
         if existing == nil { link.id = UUID(); link.version = 1 } else { link.version += 1 }
-        link.organisationID = orgID!
-        link.unitID = unitID!
-        link.form = form!
-        link.startsOn = start!.description
+        link.organisationID = orgID
+        link.unitID = unitID
+        link.form = form
+        link.startsOn = start.description
         link.endsOn = end?.description
         link.description = description
         try await link.save(on: ctx.db)
@@ -53,9 +60,17 @@ enum CollaborationService {
 
     static func delete(_ id: UUID, in ctx: WriteContext) async throws {
         guard let link = try await CollaborationLink.find(id, on: ctx.db) else { throw AppError.notFound() }
+        let owner = try await scope(unitID: link.unitID, organisationID: link.organisationID, on: ctx.db) ?? .organisation(link.organisationID)
+        guard Policy.allows(ctx.actor, .collaborationEdit, owner) else { throw AppError.forbidden() }
         let before = link.auditSnapshot
         try await link.delete(on: ctx.db)
         ctx.audit("delete", CollaborationLink.auditEntityType, id.uuidString, before: before, after: nil)
+    }
+
+    /// Who owns a link: the unit's body (and the unit's place in its tree) and the organisation. nil when the unit is gone.
+    static func scope(unitID: UUID, organisationID: UUID, on db: any Database) async throws -> ResourceScope? {
+        guard let unit = try await OrgUnit.find(unitID, on: db) else { return nil }
+        return .bodyAndOrganisation(unit.bodyID, unitPath: try await StructureService.unitPath(unitID, on: db), organisation: organisationID)
     }
 
     static func dtos(_ links: [CollaborationLink], on db: any Database) async throws -> [CollaborationDTO] {

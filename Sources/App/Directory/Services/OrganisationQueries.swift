@@ -144,6 +144,23 @@ enum OrganisationQueries {
 }
 
 extension OrganisationQueries {
+    /// Each organisation's member total of its latest reported year: the whole-organisation figure when there is
+    /// one, otherwise the sum of that year's per-municipality figures. Organisations without figures are absent.
+    static func latestMemberTotals(ids: [UUID], on db: any Database) async throws -> [UUID: Int] {
+        var out: [UUID: Int] = [:]
+        for chunk in ids.chunked(by: 500) {
+            let rows = try await MemberCount.query(on: db).filter(\.$organisationID ~~ Array(chunk)).all()
+            for (org, counts) in Dictionary(grouping: rows, by: \.organisationID) {
+                guard let year = counts.map(\.year).max() else { continue }
+                let ofYear = counts.filter { $0.year == year }
+                out[org] = ofYear.first { $0.municipalityCode == nil }?.total ?? ofYear.reduce(0) { $0 + $1.total }
+            }
+        }
+        return out
+    }
+}
+
+extension OrganisationQueries {
     /// List DTOs (no member counts) for `ids`, in that order: the organisations with their parent's name,
     /// areas and municipalities in three queries read straight from the database.
     static func listDTOs(ids: [UUID], on db: any Database) async throws -> [OrganisationDTO] {

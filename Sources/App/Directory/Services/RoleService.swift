@@ -102,6 +102,20 @@ enum RoleService {
         }
     }
 
+    /// The contact roles of `organisationIDs` that the person (by account or by e-mail) holds on `day`.
+    static func rolesHeld(userID: UUID?, email: String?, organisationIDs: [UUID], on day: LocalDate = .today(), db: any Database) async throws -> [ContactRole] {
+        guard !organisationIDs.isEmpty, userID != nil || !(email ?? "").isEmpty else { return [] }
+        let roles = try await ContactRole.query(on: db).filter(\.$organisationID ~~ organisationIDs).all()
+        guard !roles.isEmpty else { return [] }
+        let tenures = try await RoleTenure.query(on: db).filter(\.$roleID ~~ roles.compactMap(\.id)).all()
+        let mail = (email ?? "").lowercased()
+        let held = Set(tenures.filter { t in
+            LocalDate(stored: t.startsOn) <= day && (t.endsOn.map { LocalDate(stored: $0) >= day } ?? true)
+                && ((userID != nil && t.userID == userID) || (!mail.isEmpty && t.holderEmail.lowercased() == mail))
+        }.map(\.roleID))
+        return roles.filter { held.contains($0.id!) }
+    }
+
     /// Hands the role to a new holder (ending the current tenure the day before), or vacates it.
     static func handover(_ roleID: UUID, _ b: HandoverBody, in ctx: WriteContext) async throws -> ContactRole {
         guard let role = try await ContactRole.find(roleID, on: ctx.db) else { throw AppError.notFound() }
@@ -216,17 +230,13 @@ enum RoleService {
 /// Registered at start-up; plain functions, no state.
 enum RoleHandoverHooks {
     typealias Hook = @Sendable (_ roleID: UUID, _ from: UUID?, _ to: UUID?, _ ctx: WriteContext) async throws -> Void
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var hooks: [String: Hook] = [:]
+    static let hooks = Hooks<Hook>()
 
     /// Registers (or replaces) the hook named `key`.
-    static func register(_ key: String, _ hook: @escaping Hook) {
-        lock.withLock { hooks[key] = hook }
-    }
+    static func register(_ key: String, _ hook: @escaping Hook) { hooks.register(key, hook) }
 
     static func run(roleID: UUID, from: UUID?, to: UUID?, in ctx: WriteContext) async throws {
         guard from != to else { return }
-        let all = lock.withLock { Array(hooks.values) }
-        for h in all { try await h(roleID, from, to, ctx) }
+        for h in hooks.all { try await h(roleID, from, to, ctx) }
     }
 }

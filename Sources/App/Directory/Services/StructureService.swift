@@ -88,6 +88,12 @@ enum StructureService {
         return body
     }
 
+    /// The kind (`region`, `municipality`, `lansstyrelse`, `other`) of each body.
+    static func bodyKinds(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(uniqueKeysWithValues: try await PublicBody.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.kind.rawValue) })
+    }
+
     static func bodyDTO(_ b: PublicBody) -> PublicBodyDTO {
         PublicBodyDTO(id: b.id!, name: b.name, kind: b.kind.rawValue, countyCode: b.countyCode, municipalityCode: b.municipalityCode,
                       orgnr: b.orgnr, website: b.website, description: b.description, version: b.version)
@@ -133,15 +139,18 @@ enum StructureService {
             if version != existing.version { throw AppError.staleVersion() }
         }
         try errors.throwIfAny()
-        // The principal must be allowed to edit the unit's place in the tree, not only the unit.
-        if let parentID { try authorizeUnit(ctx.actor, bodyID: bodyID!, path: try await unitPath(parentID, on: ctx.db)) }
-        else { try authorizeUnit(ctx.actor, bodyID: bodyID!, path: existing.map { [$0.id!] } ?? []) }
+        guard let bodyID else { throw AppError.invalid(field: "bodyId", code: "required") }
+        // The principal must be allowed to edit the unit where it is now (a move must not take another's unit)
+        // and the place in the tree it moves to, not only the unit.
+        if let existing, let uid = existing.id { try authorizeUnit(ctx.actor, bodyID: existing.bodyID, path: try await unitPath(uid, on: ctx.db)) }
+        if let parentID { try authorizeUnit(ctx.actor, bodyID: bodyID, path: try await unitPath(parentID, on: ctx.db)) }
+        else { try authorizeUnit(ctx.actor, bodyID: bodyID, path: existing.flatMap(\.id).map { [$0] } ?? []) }
 
         let unit = existing ?? OrgUnit()
         let before = existing?.auditSnapshot
         if existing == nil {
             unit.id = UUID()
-            unit.bodyID = bodyID!
+            unit.bodyID = bodyID
             unit.version = 1
         } else {
             unit.version += 1

@@ -47,7 +47,7 @@ enum ApplicationPages {
         let existing = try await GrantApplication.query(on: req.db).filter(\.$callID == c.id!).filter(\.$organisationID ~~ orgs.compactMap(\.id)).all()
         let names = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0.name) })
         let data = CallPage(
-            call: dto, programmeHref: "/grants/programmes/\(p.id!)", opens: LocalDate(c.opensOn)!.formatted(lang), closes: LocalDate(c.closesOn)!.formatted(lang),
+            call: dto, programmeHref: "/grants/programmes/\(p.id!)", opens: LocalDate(stored: c.opensOn).formatted(lang), closes: LocalDate(stored: c.closesOn).formatted(lang),
             fields: c.fieldSpecs.map { $0.label + ($0.required ? " (\(req.t("form.required")))" : "") },
             attachments: c.attachmentKinds.map { req.t("attachment.\($0)") },
             orgs: orgs.filter { o in !existing.contains { $0.organisationID == o.id } }.map { .init(value: $0.id!.uuidString, label: $0.name) },
@@ -329,12 +329,15 @@ enum ApplicationPages {
 
     static func transition(_ req: Request, _ action: String) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
+        struct VersionForm: Content { var version: Int? }
         do {
+            // The page the user acted on carries the version it showed: a change by someone else in between is a 409.
+            guard let version = try req.decodeForm(VersionForm.self).version else { throw AppError.invalid(field: "version", code: "required") }
             _ = try await req.write { ctx -> GrantApplication in
                 switch action {
-                case "submit": return try await ApplicationService.submit(id, version: nil, in: ctx)
-                case "withdraw": return try await ApplicationService.withdraw(id, in: ctx)
-                default: return try await ApplicationService.reopen(id, in: ctx)
+                case "submit": return try await ApplicationService.submit(id, version: version, in: ctx)
+                case "withdraw": return try await ApplicationService.withdraw(id, version: version, in: ctx)
+                default: return try await ApplicationService.reopen(id, version: version, in: ctx)
                 }
             }
             return req.redirect(to: action == "reopen" ? "/grants/applications/\(id)/edit" : "/grants/applications/\(id)", flash: req.t("grants.application.\(action)ed"))

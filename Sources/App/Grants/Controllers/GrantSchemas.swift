@@ -57,6 +57,7 @@ enum GrantSchemas {
             ("status", .oneOf(ApplicationStatus.allCases.map(\.rawValue))), ("answers", .map(.string())), ("budget", .array(budgetLine)),
             ("requestedOre", .nullable(.integer(minimum: 0))), ("activities", .integer(minimum: 0)), ("payeeAccount", .string()),
             ("attachments", .array(attachment)), ("eligibility", .nullable(.ref("EligibilityResult"))), ("submittedAt", .nullable(.dateTime)),
+            ("diarienummer", .nullable(.string())), ("registeredOn", .nullable(.date)),
             ("currency", .oneOf(["SEK"])), ("version", .integer(minimum: 1)),
         ], required: ["id", "callId", "organisationId", "status", "version"]))
         r.register("GrantApplicationInput", .object([
@@ -66,11 +67,13 @@ enum GrantSchemas {
         ]))
         let review = Schema.object([
             ("id", .uuid), ("applicationId", .uuid), ("reviewerId", .uuid), ("reviewerName", .nullable(.string())), ("jav", .nullable(.boolean)),
-            ("javReason", .string()), ("scores", .map(.integer(minimum: 1, maximum: 5))), ("comment", .string()), ("completed", .boolean), ("version", .integer(minimum: 1)),
+            ("javReason", .string()), ("javWithdrawalReason", .nullable(.string())), ("scores", .map(.integer(minimum: 1, maximum: 5))),
+            ("comment", .string()), ("completed", .boolean), ("version", .integer(minimum: 1)),
         ], required: ["id", "applicationId", "reviewerId", "scores", "completed", "version"])
         r.register("GrantReview", review)
         r.register("GrantReviewInput", .object([
-            ("jav", .nullable(.boolean)), ("javReason", .nullable(.text(max: 2000))), ("scores", .map(.integer(minimum: 1, maximum: 5))),
+            ("jav", .nullable(.boolean)), ("javReason", .nullable(.text(max: 2000))), ("javWithdrawalReason", .nullable(.text(max: 2000))),
+            ("scores", .map(.integer(minimum: 1, maximum: 5))),
             ("comment", .nullable(.text(max: 4000))), ("complete", .nullable(.boolean)), ("version", .integer(minimum: 1)),
         ]))
         r.register("ReviewSummary", .object([
@@ -83,13 +86,14 @@ enum GrantSchemas {
             ("year", .integer()), ("outcome", .oneOf(DecisionOutcome.allCases.map(\.rawValue))), ("amountOre", .integer(minimum: 0)), ("conditions", .string()),
             ("motivation", .string()), ("purpose", .string()), ("decidedOn", .date), ("decisionMaker", .string()), ("delegationLevel", .oneOf(DecisionLevel.rawValues)),
             ("diarienummer", .string()), ("replacesId", .nullable(.uuid)), ("replacedById", .nullable(.uuid)), ("isStateAid", .boolean), ("currency", .oneOf(["SEK"])),
+            ("deciderJav", .nullable(.boolean)), ("appealRoute", .oneOf(AppealRules.Route.allCases.map(\.rawValue))),
         ], required: ["id", "applicationId", "outcome", "amountOre", "decidedOn", "diarienummer"]))
         r.register("GrantDecisionInput", .object([
             ("applicationId", .string(maxLength: 40)), ("outcome", .oneOf(DecisionOutcome.allCases.map(\.rawValue))), ("amountOre", .nullable(.integer(minimum: 0))),
             ("conditions", .nullable(.text(max: 5000))), ("motivation", .text(max: 5000)), ("purpose", .nullable(.text(max: 300))),
             ("decidedOn", .nullable(.string(maxLength: 10))), ("decisionMaker", .nullable(.text(max: 200))), ("delegationLevel", .nullable(.oneOf(DecisionLevel.rawValues))),
-            ("diarienummer", .nullable(.text(max: 50))), ("replacesId", .nullable(.string(maxLength: 40))),
-        ], required: ["applicationId", "outcome", "motivation"]))
+            ("diarienummer", .nullable(.text(max: 50))), ("replacesId", .nullable(.string(maxLength: 40))), ("jav", .boolean),
+        ], required: ["applicationId", "outcome", "motivation", "jav"]))
         r.register("GrantPayment", .object([
             ("id", .uuid), ("programmeId", .uuid), ("organisationId", .uuid), ("organisationName", .nullable(.string())), ("year", .integer()),
             ("decisionId", .nullable(.uuid)), ("kind", .oneOf(["single", "instalment", "advance", "final"])), ("dueOn", .date), ("amountOre", .integer()),
@@ -116,6 +120,10 @@ enum GrantSchemas {
             ("lines", .array(.object([("applicationId", .uuid), ("organisationName", .string()), ("formulaOre", .integer()), ("cappedOre", .integer()),
                                       ("finalOre", .integer())], required: ["applicationId", "finalOre"]))), ("currency", .oneOf(["SEK"])),
         ], required: ["year", "lines"]))
+        r.register("GrantSettings", .object([("bodyId", .uuid), ("relaxSeparation", .boolean), ("reason", .string()), ("version", .integer(minimum: 0))],
+                                            required: ["bodyId", "relaxSeparation", "reason", "version"]))
+        r.register("GrantSettingsInput", .object([("relaxSeparation", .boolean), ("reason", .nullable(.text(max: 2000))), ("version", .integer(minimum: 1))],
+                                                 required: ["relaxSeparation"]))
         r.register("RegisterLine", .object([
             ("decisionId", .uuid), ("recipient", .string()), ("recipientOrgnr", .nullable(.string())), ("programme", .string()), ("body", .string()),
             ("amountOre", .integer()), ("decidedOn", .date), ("purpose", .string()), ("diarienummer", .string()), ("currency", .oneOf(["SEK"])),

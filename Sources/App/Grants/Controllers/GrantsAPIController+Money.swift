@@ -117,7 +117,7 @@ extension GrantsAPIController {
         let (lines, _) = try await registerLines(req, limit: nil, offset: 0)
         let w = CSVWriter(delimiter: .semicolon)
         var out = CSVWriter.bom + w.row(["mottagare", "organisationsnummer", "program", "myndighet", "belopp_kr", "beslutsdatum", "syfte", "diarienummer"])
-        for l in lines { out += w.row([l.recipient, l.recipientOrgnr ?? "", l.programme, l.body, Money.decimal(l.amountOre), l.decidedOn, l.purpose, l.diarienummer]) }
+        for l in lines { out += w.row([l.recipient, l.recipientOrgnr ?? "", l.programme, l.body, Money.decimal(l.amountOre), l.decidedOn, l.purpose, l.diarienummer], numeric: [4]) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bidragsregister.csv\"")

@@ -96,6 +96,19 @@ enum GrantsAPIController {
             }
         }
 
+        g.get("bodies", ":id", "settings", access: .scoped(.grantsManage, StructureService.bodyScope),
+              api: APIOperation("A body's grant settings (separation of duties)", tag: tag, response: .ref("GrantSettings"))) { req in
+            try await GrantSettingsService.dto(bodyID: try req.parameters.require("id", as: UUID.self), on: req.db)
+        }
+        g.put("bodies", ":id", "settings", access: .permission(.bodyManage),
+              api: APIOperation("Relax or restore the separation of duties for a very small body (admin; audited)", tag: tag,
+                                body: .ref("GrantSettingsInput"), response: .ref("GrantSettings"))) { req in
+            let id = try req.parameters.require("id", as: UUID.self)
+            let b = try req.content.decode(GrantSettingsBody.self)
+            _ = try await req.write { ctx in try await GrantSettingsService.save(bodyID: id, b, in: ctx) }
+            return try await GrantSettingsService.dto(bodyID: id, on: req.db)
+        }
+
         g.get("reclaims", access: .signedIn, api: APIOperation("Reclaims (återkrav)", tag: tag, query: paging, response: .page(of: .ref("GrantReclaim"))), use: listReclaims)
         g.post("reclaims", access: .permission(.grantsManage), api: APIOperation("Reclaim all or part of a grant", tag: tag, body: .ref("GrantReclaimInput"), status: 201, response: .ref("GrantReclaim")), use: createReclaim)
         for (action, status) in [("repaid", ReclaimStatus.repaid), ("cancel", .cancelled)] {
@@ -274,8 +287,8 @@ enum GrantsAPIController {
         let a = try await req.write { ctx -> GrantApplication in
             switch action {
             case "submit": return try await ApplicationService.submit(id, version: version, in: ctx)
-            case "withdraw": return try await ApplicationService.withdraw(id, in: ctx)
-            default: return try await ApplicationService.reopen(id, in: ctx)
+            case "withdraw": return try await ApplicationService.withdraw(id, version: version, in: ctx)
+            default: return try await ApplicationService.reopen(id, version: version, in: ctx)
             }
         }
         return try await ApplicationService.dto(a, withEligibility: true, on: req.db)

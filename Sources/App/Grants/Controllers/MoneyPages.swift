@@ -34,6 +34,7 @@ enum MoneyPages {
         var delegationLevel: String?
         var diarienummer: String?
         var replacesId: String?
+        var jav: String?
     }
 
     struct DecidePage: Encodable, Sendable {
@@ -71,6 +72,10 @@ enum MoneyPages {
             FormField("decisionMaker", label: req.t("decision.maker"), value: f?.decisionMaker ?? req.principal.displayName, required: true, maxLength: 200),
             FormField("delegationLevel", label: req.t("grants.decisionLevel"), kind: .select, options: req.options(DecisionLevel.self, selected: f?.delegationLevel ?? p.decisionLevel.rawValue)),
             FormField("diarienummer", label: req.t("grants.diarienummer"), value: f?.diarienummer ?? current?.diarienummer, hint: req.t("decision.diarieHint"), maxLength: 50),
+            FormField("jav", label: req.t("decision.javQuestion"), kind: .select, hint: req.t("decision.javHint"), required: true, options: [
+                .init(value: "", label: req.t("form.choose"), selected: (f?.jav ?? "").isEmpty),
+                .init(value: "false", label: req.t("decision.javNo"), selected: f?.jav == "false"),
+                .init(value: "true", label: req.t("decision.javYes"), selected: f?.jav == "true")]),
             FormField("replacesId", kind: .hidden, value: current?.id?.uuidString ?? ""),
         ]
         let mapped = errors.map { e -> FieldError in var e = e; if e.field == "amountOre" { e.field = "amount" }; return e }
@@ -103,7 +108,8 @@ enum MoneyPages {
             }
             let body = DecisionBody(applicationId: id.uuidString, outcome: f.outcome, amountOre: amount, conditions: f.conditions, motivation: f.motivation,
                                     purpose: f.purpose, decidedOn: f.decidedOn, decisionMaker: f.decisionMaker, delegationLevel: f.delegationLevel,
-                                    diarienummer: f.diarienummer?.nilIfEmpty, replacesId: f.replacesId?.nilIfEmpty)
+                                    diarienummer: f.diarienummer?.nilIfEmpty, replacesId: f.replacesId?.nilIfEmpty,
+                                    jav: f.jav.flatMap { $0.isEmpty ? nil : $0 == "true" })
             let rate = req.application.config.eurToSek
             let d = try await req.write { ctx in try await DecisionService.decide(body, eurToSek: rate, in: ctx) }
             return req.redirect(to: "/grants/decisions/\(d.id!)", flash: req.t("decision.done"))
@@ -131,6 +137,7 @@ enum MoneyPages {
         var delegation: String
         var date: String
         var conditions: String?
+        var appeal: String
         var canReclaim: Bool
         var reclaimForm: FormContext?
     }
@@ -146,15 +153,18 @@ enum MoneyPages {
         let report = try await GrantReport.query(on: req.db).filter(\.$decisionID == d.id!).first()
         let canManage = Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db))
         let address = [org.street, [org.postalCode, org.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty }.joined(separator: ", ")
+        let bodyName = try await PublicBody.find(p.bodyID, on: req.db)?.name ?? ""
+        let route = AppealRules.Route(rawValue: dto.appealRoute) ?? .forvaltningslagen
         let data = LetterPage(
             decision: dto, outcome: req.t("outcome.\(d.outcome.rawValue)"), amount: Money.format(d.amountOre, lang),
-            body: try await PublicBody.find(p.bodyID, on: req.db)?.name ?? "", programme: p.name, organisation: org.name, orgnr: org.orgnr,
+            body: bodyName, programme: p.name, organisation: org.name, orgnr: org.orgnr,
             address: address.nilIfEmpty,
             payments: pays.map { "\($0.dueOn): \(Money.format($0.amountOre, lang)) (\(req.t("paymentKind.\($0.kind)")), \(req.t("paymentStatus.\($0.status.rawValue)")))" },
             hasPayments: !pays.isEmpty, reportDue: report.map { LocalDate($0.dueOn)?.formatted(lang) ?? $0.dueOn },
             replaces: d.replacesID.map { Link(href: "/grants/decisions/\($0)", label: req.t("decision.replaces")) },
             replacedBy: dto.replacedById.map { Link(href: "/grants/decisions/\($0)", label: req.t("decision.replacedBy")) },
             delegation: req.label(d.delegationLevel), date: LocalDate(d.decidedOn)?.formatted(lang) ?? d.decidedOn, conditions: d.conditions.nilIfEmpty,
+            appeal: req.t(AppealRules.textKey(route), bodyName),
             canReclaim: canManage && d.amountOre > 0,
             reclaimForm: canManage && d.amountOre > 0 ? req.form(action: "/grants/decisions/\(d.id!)/reclaim", submitLabel: req.t("reclaim.submit"), fields: [
                 FormField("amount", label: req.t("reclaim.amount"), hint: req.t("reclaim.amountHint"), required: true, maxLength: 20),
@@ -192,7 +202,7 @@ enum MoneyPages {
         try await batchPage(req, id: try req.parameters.require("id", as: UUID.self), year: try StructureAPIController.year(req) ?? LocalDate.today().year)
     }
 
-    struct BatchForm: Content { var year: String?; var outcome: [String: String]?; var amount: [String: String]?; var motivation: String?; var decidedOn: String? }
+    struct BatchForm: Content { var year: String?; var outcome: [String: String]?; var amount: [String: String]?; var motivation: String?; var decidedOn: String?; var jav: String? }
 
     /// Decides every row with an outcome, all in one transaction: either all decisions are made or none.
     @Sendable static func batch(_ req: Request) async throws -> Response {
@@ -207,7 +217,7 @@ enum MoneyPages {
                 if let ore = Money.parseKronor(raw) { amount = ore } else { problems.append(req.t("batch.badAmount", raw)); continue }
             }
             bodies.append(DecisionBody(applicationId: appID, outcome: outcome, amountOre: amount, motivation: f.motivation, decidedOn: f.decidedOn,
-                                       decisionMaker: req.principal.displayName))
+                                       decisionMaker: req.principal.displayName, jav: f.jav.flatMap { $0.isEmpty ? nil : $0 == "true" }))
         }
         if bodies.isEmpty { problems.append(req.t("batch.nothing")) }
         if !problems.isEmpty { return try await batchPage(req, id: id, year: year, errors: problems) }

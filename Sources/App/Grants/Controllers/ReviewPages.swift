@@ -37,6 +37,7 @@ enum ReviewPages {
     struct ReviewForm: Content {
         var jav: String?
         var javReason: String?
+        var javWithdrawalReason: String?
         var scores: [String: String]?
         var comment: String?
         var complete: String?
@@ -55,6 +56,10 @@ enum ReviewPages {
             .init(value: "", label: req.t("form.choose"), selected: jav == nil), .init(value: "false", label: req.t("review.javNo"), selected: jav == "false"),
             .init(value: "true", label: req.t("review.javYes"), selected: jav == "true")]))
         fields.append(FormField("javReason", label: req.t("review.javReason"), kind: .textarea, value: f?.javReason ?? r.javReason, maxLength: 2000))
+        if r.jav == true {
+            fields.append(FormField("javWithdrawalReason", label: req.t("review.javWithdrawalReason"), kind: .textarea, value: f?.javWithdrawalReason,
+                                    hint: req.t("review.javWithdrawalHint"), maxLength: 2000))
+        }
         if r.jav == false {
             for c in call.criteriaList {
                 let v = f?.scores?[c.key] ?? r.scoreMap[c.key].map(String.init) ?? ""
@@ -86,7 +91,8 @@ enum ReviewPages {
                 guard let n = Int(v) else { throw AppError.invalid(field: "scores.\(k)", code: "range", "1", "5") }
                 scores[k] = n
             }
-            let body = ReviewBody(jav: f.jav.flatMap { $0.isEmpty ? nil : $0 == "true" }, javReason: f.javReason, scores: scores,
+            let body = ReviewBody(jav: f.jav.flatMap { $0.isEmpty ? nil : $0 == "true" }, javReason: f.javReason,
+                                  javWithdrawalReason: f.javWithdrawalReason, scores: scores,
                                   comment: f.comment, complete: f.complete == "true", version: f.version)
             if body.jav == nil { throw AppError.invalid(field: "jav", code: "required") }
             _ = try await req.write { ctx in try await ReviewService.update(id, body, in: ctx) }

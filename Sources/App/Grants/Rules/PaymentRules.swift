@@ -28,7 +28,7 @@ public enum PaymentRules {
     /// The Kalmar advance for `year`: half of last year's granted amount, paid in January. nil without a previous grant.
     public static func kalmarAdvance(lastYearGrantedOre: Int?, year: Int) -> PlannedPayment? {
         guard let last = lastYearGrantedOre, last > 0 else { return nil }
-        return PlannedPayment(kind: .advance, dueOn: LocalDate(year: year, month: 1, day: 31)!, amountOre: last / 2 / 100 * 100)
+        return PlannedPayment(kind: .advance, dueOn: LocalDate.clamped(year: year, month: 1, day: 31), amountOre: last / 2 / 100 * 100)
     }
 
     /// Payments that follow a decision, and the amount to reclaim (Kalmar: when the advance exceeds the decided amount).
@@ -50,7 +50,7 @@ public enum PaymentRules {
             }
             return (out, 0)
         case .kalmar:
-            let june = LocalDate(year: year, month: 6, day: 30)!
+            let june = LocalDate.clamped(year: year, month: 6, day: 30)
             let due = decidedOn > june ? first : june
             let final = decidedOre - advancePaidOre
             if final > 0 { return ([PlannedPayment(kind: .final, dueOn: due, amountOre: final)], 0) }
@@ -61,7 +61,7 @@ public enum PaymentRules {
     static func addMonths(_ d: LocalDate, _ months: Int) -> LocalDate {
         let total = d.year * 12 + (d.month - 1) + months
         let y = total / 12, m = total % 12 + 1
-        return LocalDate(year: y, month: m, day: min(d.day, LocalDate.daysIn(month: m, year: y)))!
+        return LocalDate.clamped(year: y, month: m, day: d.day)
     }
 }
 
@@ -86,17 +86,8 @@ public enum DeMinimisRules {
     }
 }
 
-/// Review: jäv first, then scores 1–5 per criterion; the summary shows mean and spread.
+/// Review: jäv first (see `JavRules`), then scores 1–5 per criterion; the summary shows mean and spread.
 public enum ReviewRules {
-    public enum Block: String, Sendable { case javNotDeclared, javDeclared, memberOfApplicant }
-
-    /// nil when the reviewer may score.
-    public static func scoringBlocked(javDeclared: Bool?, isMemberOfApplicant: Bool) -> Block? {
-        if isMemberOfApplicant { return .memberOfApplicant }
-        guard let jav = javDeclared else { return .javNotDeclared }
-        return jav ? .javDeclared : nil
-    }
-
     public struct Criterion: Codable, Sendable, Equatable {
         public var key: String
         public var label: String

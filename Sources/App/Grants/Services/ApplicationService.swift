@@ -6,26 +6,29 @@ extension GrantApplication: Auditable {
     static var auditEntityType: String { "grantApplication" }
     var auditSnapshot: AuditSnapshot {
         AuditSnapshot(["status": .string(status.rawValue), "answers": .string(answers), "budget": .string(budget),
-                       "requestedOre": requestedOre.map { .int($0) } ?? .null, "activities": .int(activities), "payeeAccount": .string(payeeAccount)])
+                       "requestedOre": requestedOre.map { .int($0) } ?? .null, "activities": .int(activities), "payeeAccount": .string(payeeAccount),
+                       "diarienummer": diarienummer.map { .string($0) } ?? .null, "registeredOn": registeredOn.map { .string($0) } ?? .null])
     }
 }
 
-/// Other modules add what they know about an organisation's council seats (Dialogue).
+/// The hook through which other modules tell Grants which councils an organisation sits in on a day (Dialogue
+/// registers the seats it keeps). Grants defines it, so the dependency points from Dialogue to Grants' hook, not back.
 enum CouncilFacts {
-    typealias Source = @Sendable (_ organisationID: UUID, _ db: any Database) async throws -> [String]
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var sources: [String: Source] = [:]
-    static func register(_ key: String, _ s: @escaping Source) { lock.withLock { sources[key] = s } }
-    static func councils(_ org: UUID, on db: any Database) async throws -> [String] {
+    typealias Source = @Sendable (_ organisationID: UUID, _ on: LocalDate, _ db: any Database) async throws -> [String]
+    static let sources = Hooks<Source>()
+    static func register(_ key: String, _ s: @escaping Source) { sources.register(key, s) }
+    static func councils(_ org: UUID, on day: LocalDate, db: any Database) async throws -> [String] {
         var out: [String] = []
-        for s in lock.withLock({ Array(sources.values) }) { out += try await s(org, db) }
+        for s in sources.all { out += try await s(org, day, db) }
         return out
     }
 }
 
-/// Gathers the facts the eligibility conditions look at.
+/// Gathers the facts the eligibility conditions look at, as they stood on a day (today for a new application; the
+/// decision date for a decided one, so a later reclaim or a late report does not turn a granted application red).
 enum EligibilityService {
-    static func facts(organisationID: UUID, bodyID: UUID, callYear: Int, on db: any Database) async throws -> EligibilityFacts {
+    static func facts(organisationID: UUID, bodyID: UUID, callYear: Int, asOf instant: Date = Date(), on db: any Database) async throws -> EligibilityFacts {
+        let day = LocalDate(instant)
         guard let org = try await Organisation.find(organisationID, on: db) else { throw AppError.notFound() }
         let vocab = try await DirectoryVocabularyService.load(on: db)
         let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == organisationID).all().map(\.municipalityCode)
@@ -37,20 +40,30 @@ enum EligibilityService {
         if let pid = org.parentID, let p = try await Organisation.find(pid, on: db) {
             parent = (p.level.rawValue, try await OrganisationArea.query(on: db).filter(\.$organisationID == pid).all().map(\.areaKey))
         }
-        let councils = org.councilMemberships.split(separator: "|").map(String.init) + (try await CouncilFacts.councils(organisationID, on: db))
-        // Last year's grants from this body: have their reports come in?
+        let councils = org.councilMemberships.split(separator: "|").map(String.init) + (try await CouncilFacts.councils(organisationID, on: day, db: db))
+        // Last year's grants from this body: had their reports come in by the day?
         let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
         var reportState = EligibilityFacts.ReportState.nothingOwed
         if !programmes.isEmpty {
             let reports = try await GrantReport.query(on: db).filter(\.$organisationID == organisationID).filter(\.$programmeID ~~ programmes)
                 .filter(\.$year == callYear - 1).all()
             if !reports.isEmpty {
-                let today = LocalDate.today()
-                let missing = reports.contains { ($0.status == .pending || $0.status == .completionRequested) && LocalDate($0.dueOn).map { $0 < today } ?? false }
+                let missing = reports.contains { r in
+                    let inByThen = r.submittedAt.map { $0 <= instant } ?? false
+                    return !inByThen && LocalDate(stored: r.dueOn) < day
+                }
                 reportState = missing ? .missing : .allSubmitted
             }
         }
-        let reclaims = try await GrantReclaim.query(on: db).filter(\.$organisationID == organisationID).filter(\.$status == .open).count()
+        // Reclaims that were open on the day: opened by then and not repaid (or cancelled) before it.
+        let reclaims = try await GrantReclaim.query(on: db).filter(\.$organisationID == organisationID).all().filter { r in
+            guard (r.createdAt ?? .distantPast) <= instant else { return false }
+            switch r.status {
+            case .open: return true
+            case .repaid: return r.repaidOn.map { LocalDate(stored: $0) > day } ?? false
+            default: return false
+            }
+        }.count
         var f = EligibilityFacts(legalForm: org.legalForm.rawValue, level: org.level.rawValue, municipalities: munis, branchMunicipalities: branchMunis,
                                  members: members, countyOf: vocab.countyByMunicipality, councils: councils, parent: parent,
                                  foundedYear: org.foundedYear, lastYearReports: reportState, openReclaims: reclaims)
@@ -58,17 +71,14 @@ enum EligibilityService {
         return f
     }
 
-    static func evaluate(programme: GrantProgramme, organisationID: UUID, callYear: Int, on db: any Database) async throws -> EligibilityResult {
-        let facts = try await facts(organisationID: organisationID, bodyID: programme.bodyID, callYear: callYear, on: db)
+    static func evaluate(programme: GrantProgramme, organisationID: UUID, callYear: Int, asOf instant: Date = Date(), on db: any Database) async throws -> EligibilityResult {
+        let facts = try await facts(organisationID: organisationID, bodyID: programme.bodyID, callYear: callYear, asOf: instant, on: db)
         return EligibilityRules.evaluate(programme.conditions, facts: facts, callYear: callYear)
     }
 }
 
 /// Applications: drafts, answers, attachments, submission and withdrawal.
 enum ApplicationService {
-    static let allowedTypes = ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.oasis.opendocument.text",
-                               "application/vnd.oasis.opendocument.spreadsheet", "image/png", "image/jpeg", "text/plain", "text/csv"]
     static let defaultMaxMB = 10
 
     static func authorizeApplicant(_ app: GrantApplication, _ actor: Principal) throws {
@@ -79,7 +89,7 @@ enum ApplicationService {
         guard let call = try await GrantCall.find(callID, on: ctx.db) else { throw AppError.invalid(field: "callId", code: "notFound") }
         guard try await Organisation.find(organisationID, on: ctx.db) != nil else { throw AppError.invalid(field: "organisationId", code: "notFound") }
         guard Policy.allows(ctx.actor, .grantsApply, .organisation(organisationID)) else { throw AppError.forbidden() }
-        guard CallRules.isOpen(opensOn: LocalDate(call.opensOn)!, closesOn: LocalDate(call.closesOn)!, now: Date()) else {
+        guard CallRules.isOpen(opensOn: LocalDate(stored: call.opensOn), closesOn: LocalDate(stored: call.closesOn), now: Date()) else {
             throw AppError.invalid(field: "callId", code: "callClosed", call.closesOn)
         }
         if let existing = try await GrantApplication.query(on: ctx.db).filter(\.$callID == callID).filter(\.$organisationID == organisationID).first() {
@@ -168,7 +178,7 @@ enum ApplicationService {
         try authorizeApplicant(a, ctx.actor)
         guard a.status == .draft else { throw AppError(.conflict, "Ansökan är redan inskickad.", fields: [FieldError(field: "status", code: "notDraft")]) }
         if let version, version != a.version { throw AppError.staleVersion() }
-        guard CallRules.isOpen(opensOn: LocalDate(call.opensOn)!, closesOn: LocalDate(call.closesOn)!, now: Date()) else {
+        guard CallRules.isOpen(opensOn: LocalDate(stored: call.opensOn), closesOn: LocalDate(stored: call.closesOn), now: Date()) else {
             throw AppError(.unprocessableEntity, "Utlysningen stängde \(call.closesOn); ansökan kan inte skickas in.", fields: [FieldError(field: "callId", code: "callClosed", args: [call.closesOn])])
         }
         var errors = FieldErrors()
@@ -191,15 +201,23 @@ enum ApplicationService {
         let before = a.auditSnapshot
         a.status = .submitted
         a.submittedAt = Date()
+        // Registered (diariefört) on receipt, in the body's sequence for the year of registration; a case withdrawn
+        // and sent in again keeps its number.
+        if a.diarienummer == nil {
+            let today = LocalDate.today()
+            a.diarienummer = try await DiarieSequence.next(bodyID: programme.bodyID, year: today.year, on: ctx.sql)
+            a.registeredOn = today.description
+        }
         a.version += 1
         try await a.save(on: ctx.db)
         ctx.audit("submit", a, id: a.id, before: before)
         return a
     }
 
-    static func withdraw(_ id: UUID, in ctx: WriteContext) async throws -> GrantApplication {
+    static func withdraw(_ id: UUID, version: Int?, in ctx: WriteContext) async throws -> GrantApplication {
         guard let a = try await GrantApplication.find(id, on: ctx.db) else { throw AppError.notFound() }
         try authorizeApplicant(a, ctx.actor)
+        if let version, version != a.version { throw AppError.staleVersion() }
         guard a.status == .submitted || a.status == .underReview || a.status == .draft else {
             throw AppError(.conflict, "Ansökan kan inte återkallas i det här läget.", fields: [FieldError(field: "status", code: "cannotWithdraw")])
         }
@@ -211,10 +229,11 @@ enum ApplicationService {
         return a
     }
 
-    static func reopen(_ id: UUID, in ctx: WriteContext) async throws -> GrantApplication {
+    static func reopen(_ id: UUID, version: Int?, in ctx: WriteContext) async throws -> GrantApplication {
         guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db) else { throw AppError.notFound() }
         try authorizeApplicant(a, ctx.actor)
-        guard a.status == .withdrawn, CallRules.isOpen(opensOn: LocalDate(call.opensOn)!, closesOn: LocalDate(call.closesOn)!, now: Date()) else {
+        if let version, version != a.version { throw AppError.staleVersion() }
+        guard a.status == .withdrawn, CallRules.isOpen(opensOn: LocalDate(stored: call.opensOn), closesOn: LocalDate(stored: call.closesOn), now: Date()) else {
             throw AppError(.conflict, "Bara återkallade ansökningar i öppna utlysningar kan öppnas igen.", fields: [FieldError(field: "status", code: "cannotReopen")])
         }
         let before = a.auditSnapshot
@@ -232,13 +251,9 @@ enum ApplicationService {
         let spec = call.fieldSpecs.first { $0.key == kind && $0.kind == .file }
         guard spec != nil || ProgrammeService.attachmentKinds.contains(kind) else { throw AppError.invalid(field: "kind", code: "oneOf", (ProgrammeService.attachmentKinds + call.fieldSpecs.filter { $0.kind == .file }.map(\.key)).joined(separator: ", ")) }
         var errors = FieldErrors()
-        let name = TextRules.line(filename, field: "file", max: 200, required: true, errors: &errors)
-        let maxBytes = (spec?.maxMB ?? defaultMaxMB) * 1024 * 1024
-        if data.isEmpty { errors.add("file", code: "fileRequired") }
-        if data.count > maxBytes { errors.add("file", code: "fileTooLarge", String(spec?.maxMB ?? defaultMaxMB)) }
-        let accepted = spec?.accept ?? allowedTypes
-        let type = contentType.split(separator: ";").first.map { String($0).trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        if !accepted.contains(type) { errors.add("file", code: "fileType", accepted.joined(separator: ", ")) }
+        let checked = UploadRules.check(filename: filename, contentType: contentType, size: data.count, maxMB: spec?.maxMB ?? defaultMaxMB,
+                                        accepted: spec?.accept ?? UploadRules.documentTypes, errors: &errors)
+        let name = checked.filename, type = checked.contentType
         try errors.throwIfAny()
         let f = GrantAttachment()
         f.id = UUID()
@@ -277,14 +292,18 @@ enum ApplicationService {
         let files = try await GrantAttachment.query(on: db).filter(\.$applicationID == a.id!).all()
         var eligibility: EligibilityResult?
         if withEligibility, let call, let programme = try await GrantProgramme.find(call.programmeID, on: db) {
-            eligibility = try await EligibilityService.evaluate(programme: programme, organisationID: a.organisationID, callYear: call.year, on: db)
+            // A decided application is judged as things stood when it was decided.
+            let decided = a.status == .decided ? try await DecisionService.current(applicationID: a.id!, on: db) : nil
+            eligibility = try await EligibilityService.evaluate(programme: programme, organisationID: a.organisationID, callYear: call.year,
+                                                                asOf: decided?.createdAt ?? Date(), on: db)
         }
         return ApplicationDTO(id: a.id!, callId: a.callID, callTitle: call?.title, organisationId: a.organisationID,
                               organisationName: try await Organisation.query(on: db).withDeleted().filter(\.$id == a.organisationID).first()?.name,
                               status: a.status.rawValue, answers: a.answerMap, budget: a.budgetLines, requestedOre: a.requestedOre,
                               activities: a.activities, payeeAccount: a.payeeAccount,
                               attachments: files.map { AttachmentDTO(id: $0.id!, kind: $0.kind, filename: $0.filename, contentType: $0.contentType, size: $0.size) },
-                              eligibility: eligibility, submittedAt: a.submittedAt, version: a.version)
+                              eligibility: eligibility, submittedAt: a.submittedAt, diarienummer: a.diarienummer, registeredOn: a.registeredOn,
+                              version: a.version)
     }
 
     /// The programme's body (and unit) of the application named in the path.

@@ -17,7 +17,8 @@ extension GrantPayment: Auditable {
     static var auditEntityType: String { "grantPayment" }
     var auditSnapshot: AuditSnapshot {
         AuditSnapshot(["kind": .string(kind), "dueOn": .string(dueOn), "amountOre": .int(amountOre), "status": .string(status.rawValue),
-                       "approvedOn": approvedOn.map { .string($0) } ?? .null, "paidOn": paidOn.map { .string($0) } ?? .null])
+                       "approvedOn": approvedOn.map { .string($0) } ?? .null, "paidOn": paidOn.map { .string($0) } ?? .null,
+                       "approvedBy": approvedBy.map { .string($0.uuidString) } ?? .null, "paidBy": paidBy.map { .string($0.uuidString) } ?? .null])
     }
 }
 
@@ -46,13 +47,6 @@ enum DecisionService {
         return all.filter { !replaced.contains($0.id!) }.sorted { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }.last
     }
 
-    /// Next diarienummer for the body and year: `BID-2026-0007`.
-    static func nextDiarienummer(bodyID: UUID, year: Int, on db: any Database) async throws -> String {
-        let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
-        let n = programmes.isEmpty ? 0 : try await GrantDecision.query(on: db).filter(\.$programmeID ~~ programmes).filter(\.$diarienummer =~ "BID-\(year)-").count()
-        return String(format: "BID-%d-%04d", year, n + 1)
-    }
-
     /// Decides an application (or corrects an earlier decision with `replacesId`). Plans payments by the
     /// programme's model, creates the report obligation for granted money, and a reclaim when more has been
     /// (or will be) paid than decided.
@@ -60,6 +54,7 @@ enum DecisionService {
         guard let raw = b.applicationId, let appID = UUID(uuidString: raw), let a = try await GrantApplication.find(appID, on: ctx.db) else {
             throw AppError.invalid(field: "applicationId", code: b.applicationId == nil ? "required" : "notFound")
         }
+        let appBefore = a.auditSnapshot
         let (call, p) = try await ReviewService.programme(of: a, on: ctx.db)
         guard Policy.allows(ctx.actor, .grantsManage, try await ProgrammeService.scope(p, on: ctx.db)) else { throw AppError.forbidden() }
         var errors = FieldErrors()
@@ -89,9 +84,26 @@ enum DecisionService {
                                fields: [FieldError(field: "applicationId", code: a.status == .decided ? "alreadyDecided" : "notSubmitted")])
             }
         }
+        // The decider's own jäv (förvaltningslagen 16–18 §§): declared "not jävig", and no tie to the applicant.
+        let ties = try await JavService.ties(userID: ctx.actor.userID, application: a, on: ctx.db)
+        switch JavRules.blocked(declared: b.jav, ties: ties) {
+        case .javNotDeclared?: errors.add("jav", code: "deciderJavRequired")
+        case .javDeclared?, .memberOfApplicant?:
+            throw AppError(.forbidden, "Du är jävig i ärendet och kan inte besluta. Låt någon annan besluta.",
+                           fields: [FieldError(field: "jav", code: "jav.\(ties.isEmpty ? "javDeclared" : "memberOfApplicant")")])
+        case nil: break
+        }
+        if !diarie.isEmpty, !DiarieRules.typedNumberAllowed(diarie, ownNumber: a.diarienummer ?? replaced?.diarienummer) {
+            errors.add("diarienummer", code: "diarienummerSeries", a.diarienummer ?? "")
+        }
         try errors.throwIfAny()
         if diarie.isEmpty {
-            if let old = replaced?.diarienummer { diarie = old } else { diarie = try await nextDiarienummer(bodyID: p.bodyID, year: call.year, on: ctx.db) }
+            // The case's own number, given when the application was received; a case that has none is registered now.
+            if let own = replaced?.diarienummer ?? a.diarienummer { diarie = own } else {
+                diarie = try await DiarieSequence.next(bodyID: p.bodyID, year: LocalDate.today().year, on: ctx.sql)
+                a.diarienummer = diarie
+                a.registeredOn = LocalDate.today().description
+            }
         }
 
         let d = GrantDecision()
@@ -109,18 +121,18 @@ enum DecisionService {
         d.decisionMaker = maker
         d.decidedBy = ctx.actor.userID
         d.delegationLevel = level!
+        d.deciderJav = false
         d.diarienummer = diarie
         d.replacesID = replaced?.id
         d.isStateAid = p.isStateAid
         d.isPublic = true
         try await d.create(on: ctx.db)
         ctx.audit(replaced == nil ? "decide" : "correct", d, id: d.id, before: replaced?.auditSnapshot)
-        if a.status != .decided {
-            let before = a.auditSnapshot
+        if a.status != .decided || a.hasChanges {
             a.status = .decided
             a.version += 1
             try await a.save(on: ctx.db)
-            ctx.audit("update", a, id: a.id, before: before)
+            ctx.audit("update", a, id: a.id, before: appBefore)
         }
 
         // Money: what has been paid (or is approved) for this organisation in this programme and year stays;
@@ -149,6 +161,7 @@ enum DecisionService {
             pay.dueOn = pp.dueOn.description
             pay.amountOre = pp.amountOre
             pay.status = .planned
+            pay.plannedBy = ctx.actor.userID
             pay.version = 1
             try await pay.create(on: ctx.db)
             ctx.audit("create", pay, id: pay.id, before: nil)
@@ -182,9 +195,9 @@ enum DecisionService {
 
     /// The last day of the month `months` after the end of the grant year.
     static func reportDue(year: Int, months: Int) -> LocalDate {
-        let end = LocalDate(year: year, month: 12, day: 31)!
-        let m = PaymentRules.addMonths(LocalDate(year: year + 1, month: 1, day: 1)!, max(0, months - 1))
-        return months == 0 ? end : LocalDate(year: m.year, month: m.month, day: LocalDate.daysIn(month: m.month, year: m.year))!
+        let end = LocalDate.clamped(year: year, month: 12, day: 31)
+        let m = PaymentRules.addMonths(LocalDate.clamped(year: year + 1, month: 1, day: 1), max(0, months - 1))
+        return months == 0 ? end : LocalDate.clamped(year: m.year, month: m.month, day: LocalDate.daysIn(month: m.month, year: m.year))
     }
 
     /// De minimis: state aid from this body to the organisation over three years, with `newOre` added.
@@ -206,22 +219,26 @@ enum DecisionService {
         guard p.paymentModel == .kalmar else { throw AppError.invalid(field: "paymentModel", code: "notKalmar") }
         let last = try await GrantDecision.query(on: ctx.db).filter(\.$programmeID == programmeID).filter(\.$year == year - 1).all()
         let replaced = Set(last.compactMap(\.replacesID))
+        // Last year's grant = the sum of every decision in force for the organisation in the programme that year.
+        var granted: [UUID: Int] = [:]
+        for d in last where !replaced.contains(d.id!) { granted[d.organisationID, default: 0] += d.amountOre }
         var created: [GrantPayment] = []
-        for d in last where !replaced.contains(d.id!) {
-            guard let adv = PaymentRules.kalmarAdvance(lastYearGrantedOre: d.amountOre, year: year), adv.amountOre > 0 else { continue }
-            let exists = try await GrantPayment.query(on: ctx.db).filter(\.$programmeID == programmeID).filter(\.$organisationID == d.organisationID)
+        for (organisationID, total) in granted.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            guard let adv = PaymentRules.kalmarAdvance(lastYearGrantedOre: total, year: year), adv.amountOre > 0 else { continue }
+            let exists = try await GrantPayment.query(on: ctx.db).filter(\.$programmeID == programmeID).filter(\.$organisationID == organisationID)
                 .filter(\.$year == year).filter(\.$kind == "advance").filter(\.$status != .cancelled).count()
             if exists > 0 { continue }
             let pay = GrantPayment()
             pay.id = UUID()
             pay.programmeID = programmeID
-            pay.organisationID = d.organisationID
+            pay.organisationID = organisationID
             pay.year = year
             pay.decisionID = nil
             pay.kind = "advance"
             pay.dueOn = adv.dueOn.description
             pay.amountOre = adv.amountOre
             pay.status = .planned
+            pay.plannedBy = ctx.actor.userID
             pay.version = 1
             try await pay.create(on: ctx.db)
             ctx.audit("create", pay, id: pay.id, before: nil)
@@ -237,10 +254,20 @@ enum DecisionService {
         guard allowed[pay.status]?.contains(status) == true else {
             throw AppError(.conflict, "Betalningen kan inte gå från \(pay.status.rawValue) till \(status.rawValue).", fields: [FieldError(field: "status", code: "paymentTransition")])
         }
+        // Separation of duties: the attester did not decide the grant, and the payer did not attest the payment.
+        let relaxed = try await GrantSettingsService.relaxesSeparation(bodyID: p.bodyID, on: ctx.db)
+        let decidedBy = try await pay.decisionID.asyncFlatMap { try await GrantDecision.find($0, on: ctx.db)?.decidedBy } ?? pay.plannedBy
+        let conflict = status == .approved ? DutyRules.attest(actor: ctx.actor.userID, decidedBy: decidedBy, relaxed: relaxed)
+            : status == .paid ? DutyRules.pay(actor: ctx.actor.userID, attestedBy: pay.approvedBy, relaxed: relaxed) : nil
+        if let conflict {
+            throw AppError(.forbidden, conflict == .attesterDecided ? "Den som beslutade om bidraget kan inte attestera utbetalningen." : "Den som attesterade utbetalningen kan inte betala ut den.",
+                           fields: [FieldError(field: "status", code: "duty.\(conflict.rawValue)")])
+        }
         let before = pay.auditSnapshot
         pay.status = status
         if status == .approved { pay.approvedOn = date.description; pay.approvedBy = ctx.actor.userID }
-        if status == .paid { pay.paidOn = date.description }
+        if status == .paid { pay.paidOn = date.description; pay.paidBy = ctx.actor.userID }
+        if status == .planned { pay.approvedOn = nil; pay.approvedBy = nil }
         pay.version += 1
         try await pay.save(on: ctx.db)
         ctx.audit("update", pay, id: pay.id, before: before)
@@ -269,7 +296,7 @@ enum DecisionService {
             let decision = try await pay.decisionID.asyncFlatMap { try await GrantDecision.find($0, on: db) }
             let account = try await decision.asyncFlatMap { try await GrantApplication.find($0.applicationID, on: db)?.payeeAccount } ?? ""
             out += w.row([pay.id!.uuidString, pay.dueOn, Money.decimal(pay.amountOre), org?.orgnr ?? "", org?.name ?? "", account,
-                          programme?.name ?? "", decision?.diarienummer ?? "", pay.kind])
+                          programme?.name ?? "", decision?.diarienummer ?? "", pay.kind], numeric: [2])
         }
         return out
     }
@@ -390,12 +417,20 @@ enum DecisionService {
         if !ids.isEmpty {
             for r in try await GrantDecision.query(on: db).filter(\.$replacesID ~~ ids).all() { replacedBy[r.replacesID!] = r.id }
         }
+        var routes: [UUID: AppealRules.Route] = [:]
+        let programmeIDs = Array(Set(ds.map(\.programmeID)))
+        if !programmeIDs.isEmpty {
+            let programmes = try await GrantProgramme.query(on: db).filter(\.$id ~~ programmeIDs).all()
+            let kinds = try await StructureService.bodyKinds(Array(Set(programmes.map(\.bodyID))), on: db)
+            for p in programmes { routes[p.id!] = AppealRules.route(bodyKind: kinds[p.bodyID] ?? "") }
+        }
         return ds.map { d in
             DecisionDTO(id: d.id!, applicationId: d.applicationID, programmeId: d.programmeID, organisationId: d.organisationID,
                         organisationName: names[d.organisationID], year: d.year, outcome: d.outcome.rawValue, amountOre: d.amountOre,
                         conditions: d.conditions, motivation: d.motivation, purpose: d.purpose, decidedOn: d.decidedOn, decisionMaker: d.decisionMaker,
                         delegationLevel: d.delegationLevel.rawValue, diarienummer: d.diarienummer, replacesId: d.replacesID,
-                        replacedById: replacedBy[d.id!], isStateAid: d.isStateAid)
+                        replacedById: replacedBy[d.id!], isStateAid: d.isStateAid, deciderJav: d.deciderJav,
+                        appealRoute: (routes[d.programmeID] ?? .forvaltningslagen).rawValue)
         }
     }
 }

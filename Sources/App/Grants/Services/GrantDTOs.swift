@@ -103,6 +103,9 @@ struct ApplicationDTO: Content, Sendable {
     var attachments: [AttachmentDTO]
     var eligibility: EligibilityResult?
     var submittedAt: Date?
+    /// The case's diarienummer and registration day, given on receipt.
+    var diarienummer: String?
+    var registeredOn: String?
     var currency = "SEK"
     var version: Int
 }
@@ -125,6 +128,7 @@ struct ReviewDTO: Content, Sendable {
     var reviewerName: String?
     var jav: Bool?
     var javReason: String
+    var javWithdrawalReason: String?
     var scores: [String: Int]
     var comment: String
     var completed: Bool
@@ -134,6 +138,8 @@ struct ReviewDTO: Content, Sendable {
 struct ReviewBody: Content, Sendable {
     var jav: Bool?
     var javReason: String?
+    /// Required when a declared jäv is withdrawn.
+    var javWithdrawalReason: String?
     var scores: [String: Int]?
     var comment: String?
     var complete: Bool?
@@ -159,6 +165,10 @@ struct DecisionDTO: Content, Sendable {
     var replacesId: UUID?
     var replacedById: UUID?
     var isStateAid: Bool
+    /// The decider's jäv declaration (false: not jävig); nil on decisions made before it was asked.
+    var deciderJav: Bool?
+    /// How the decision is appealed, by the kind of deciding body (`AppealRules`).
+    var appealRoute: String
     var currency = "SEK"
 }
 
@@ -174,6 +184,8 @@ struct DecisionBody: Content, Sendable {
     var delegationLevel: String?
     var diarienummer: String?
     var replacesId: String?
+    /// The decider's jäv declaration (förvaltningslagen 16–18 §§): must be `false` ("I am not jävig") to decide.
+    var jav: Bool?
 }
 
 struct PaymentDTO: Content, Sendable {

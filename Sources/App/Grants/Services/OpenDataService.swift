@@ -145,7 +145,7 @@ enum OpenDataService {
                     Money.decimal(r.amountOre), r.decidedOn,
                     orgID(orgnr: r.orgnr, fallback: "\(prefix)-org-\(r.organisationID.lowercased())"), r.organisationName, r.city, "SE",
                     orgID(orgnr: r.bodyOrgnr, fallback: "\(prefix)-funder-\(r.bodyID.lowercased())"), r.bodyName,
-                    r.programmeID.lowercased(), r.programmeName, "\(r.year)-01-01", "\(r.year)-12-31"])
+                    r.programmeID.lowercased(), r.programmeName, "\(r.year)-01-01", "\(r.year)-12-31"], numeric: [4])
     }
 
     /// Streams the 360Giving data package (JSON) in pieces to `write`.

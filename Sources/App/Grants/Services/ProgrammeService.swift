@@ -38,6 +38,8 @@ enum ProgrammeService {
         var errors = FieldErrors()
         let existing: GrantProgramme? = id == nil ? nil : try await GrantProgramme.find(id!, on: ctx.db)
         if id != nil && existing == nil { throw AppError.notFound() }
+        // Allowed on the programme as it is (here) and as it will be (below, after the changes).
+        if let existing { try await authorizeManage(existing, ctx) }
         let name = TextRules.line(b.name ?? existing?.name, field: "name", max: 200, required: true, min: 3, errors: &errors)
         let kind = OrganisationRules.vocabulary(GrantKind.self, b.kind ?? existing?.kind.rawValue, field: "kind", errors: &errors)
         let purpose = TextRules.paragraph(b.purpose ?? existing?.purpose, field: "purpose", max: 2000, required: true, errors: &errors)
@@ -201,7 +203,7 @@ enum ProgrammeService {
     static func callDTO(_ c: GrantCall, on db: any Database) async throws -> CallDTO {
         CallDTO(id: c.id!, programmeId: c.programmeID, programmeName: try await GrantProgramme.find(c.programmeID, on: db)?.name,
                 title: c.title, year: c.year, opensOn: c.opensOn, closesOn: c.closesOn,
-                isOpen: CallRules.isOpen(opensOn: LocalDate(c.opensOn)!, closesOn: LocalDate(c.closesOn)!, now: Date()),
+                isOpen: CallRules.isOpen(opensOn: LocalDate(stored: c.opensOn), closesOn: LocalDate(stored: c.closesOn), now: Date()),
                 description: c.description, fields: c.fieldSpecs, criteria: c.criteriaList, requiredAttachments: c.attachmentKinds,
                 budgetTable: c.budgetTable, version: c.version)
     }

@@ -5,8 +5,9 @@ extension GrantReview: Auditable {
     static var auditEntityType: String { "grantReview" }
     var auditSnapshot: AuditSnapshot {
         AuditSnapshot(["applicationId": .string(applicationID.uuidString), "reviewerId": .string(reviewerID.uuidString),
-                       "jav": jav.map { .bool($0) } ?? .null, "javReason": .string(javReason), "scores": .string(scores),
-                       "comment": .string(comment), "completed": .bool(completedAt != nil)])
+                       "jav": jav.map { .bool($0) } ?? .null, "javReason": .string(javReason), "javWithdrawalReason": .string(javWithdrawalReason),
+                       "scores": .string(scores), "comment": .string(comment), "completed": .bool(completedAt != nil)],
+                      personal: ["javReason", "javWithdrawalReason"])
     }
 }
 
@@ -39,6 +40,7 @@ enum ReviewService {
         r.reviewerID = reviewerID
         r.assignedBy = ctx.actor.userID
         r.javReason = ""
+        r.javWithdrawalReason = ""
         r.scores = "{}"
         r.comment = ""
         r.version = 1
@@ -52,27 +54,39 @@ enum ReviewService {
         return r
     }
 
-    /// The reviewer's own update: jäv declaration first; scores only without jäv and without membership in the applicant.
+    /// The reviewer's own update. Jäv can be declared at any time, also after scoring or after the decision: it sets
+    /// the scores aside (they stay in the audit log and leave the summary). Withdrawing a declared jäv needs a reason.
+    /// Scores only without jäv and without ties to the applicant, while the application is under review.
     static func update(_ reviewID: UUID, _ b: ReviewBody, in ctx: WriteContext) async throws -> GrantReview {
         guard let r = try await GrantReview.find(reviewID, on: ctx.db), let a = try await GrantApplication.find(r.applicationID, on: ctx.db) else { throw AppError.notFound() }
         guard r.reviewerID == ctx.actor.userID else { throw AppError.forbidden("Bara den tilldelade bedömaren kan ändra bedömningen.") }
         guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
         guard v == r.version else { throw AppError.staleVersion() }
-        guard a.status == .underReview || a.status == .submitted else {
+        // After the review is over only a declaration of jäv is taken (the rest of the request is ignored).
+        let open = a.status == .underReview || a.status == .submitted
+        guard open || (b.jav == true && r.jav != true) else {
             throw AppError(.conflict, "Ansökan bedöms inte längre.", fields: [FieldError(field: "status", code: "notUnderReview")])
         }
         let (call, _) = try await programme(of: a, on: ctx.db)
         var errors = FieldErrors()
         let before = r.auditSnapshot
         if let jav = b.jav {
-            if r.jav != nil && r.jav != jav && !r.scoreMap.isEmpty { errors.add("jav", code: "javAfterScoring") }
+            let reason = TextRules.paragraph(b.javReason ?? (jav ? r.javReason : ""), field: "javReason", max: 2000, errors: &errors)
+            let withdrawal = TextRules.paragraph(b.javWithdrawalReason, field: "javWithdrawalReason", max: 2000, errors: &errors)
+            switch JavRules.changeProblem(from: r.jav, to: jav, reason: reason, withdrawalReason: withdrawal) {
+            case .reasonRequired?: errors.add("javReason", code: "required")
+            case .withdrawalReasonRequired?: errors.add("javWithdrawalReason", code: "javWithdrawalReason")
+            case nil: break
+            }
+            if JavRules.voidsScores(from: r.jav, to: jav) { r.scores = "{}" }
+            if r.jav == true && !jav { r.javWithdrawalReason = withdrawal }
             r.jav = jav
-            r.javReason = TextRules.paragraph(b.javReason, field: "javReason", max: 2000, required: jav, errors: &errors)
+            if jav { r.javReason = reason }
         }
-        if let scores = b.scores, !scores.isEmpty {
-            let memberships = try await Membership.query(on: ctx.db).filter(\.$userID == r.reviewerID).filter(\.$organisationID == a.organisationID).count()
-            let isMember = Policy.allows(ctx.actor, .grantsApply, .organisation(a.organisationID)) || memberships > 0
-            if let block = ReviewRules.scoringBlocked(javDeclared: r.jav, isMemberOfApplicant: isMember) {
+        // Scores sent together with a declaration of jäv are not taken: the declaration wins.
+        if open, b.jav != true, let scores = b.scores, !scores.isEmpty {
+            let ties = try await JavService.ties(userID: r.reviewerID, application: a, on: ctx.db).filter { $0 != .declaredAsReviewer }
+            if let block = JavRules.blocked(declared: r.jav, ties: ties) {
                 throw AppError(.forbidden, block == .javNotDeclared ? "Ange först om du är jävig." : "Du är jävig och kan inte bedöma ansökan.",
                                fields: [FieldError(field: "jav", code: "jav.\(block.rawValue)")])
             }
@@ -85,8 +99,8 @@ enum ReviewService {
             }
             r.scores = String(decoding: try JSONEncoder().encode(map), as: UTF8.self)
         }
-        if let c = b.comment { r.comment = TextRules.paragraph(c, field: "comment", max: 4000, errors: &errors) }
-        if b.complete == true {
+        if open, let c = b.comment { r.comment = TextRules.paragraph(c, field: "comment", max: 4000, errors: &errors) }
+        if open, b.complete == true {
             if r.jav == nil { errors.add("jav", code: "required") }
             else if r.jav == false && Set(r.scoreMap.keys) != Set(call.criteriaList.map(\.key)) { errors.add("scores", code: "scoresMissing") }
             r.completedAt = Date()
@@ -94,13 +108,13 @@ enum ReviewService {
         try errors.throwIfAny()
         r.version += 1
         try await r.save(on: ctx.db)
-        ctx.audit("update", r, id: r.id, before: before)
+        ctx.audit(b.jav == true && before.fields["jav"] != .bool(true) ? "declareJav" : "update", r, id: r.id, before: before)
         return r
     }
 
     static func dto(_ r: GrantReview, on db: any Database) async throws -> ReviewDTO {
         ReviewDTO(id: r.id!, applicationId: r.applicationID, reviewerId: r.reviewerID, reviewerName: try await User.find(r.reviewerID, on: db)?.displayName,
-                  jav: r.jav, javReason: r.javReason, scores: r.scoreMap, comment: r.comment, completed: r.completedAt != nil, version: r.version)
+                  jav: r.jav, javReason: r.javReason, javWithdrawalReason: r.javWithdrawalReason.isEmpty ? nil : r.javWithdrawalReason, scores: r.scoreMap, comment: r.comment, completed: r.completedAt != nil, version: r.version)
     }
 
     /// Mean and spread per criterion over the reviews without jäv.

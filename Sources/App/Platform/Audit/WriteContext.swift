@@ -112,19 +112,42 @@ public final class WriteContext: @unchecked Sendable {
     }
 }
 
+/// The audit log's hash chain. Each event's hash is an HMAC-SHA256, keyed with a secret the server gets from
+/// outside the database (`SAMVERKA_AUDIT_KEY`, or the key file): whoever can write the database can change a row,
+/// but cannot compute the hashes that would hide it. Signed checkpoints of the chain head, kept outside the
+/// database (the log, an auditor's mailbox), catch even a rewrite by someone who has the key as well.
 public enum AuditChain {
     public static let genesis = String(repeating: "0", count: 64)
 
     struct Head { var seq: Int; var lastHash: String }
 
-    static func hash(_ input: String) -> String {
+    /// The process's key, set once at start-up (`configure`) from `AppConfig`.
+    private static let keyLock = NSLock()
+    nonisolated(unsafe) private static var currentKey = SymmetricKey(data: Data("samverka-unconfigured-audit-key".utf8))
+    public static var key: SymmetricKey {
+        get { keyLock.withLock { currentKey } }
+        set { keyLock.withLock { currentKey = newValue } }
+    }
+
+    /// A short, non-secret identification of a key (the first 8 bytes of its SHA-256), stored in the database
+    /// so a node started with a different key refuses to write instead of breaking the chain.
+    public static func fingerprint(_ key: SymmetricKey) -> String {
+        key.withUnsafeBytes { SHA256.hash(data: Data($0)) }.prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hash(_ input: String, key: SymmetricKey = AuditChain.key) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The chain as it was before keying (plain SHA-256), read once by the migration that keys it.
+    static func unkeyedHash(_ input: String) -> String {
         SHA256.hash(data: Data(input.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     static func timestamp(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
+        f.timeZone = .utc
         return f.string(from: date)
     }
 
@@ -148,12 +171,14 @@ public enum AuditChain {
         public var ok: Bool { brokenAt == nil }
     }
 
-    /// Walks the chain in order and recomputes every hash.
-    public static func verify(on db: any Database) async throws -> Verification {
+    /// Walks the chain in order and recomputes every hash with `key`; with `checkpoints`, also checks that each
+    /// checkpoint's event still has the hash the checkpoint recorded.
+    public static func verify(on db: any Database, key: SymmetricKey = AuditChain.key, checkpoints: [Checkpoint] = []) async throws -> Verification {
         var prev = genesis
         var expectedSeq = 1
         var checked = 0
         var lastSeq = 0
+        let expected = Dictionary(checkpoints.map { ($0.seq, $0.hash) }, uniquingKeysWith: { a, _ in a })
         while true {
             let batch = try await AuditEvent.query(on: db).filter(\.$seq >= lastSeq + 1).sort(\.$seq).limit(1000).all()
             if batch.isEmpty { break }
@@ -164,14 +189,20 @@ public enum AuditChain {
                 if e.prevHash != prev {
                     return Verification(checked: checked, brokenAt: e.seq, problem: "länken till föregående händelse stämmer inte")
                 }
-                if hash(e.hashInput) != e.hash {
-                    return Verification(checked: checked, brokenAt: e.seq, problem: "händelsens innehåll har ändrats")
+                if hash(e.hashInput, key: key) != e.hash {
+                    return Verification(checked: checked, brokenAt: e.seq, problem: "händelsens innehåll har ändrats (eller nyckeln är fel)")
+                }
+                if let want = expected[e.seq], want != e.hash {
+                    return Verification(checked: checked, brokenAt: e.seq, problem: "händelsen stämmer inte med kontrollpunkten: kedjan har skrivits om")
                 }
                 prev = e.hash
                 expectedSeq += 1
                 checked += 1
                 lastSeq = e.seq
             }
+        }
+        if let missing = checkpoints.first(where: { $0.seq > lastSeq }) {
+            return Verification(checked: checked, brokenAt: missing.seq, problem: "kontrollpunkten \(missing.seq) finns inte längre i kedjan: händelser har tagits bort")
         }
         let head = try await db.sql.raw("SELECT seq, last_hash FROM audit_chain_head WHERE id = 1").first()
         let headSeq = try head?.decode(column: "seq", as: Int.self) ?? 0
@@ -180,6 +211,51 @@ public enum AuditChain {
             return Verification(checked: checked, brokenAt: lastSeq + 1, problem: "kedjans slut stämmer inte (händelser har tagits bort)")
         }
         return Verification(checked: checked, brokenAt: nil, problem: nil)
+    }
+
+    /// The chain head at a moment, signed with the key: `samverka-audit-checkpoint seq=… hash=… at=… mac=…`.
+    /// Kept outside the database, it proves what the chain held then.
+    public struct Checkpoint: Sendable, Equatable {
+        public var seq: Int
+        public var hash: String
+        public var at: String
+        public var mac: String
+
+        public var line: String { "samverka-audit-checkpoint seq=\(seq) hash=\(hash) at=\(at) mac=\(mac)" }
+
+        static func mac(seq: Int, hash: String, at: String, key: SymmetricKey) -> String {
+            AuditChain.hash("checkpoint\u{1F}\(seq)\u{1F}\(hash)\u{1F}\(at)", key: key)
+        }
+
+        /// Parses a line written by `line`; nil when it is not one or its signature does not match `key`.
+        public static func parse(_ text: String, key: SymmetricKey = AuditChain.key) -> Checkpoint? {
+            var fields: [String: String] = [:]
+            for part in text.split(separator: " ") {
+                let kv = part.split(separator: "=", maxSplits: 1)
+                if kv.count == 2 { fields[String(kv[0])] = String(kv[1]) }
+            }
+            guard text.hasPrefix("samverka-audit-checkpoint "), let raw = fields["seq"], let seq = Int(raw), let hash = fields["hash"],
+                  let at = fields["at"], let mac = fields["mac"], mac == Self.mac(seq: seq, hash: hash, at: at, key: key) else { return nil }
+            return Checkpoint(seq: seq, hash: hash, at: at, mac: mac)
+        }
+    }
+
+    /// A signed checkpoint of the chain's current head.
+    public static func checkpoint(on db: any Database, key: SymmetricKey = AuditChain.key, now: Date = Date()) async throws -> Checkpoint {
+        let head = try await db.sql.raw("SELECT seq, last_hash FROM audit_chain_head WHERE id = 1").first()
+        let seq = try head?.decode(column: "seq", as: Int.self) ?? 0
+        let hash = try head?.decode(column: "last_hash", as: String.self) ?? genesis
+        let at = timestamp(now)
+        return Checkpoint(seq: seq, hash: hash, at: at, mac: Checkpoint.mac(seq: seq, hash: hash, at: at, key: key))
+    }
+
+    /// Refuses to go on when the database's chain was written with another key (`fingerprint` kept in settings).
+    public static func checkKey(on db: any Database) async throws {
+        let stored = try await Settings.get("audit.keyFingerprint", on: db)
+        let mine = fingerprint(key)
+        if let stored, stored != mine {
+            throw AppError(.internalServerError, "Granskningsloggens nyckel (SAMVERKA_AUDIT_KEY) är inte den som loggen skrevs med (fingeravtryck \(stored), konfigurerad \(mine)). Starta med rätt nyckel.")
+        }
     }
 }
 

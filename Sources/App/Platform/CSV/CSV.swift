@@ -188,9 +188,10 @@ public struct ByteSource: @unchecked Sendable {
     }
 }
 
-/// Writes CSV with `;` (the Swedish Excel default) or `,`, quoting where needed. Cells that a
-/// spreadsheet would run as a formula (`=`, `+`, `@`, or `-` followed by a non-digit) get a leading
-/// apostrophe so an exported list cannot carry formula injection.
+/// Writes CSV with `;` (the Swedish Excel default) or `,`, quoting where needed. A text cell that a spreadsheet
+/// would run as a formula — one that starts with `=`, `+`, `-`, `@`, a tab or a carriage return — gets a leading
+/// apostrophe, so an exported list cannot carry formula injection (`-2+3+cmd|' /C calc'!A0`). Only columns the
+/// caller names as numeric keep a leading minus, and only when the cell really is a number.
 public struct CSVWriter: Sendable {
     public let delimiter: CSVDelimiter
     public init(delimiter: CSVDelimiter = .semicolon) { self.delimiter = delimiter }
@@ -198,23 +199,37 @@ public struct CSVWriter: Sendable {
     /// UTF-8 byte order mark, so Excel opens the file with the right encoding.
     public static let bom = "\u{FEFF}"
 
-    public func row(_ fields: [String]) -> String {
-        fields.map(escape).joined(separator: String(UnicodeScalar(delimiter.rawValue))) + "\r\n"
+    /// One line; `numeric` holds the indices of columns whose cells are numbers (amounts, counts).
+    public func row(_ fields: [String], numeric: Set<Int> = []) -> String {
+        fields.enumerated().map { escape($0.element, numeric: numeric.contains($0.offset)) }
+            .joined(separator: String(UnicodeScalar(delimiter.rawValue))) + "\r\n"
     }
 
-    func escape(_ raw: String) -> String {
+    func escape(_ raw: String, numeric: Bool = false) -> String {
         var value = raw
-        if let first = value.first {
-            let second = value.dropFirst().first
-            let formula = first == "=" || first == "+" || first == "@" || first == "\t" || first == "\r"
-                || (first == "-" && !(second?.isNumber ?? false))
-            if formula { value = "'" + value }
-        }
+        if CSVWriter.startsLikeFormula(value) && !(numeric && CSVWriter.isNumber(value)) { value = "'" + value }
         let d = Character(UnicodeScalar(delimiter.rawValue))
         if value.contains(d) || value.contains("\"") || value.contains("\n") || value.contains("\r") {
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return value
+    }
+
+    static func startsLikeFormula(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first else { return false }
+        return first == "=" || first == "+" || first == "-" || first == "@" || first == "\t" || first == "\r"
+    }
+
+    /// `-12`, `-12.50`, `3,5`: an optional sign, ASCII digits, at most one decimal separator.
+    static func isNumber(_ s: String) -> Bool {
+        var scalars = Substring(s).unicodeScalars[...]
+        if let f = scalars.first, f == "-" || f == "+" { scalars = scalars.dropFirst() }
+        guard !scalars.isEmpty else { return false }
+        var separators = 0, digits = 0
+        for c in scalars {
+            if ("0"..."9").contains(c) { digits += 1 } else if c == "." || c == "," { separators += 1 } else { return false }
+        }
+        return digits > 0 && separators <= 1
     }
 }
 

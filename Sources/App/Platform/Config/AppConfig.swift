@@ -40,6 +40,13 @@ public struct AppConfig: Sendable {
     public var giving360Publisher: String
     /// SEK per EUR for the de minimis check (`SAMVERKA_EUR_SEK`).
     public var eurToSek: Double
+    /// Bearer token the Prometheus scraper presents to read `/metrics` (`SAMVERKA_METRICS_TOKEN`); off when unset.
+    public var metricsToken: String?
+    /// The audit chain's HMAC key (`SAMVERKA_AUDIT_KEY`, at least 32 characters), the same on every node. When
+    /// unset, the key is read from `auditKeyFile` (created with a random key on first start).
+    public var auditKey: String?
+    /// `SAMVERKA_AUDIT_KEY_FILE`, default `var/audit.key` — outside the database, so a database writer cannot read it.
+    public var auditKeyFile: String
 
     public var secureCookies: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
 
@@ -71,7 +78,10 @@ public struct AppConfig: Sendable {
             sessionAbsoluteTimeout: Int(env["SAMVERKA_SESSION_MAX"] ?? "") ?? 12 * 3600,
             giving360Prefix: env["SAMVERKA_360G_PREFIX"] ?? "360G-samverka",
             giving360Publisher: env["SAMVERKA_360G_PUBLISHER"] ?? "Samverka",
-            eurToSek: Double(env["SAMVERKA_EUR_SEK"] ?? "") ?? 11.5
+            eurToSek: Double(env["SAMVERKA_EUR_SEK"] ?? "") ?? 11.5,
+            metricsToken: env["SAMVERKA_METRICS_TOKEN"].flatMap { $0.count >= 16 ? $0 : nil },
+            auditKey: env["SAMVERKA_AUDIT_KEY"].flatMap { $0.isEmpty ? nil : $0 },
+            auditKeyFile: env["SAMVERKA_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "var/audit.key"
         )
     }
 }

@@ -15,7 +15,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         let (status, reason, rawFields, headers) = describe(error, req)
         let fields = rawFields.map { $0.localized(req.application.localizer, req.language) }
         if status.code >= 500 {
-            req.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(req.url.path)"])
+            req.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(req.loggablePath)"])
         } else {
             req.logger.debug("request refused", metadata: ["status": "\(status.code)", "reason": "\(reason)"])
         }
@@ -29,6 +29,7 @@ struct ProblemMiddleware: AsyncMiddleware {
         do {
             struct ErrorPage: Encodable, Sendable { var status: Int; var reason: String; var fields: [FieldError]; var hasFields: Bool }
             let title = req.t("error.title.\(status.code)")
+            let reason = status == .serviceUnavailable ? req.t("error.unavailable") : reason
             let response = try await req.page("error", title: title, ErrorPage(status: Int(status.code), reason: reason, fields: fields, hasFields: !fields.isEmpty), status: status)
             for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
@@ -51,12 +52,19 @@ struct ProblemMiddleware: AsyncMiddleware {
             var reason = e.reason
             var fields: [FieldError] = []
             if e.status == .payloadTooLarge {
-                reason = "Begäran är för stor."
-                fields = [FieldError(field: "body", code: "bodyTooLarge")]
+                // The limit of the route that refused it (an upload route takes more than the 2 MB default).
+                let limit = req.route.flatMap { req.application.routeRegistry.entry(for: $0)?.maxBodyBytes }
+                    ?? req.application.routes.defaultMaxBodySize.value
+                let mb = String(max(1, limit / (1024 * 1024)))
+                reason = "Begäran är för stor (högst \(mb) MB)."
+                fields = [FieldError(field: "body", code: "bodyTooLarge", args: [mb])]
             }
             if e.status == .unsupportedMediaType { fields = [FieldError(field: "Content-Type", code: "contentType")] }
             if e.status == .notFound { reason = "Sidan eller posten finns inte." }
             return (e.status, reason, fields, e.headers)
+        case _ where DatabaseUnavailable.matches(error):
+            return (.serviceUnavailable, "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.", [],
+                    ["Retry-After": String(DatabaseUnavailable.retryAfterSeconds)])
         default:
             return (.internalServerError, "Ett oväntat fel inträffade. Felet är loggat.", [], [:])
         }
@@ -68,7 +76,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     }
 
     func problemResponse(status: HTTPResponseStatus, reason: String, fields: [FieldError], headers: HTTPHeaders, _ req: Request) -> Response {
-        let problem = Problem(status: status, title: status.reasonPhrase, detail: reason, errors: fields.isEmpty ? nil : fields, instance: req.url.path)
+        let problem = Problem(status: status, title: status.reasonPhrase, detail: reason, errors: fields.isEmpty ? nil : fields, instance: req.loggablePath)
         var h = headers
         h.replaceOrAdd(name: .contentType, value: "application/problem+json; charset=utf-8")
         let body = (try? JSONEncoder.api.encode(problem)) ?? Data()

@@ -1,11 +1,12 @@
 import Vapor
 
 extension Response {
-    /// A stored file as a download; quotes and line breaks are taken out of the file name so the header stays one header.
+    /// A stored file as a download, with an RFC 6266 `Content-Disposition` (see `UploadRules.contentDisposition`).
     static func download(_ data: Data, filename: String, contentType: String) -> Response {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: contentType)
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename.filter { $0 != "\"" && !$0.isNewline })\"")
+        headers.replaceOrAdd(name: .contentDisposition, value: UploadRules.contentDisposition(filename))
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
 }

@@ -6,6 +6,8 @@ public struct RouteEntry: Sendable {
     public var path: String
     public var access: Access
     public var api: APIOperation?
+    /// The largest request body the route collects (nil: the application's default).
+    public var maxBodyBytes: Int? = nil
 
     public var key: String { RouteEntry.key(method, path) }
     static func key(_ method: HTTPMethod, _ path: String) -> String { "\(method.rawValue) \(path)" }
@@ -71,11 +73,13 @@ public struct Router {
         body: HTTPBodyStreamStrategy = .collect,
         use handler: @escaping @Sendable (Request) async throws -> R
     ) -> Route {
-        var group = builder.grouped(AccessGuard(access: access))
+        var maxBody: Int?
+        if case .collect(let size?) = body { maxBody = size.value }
+        var group = builder.grouped(NulGuard(maxBody: maxBody), AccessGuard(access: access))
         if let api, !api.query.isEmpty { group = group.grouped(QueryValidation(parameters: api.query)) }
         if let api, let schema = api.body, api.bodyContentType == "application/json" { group = group.grouped(UnknownFieldRejection(schema: schema)) }
         let route = group.on(method, path, body: body, use: handler)
-        registry.add(RouteEntry(method: method, path: RouteRegistry.pathString(route.path), access: access, api: api))
+        registry.add(RouteEntry(method: method, path: RouteRegistry.pathString(route.path), access: access, api: api, maxBodyBytes: maxBody))
         return route
     }
 

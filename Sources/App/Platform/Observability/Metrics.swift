@@ -92,7 +92,7 @@ struct RequestObservationMiddleware: AsyncMiddleware {
         req.application.metrics.observe(method: req.method.rawValue, route: route, status: Int(response.status.code), seconds: seconds)
         response.headers.replaceOrAdd(name: "X-Request-ID", value: req.requestID)
         req.logger.info("request", metadata: [
-            "method": .string(req.method.rawValue), "path": .string(req.url.path), "route": .string(route),
+            "method": .string(req.method.rawValue), "path": .string(req.loggablePath), "route": .string(route),
             "status": .stringConvertible(response.status.code), "ms": .stringConvertible((seconds * 1000).rounded()),
         ])
         return response
@@ -125,4 +125,30 @@ public struct JSONLogHandler: LogHandler {
         let line = JSONValue.object(pairs).serialized() + "\n"
         FileHandle.standardOutput.write(Data(line.utf8))
     }
+}
+
+/// What a log line may show of a request path: the values of secret path parameters (password-reset and
+/// invitation tokens, the personal calendar feed) are replaced by `[redacted]`.
+public enum LogRedaction {
+    public static let secretParameters: Set<String> = ["token", "file", "secret"]
+
+    /// `path` as requested, `pattern` the matched route's components (nil when no route matched: then only the
+    /// first segment is kept, so a mistyped secret link leaks nothing either).
+    public static func path(_ path: String, pattern: [PathComponent]?) -> String {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let pattern else {
+            return segments.count > 2 ? segments.prefix(2).joined(separator: "/") + "/[…]" : path
+        }
+        var out: [Substring] = []
+        for (i, segment) in segments.enumerated() {
+            let component = i > 0 && i - 1 < pattern.count ? pattern[i - 1] : nil
+            if case .parameter(let name)? = component, secretParameters.contains(name) { out.append("[redacted]") } else { out.append(segment) }
+        }
+        return out.joined(separator: "/")
+    }
+}
+
+extension Request {
+    /// The path as logs may show it (see `LogRedaction`).
+    public var loggablePath: String { LogRedaction.path(url.path, pattern: route?.path) }
 }

@@ -2,6 +2,12 @@ import Foundation
 
 /// A calendar date without time zone, `YYYY-MM-DD`. Stored as text so it sorts and compares the same
 /// on SQLite and PostgreSQL and never shifts with time zones.
+extension TimeZone {
+    /// Swedish time, for "today" and wall-clock times (falls back to UTC should the zone database be missing).
+    public static let stockholm = TimeZone(identifier: "Europe/Stockholm") ?? TimeZone(secondsFromGMT: 0) ?? .current
+    public static let utc = TimeZone(secondsFromGMT: 0) ?? .current
+}
+
 public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
     public let month: Int
@@ -23,13 +29,36 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
-    public init(_ date: Date, timeZone: TimeZone = TimeZone(identifier: "Europe/Stockholm")!) {
+    public init(_ date: Date, timeZone: TimeZone = .stockholm) {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let c = cal.dateComponents([.year, .month, .day], from: date)
-        self.year = c.year!
-        self.month = c.month!
-        self.day = c.day!
+        self = LocalDate.clamped(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+    }
+
+    /// A date read back from the database. Stored dates were validated when written; should one be damaged
+    /// anyway (a hand edit, an old import), it reads as 1970-01-01 instead of stopping the node.
+    public init(stored text: String) {
+        self = LocalDate(text) ?? LocalDate(dayNumber: 0)
+    }
+
+    /// An optional stored date (`nil` stays `nil`).
+    public static func stored(_ text: String?) -> LocalDate? {
+        text.map { LocalDate(stored: $0) }
+    }
+
+    /// A computed date (the last day of a month, 31 January of a year): month and day are brought into range,
+    /// and the year is not limited, so arithmetic on a valid year can never fail.
+    public static func clamped(year: Int, month: Int, day: Int) -> LocalDate {
+        let m = Swift.min(12, Swift.max(1, month))
+        let d = Swift.min(daysIn(month: m, year: year), Swift.max(1, day))
+        return LocalDate(unchecked: year, m, d)
+    }
+
+    private init(unchecked year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     public static func today() -> LocalDate { LocalDate(Date()) }

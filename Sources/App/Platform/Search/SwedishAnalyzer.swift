@@ -31,7 +31,7 @@ public enum SwedishAnalyzer {
             let lower: Unicode.Scalar
             if v < 0x80 {
                 switch v {
-                case 0x41...0x5A: lower = Unicode.Scalar(v + 32)!
+                case 0x41...0x5A: lower = Unicode.Scalar(UInt8(truncatingIfNeeded: v + 32))
                 case 0x61...0x7A, 0x30...0x39: lower = s
                 default:
                     if !current.isEmpty { out.append(String(current)); current = String.UnicodeScalarView() }

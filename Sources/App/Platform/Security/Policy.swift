@@ -109,6 +109,13 @@ public enum Policy {
         principal.grants.contains { grant in allows(grant, permission, scope) }
     }
 
+    /// A change to a record with an owner: allowed only when the principal may touch the record as it is
+    /// (`from`, nil for a new record) *and* as it would become (`to`), so nobody moves a record they may not
+    /// touch to themselves, nor one of theirs to where they could not have created it.
+    public static func allowsChange(_ principal: Principal, _ permission: Permission, from: ResourceScope?, to: ResourceScope) -> Bool {
+        (from.map { allows(principal, permission, $0) } ?? true) && allows(principal, permission, to)
+    }
+
     static func allows(_ grant: Grant, _ permission: Permission, _ scope: ResourceScope) -> Bool {
         if grant.role == .admin { return true }
         switch permission {

@@ -127,7 +127,7 @@ extension Request {
 
     /// Field errors of `error` in the request's language, or nil when it is not a validation error.
     public func formErrors(_ error: any Error) -> [FieldError]? {
-        guard let e = error as? AppError, e.status == .unprocessableEntity || e.status == .conflict || e.status == .badRequest,
+        guard let e = error as? AppError, [.unprocessableEntity, .conflict, .badRequest, .forbidden].contains(e.status),
               !e.fieldErrors.isEmpty else { return nil }
         return e.fieldErrors.map { $0.localized(application.localizer, language) }
     }

@@ -12,9 +12,11 @@ public enum ICalendar {
         public var location: String
         public var url: String?
         public var cancelled: Bool
+        /// Not yet confirmed (a planned meeting whose date is a proposal): STATUS:TENTATIVE.
+        public var tentative: Bool
         public var lastModified: Date?
         public init(uid: String, start: Date, end: Date, summary: String, description: String = "", location: String = "", url: String? = nil,
-                    cancelled: Bool = false, lastModified: Date? = nil) {
+                    cancelled: Bool = false, tentative: Bool = false, lastModified: Date? = nil) {
             self.uid = uid
             self.start = start
             self.end = end
@@ -23,6 +25,7 @@ public enum ICalendar {
             self.location = location
             self.url = url
             self.cancelled = cancelled
+            self.tentative = tentative
             self.lastModified = lastModified
         }
     }
@@ -41,7 +44,7 @@ public enum ICalendar {
             if !e.location.isEmpty { lines.append("LOCATION:" + escape(e.location)) }
             if let url = e.url { lines.append("URL:" + url) }
             if let m = e.lastModified { lines.append("LAST-MODIFIED:" + utc(m)) }
-            lines.append("STATUS:" + (e.cancelled ? "CANCELLED" : "CONFIRMED"))
+            lines.append("STATUS:" + (e.cancelled ? "CANCELLED" : e.tentative ? "TENTATIVE" : "CONFIRMED"))
             lines.append("END:VEVENT")
         }
         lines.append("END:VCALENDAR")
@@ -82,15 +85,16 @@ public enum ICalendar {
 
     static func utc(_ d: Date) -> String {
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
+        cal.timeZone = .utc
         let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: d)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     /// A Swedish wall-clock time on a day as an instant.
-    public static func instant(_ day: LocalDate, _ time: TimeOfDay, timeZone: TimeZone = TimeZone(identifier: "Europe/Stockholm")!) -> Date {
+    public static func instant(_ day: LocalDate, _ time: TimeOfDay, timeZone: TimeZone = .stockholm) -> Date {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
-        return cal.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute))!
+        let components = DateComponents(year: day.year, month: day.month, day: day.day, hour: time.hour, minute: time.minute)
+        return cal.date(from: components) ?? Date(timeIntervalSince1970: TimeInterval(day.dayNumber * 86_400 + time.minutes * 60))
     }
 }

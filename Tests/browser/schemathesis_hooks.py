@@ -1,0 +1,143 @@
+"""Schemathesis hooks (loaded with SCHEMATHESIS_HOOKS): real ids from the demo data for path parameters, so the deep
+paths are fuzzed and not only answered 404, and text that carries combining marks, so the class of crash a single
+odd character caused (a digit followed by U+0301 in an organisationsnummer) stays covered.
+
+Deterministic: every choice is derived from the generated value itself, so a run with the same seed sends the same
+requests."""
+import hashlib
+import json
+import os
+import re
+import urllib.request
+
+import schemathesis
+
+BASE = os.environ.get("SAMVERKA_URL", "http://127.0.0.1:8080").rstrip("/")
+TOKEN = os.environ.get("SAMVERKA_FUZZ_TOKEN", "")
+
+# Combining marks and other characters that have broken parsers: acute, diaeresis, a stack of marks, a zero-width
+# joiner, a right-to-left mark, superscript and Arabic-Indic digits.
+ODD = ["\u0301", "\u0308", "\u0301\u0302\u0303", "\u200d", "\u200f", "\u2075", "\u0663"]
+
+
+def _get(path):
+    req = urllib.request.Request(BASE + path, headers={"Authorization": f"Bearer {TOKEN}", "Accept": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+    except Exception:  # a collection that cannot be read just gives no ids
+        return {}
+
+
+def _items(doc):
+    if isinstance(doc, dict):
+        return doc.get("items", []) or []
+    return doc if isinstance(doc, list) else []
+
+
+def _ids(path, key="id"):
+    return [str(x[key]) for x in _items(_get(path)) if isinstance(x, dict) and x.get(key)][:20]
+
+
+def _collect():
+    ids = {
+        "organisations": _ids("/api/v1/organisations?per=20"),
+        "bodies": _ids("/api/v1/bodies?per=20"),
+        "units": _ids("/api/v1/units?per=20"),
+        "roles": _ids("/api/v1/roles?per=20"),
+        "collaborations": _ids("/api/v1/collaborations?per=20"),
+        "users": _ids("/api/v1/users?per=20"),
+        "programmes": _ids("/api/v1/grants/programmes?per=20"),
+        "calls": _ids("/api/v1/grants/calls?per=20"),
+        "applications": _ids("/api/v1/grants/applications?per=20"),
+        "decisions": _ids("/api/v1/grants/decisions?per=20"),
+        "payments": _ids("/api/v1/grants/payments?per=20"),
+        "reports": _ids("/api/v1/grants/reports?per=20"),
+        "reclaims": _ids("/api/v1/grants/reclaims?per=20"),
+        "forums": _ids("/api/v1/forums?per=20"),
+        "meetings": _ids("/api/v1/meetings?per=20"),
+        "questions": _ids("/api/v1/questions?per=20"),
+        "consultations": _ids("/api/v1/consultations?per=20"),
+        "events": _ids("/api/v1/events?per=20"),
+        "municipalities": ["1780", "1715", "2580", "0180"],
+    }
+    seats, items, actions, documents = [], [], [], []
+    for f in ids["forums"][:5]:
+        seats += _ids(f"/api/v1/forums/{f}/seats?history=true")
+    for m in ids["meetings"][:8]:
+        doc = _get(f"/api/v1/meetings/{m}")
+        items += [str(a["id"]) for a in doc.get("agenda") or [] if a.get("id")]
+        actions += [str(a["id"]) for a in doc.get("actions") or [] if a.get("id")]
+        documents += [str(d["id"]) for d in doc.get("documents") or [] if d.get("id")]
+    reviews, attachments = [], []
+    for a in ids["applications"][:8]:
+        doc = _get(f"/api/v1/grants/applications/{a}")
+        attachments += [str(x["id"]) for x in doc.get("attachments") or [] if x.get("id")]
+        summary = _get(f"/api/v1/grants/applications/{a}/reviews")
+        reviews += [str(r["id"]) for r in summary.get("reviews") or [] if r.get("id")]
+    ids.update({"seats": seats, "agenda-items": items, "actions": actions, "meeting-documents": documents,
+                "reviews": reviews, "attachments": attachments})
+    return {k: v for k, v in ids.items() if v}
+
+
+IDS = _collect() if TOKEN else {}
+
+
+def _pick(seed, values):
+    h = int(hashlib.sha256(repr(seed).encode("utf-8")).hexdigest(), 16)
+    return values[h % len(values)], h
+
+
+def _collection(path, name):
+    """The collection a path parameter names: the segment before it (`/api/v1/forums/{id}/seats` → forums)."""
+    parts = [p for p in path.split("/") if p]
+    for i, p in enumerate(parts):
+        if p == "{" + name + "}" and i > 0:
+            return parts[i - 1]
+    return None
+
+
+@schemathesis.hook
+def map_path_parameters(ctx, path_parameters):
+    if not path_parameters or not IDS:
+        return path_parameters
+    path = ctx.operation.path
+    out = dict(path_parameters)
+    for name, value in path_parameters.items():
+        values = IDS.get(_collection(path, name) or "")
+        if not values:
+            continue
+        real, h = _pick((path, name, value), values)
+        # Three cases in four use a real record; the rest keep the generated value, so unknown ids are still tried.
+        if h % 4 != 0:
+            out[name] = real
+    return out
+
+
+IDENTIFIER = re.compile(r"^[A-Za-z0-9_:.+-]{0,40}$")
+
+
+def _oddify(value, salt):
+    """Adds combining marks or odd digits to about a third of the free-text strings, deterministically. Strings that
+    look like identifiers (enum values, ids, dates, codes) are left alone, so the case stays about the text."""
+    if isinstance(value, str) and not IDENTIFIER.match(value):
+        mark, h = _pick((salt, value), ODD)
+        if value and h % 3 == 0:
+            i = (h // 3) % (len(value) + 1)
+            return value[:i] + mark + value[i:]
+        return value
+    if isinstance(value, list):
+        return [_oddify(v, (salt, i)) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _oddify(v, (salt, k)) for k, v in value.items()}
+    return value
+
+
+@schemathesis.hook
+def map_body(ctx, body):
+    return _oddify(body, ctx.operation.path)
+
+
+@schemathesis.hook
+def map_query(ctx, query):
+    return _oddify(query, ctx.operation.path) if query else query
