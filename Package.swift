@@ -16,9 +16,16 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
     ],
     targets: [
+        // Every rule of the domain (eligibility, payment schedules, orgnr, jäv, permissions …) in plain Swift:
+        // no Vapor, no Fluent, no database, so the law can be read and tested on its own.
+        .target(
+            name: "SamverkaRules",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         .target(
             name: "App",
             dependencies: [
+                .target(name: "SamverkaRules"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -31,6 +38,11 @@ let package = Package(
         .executableTarget(
             name: "Samverka",
             dependencies: [.target(name: "App")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .testTarget(
+            name: "SamverkaRulesTests",
+            dependencies: [.target(name: "SamverkaRules")],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import FluentSQLiteDriver
 import Leaf
 import NIOSSL
 import Vapor
+import SamverkaRules
 
 /// Sets up the application: database, middleware, views, migrations, routes. Tests call it with their
 /// own `AppConfig`; the server and commands call it with the environment's.
@@ -43,21 +44,11 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     if !app.environment.isRelease { app.leaf.cache.isEnabled = app.environment != .development }
     app.localizer = try Localizer.load(from: app.directory.resourcesDirectory + "Localization")
 
-    app.migrations.add(CreatePlatformTables(), KeyAuditChain(), CreateJobRuns())
-    app.migrations.add(DirectoryModule.migrations(app))
-    app.migrations.add(AccountsModule.migrations())
-    app.migrations.add(GrantsModule.migrations())
-    app.migrations.add(DialogueModule.migrations())
+    app.migrations.add(MigrationOrder.all(app))
 
     let site = Router(builder: app.routes, registry: app.routeRegistry)
     let api = site.grouped("api", "v1")
-    PlatformRoutes.register(site: site, api: api)
-    // A signed checkpoint of the audit chain's head goes to the log every hour (once across all nodes): kept by
-    // the log shipper outside the database, it shows later what the chain held then (`samverka audit verify --checkpoints`).
-    app.jobs.add(BackgroundJob("audit checkpoint", every: 3600) { app in
-        let checkpoint = try await AuditChain.checkpoint(on: app.db)
-        app.logger.notice("\(checkpoint.line)")
-    })
+    PlatformModule.register(site: site, api: api, app: app)
     DirectoryModule.register(site: site, api: api, app: app)
     AccountsModule.register(site: site, api: api, app: app)
     GrantsModule.register(site: site, api: api, app: app)

@@ -1,6 +1,7 @@
 import App
 import Logging
 import Vapor
+import SamverkaRules
 
 @main
 enum Entrypoint {

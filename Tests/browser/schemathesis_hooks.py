@@ -70,17 +70,34 @@ def _collect():
         actions += [str(a["id"]) for a in doc.get("actions") or [] if a.get("id")]
         documents += [str(d["id"]) for d in doc.get("documents") or [] if d.get("id")]
     reviews, attachments = [], []
-    for a in ids["applications"][:8]:
+    for a in ids["applications"]:
         doc = _get(f"/api/v1/grants/applications/{a}")
         attachments += [str(x["id"]) for x in doc.get("attachments") or [] if x.get("id")]
         summary = _get(f"/api/v1/grants/applications/{a}/reviews")
         reviews += [str(r["id"]) for r in summary.get("reviews") or [] if r.get("id")]
+    responses, comments, registrations = [], [], []
+    for c in ids["consultations"][:3]:
+        for r in _items(_get(f"/api/v1/consultations/{c}/responses")):
+            responses.append(str(r.get("id")))
+            comments += [str(x["id"]) for x in r.get("comments") or [] if isinstance(x, dict) and x.get("id")]
+    for e in ids["events"][:3]:
+        registrations += _ids(f"/api/v1/events/{e}/registrations")
     ids.update({"seats": seats, "agenda-items": items, "actions": actions, "meeting-documents": documents,
-                "reviews": reviews, "attachments": attachments})
+                "reviews": reviews, "attachments": attachments, "consultation-responses": responses,
+                "consultation-comments": comments, "event-registrations": registrations})
     return {k: v for k, v in ids.items() if v}
 
 
 IDS = _collect() if TOKEN else {}
+
+
+UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
+
+
+def _valid_id(value):
+    """Only a generated value that is itself a valid id is swapped for a real one: a value made invalid on purpose
+    (a negative case) stays invalid, so the API's refusal is still what is tested."""
+    return isinstance(value, str) and UUID.match(value) is not None
 
 
 def _pick(seed, values):
@@ -97,6 +114,32 @@ def _collection(path, name):
     return None
 
 
+# Fields and query parameters that name a record, and the collection their real ids come from.
+REFERENCES = {
+    "bodyId": "bodies", "body": "bodies", "organisationId": "organisations", "organisation": "organisations",
+    "unitId": "units", "unit": "units", "forumId": "forums", "forum": "forums", "callId": "calls", "call": "calls",
+    "programmeId": "programmes", "programme": "programmes", "applicationId": "applications", "decisionId": "decisions",
+    "meetingId": "meetings", "meeting": "meetings", "questionId": "questions", "consultation": "consultations",
+    "agendaItem": "agenda-items", "agendaItemId": "agenda-items", "seatId": "seats", "adjusterSeatId": "seats",
+    "substituteForId": "seats", "contactRoleId": "roles", "ownerRoleId": "roles", "secretaryRoleId": "roles",
+    "reviewerId": "users", "userId": "users", "replacesId": "decisions",
+}
+
+
+def _with_references(value, salt):
+    """Gives fields that name a record a real id in most cases (a random uuid almost always names nothing)."""
+    if not isinstance(value, dict) or not IDS:
+        return value
+    out = dict(value)
+    for key, v in value.items():
+        values = IDS.get(REFERENCES.get(key, ""))
+        if values and _valid_id(v):
+            real, h = _pick((salt, key, v), values)
+            if h % 10 != 0:
+                out[key] = real
+    return out
+
+
 @schemathesis.hook
 def map_path_parameters(ctx, path_parameters):
     if not path_parameters or not IDS:
@@ -105,11 +148,11 @@ def map_path_parameters(ctx, path_parameters):
     out = dict(path_parameters)
     for name, value in path_parameters.items():
         values = IDS.get(_collection(path, name) or "")
-        if not values:
+        if not values or not (_valid_id(value) or name == "code"):
             continue
         real, h = _pick((path, name, value), values)
-        # Three cases in four use a real record; the rest keep the generated value, so unknown ids are still tried.
-        if h % 4 != 0:
+        # Nine cases in ten use a real record; the rest keep the generated value, so unknown ids are still tried.
+        if h % 10 != 0:
             out[name] = real
     return out
 
@@ -135,9 +178,9 @@ def _oddify(value, salt):
 
 @schemathesis.hook
 def map_body(ctx, body):
-    return _oddify(body, ctx.operation.path)
+    return _oddify(_with_references(body, ctx.operation.path), ctx.operation.path)
 
 
 @schemathesis.hook
 def map_query(ctx, query):
-    return _oddify(query, ctx.operation.path) if query else query
+    return _oddify(_with_references(query, ctx.operation.path), ctx.operation.path) if query else query

@@ -1,21 +1,14 @@
 import Fluent
 import NIOCore
 import Vapor
+import SamverkaRules
 
 /// Accounts: users, memberships, sessions, API tokens, invitations, password reset, audit browsing, GDPR.
 enum AccountsModule {
-    static func migrations() -> [any Migration] { [CreateAccounts()] }
-
     static func register(site: Router, api: Router, app: Application) {
         app.passwordPolicy = PasswordPolicy.load(from: app.directory.resourcesDirectory + "Security/common-passwords.txt")
         AccountService.registerHandoverHook()
         AccountService.registerAccountHooks()
-        app.jobs.add(BackgroundJob("outbox") { app in await Outbox.deliverPending(app) })
-        // Retention: delivered mail is removed, and mail that could not be delivered for a week is given up.
-        app.jobs.add(BackgroundJob("mail retention", every: 3600) { app in
-            try await OutboxMail.query(on: app.db).filter(\.$sentAt != nil).delete()
-            try await OutboxMail.query(on: app.db).filter(\.$createdAt < Date().addingTimeInterval(-Double(RetentionRules.undeliveredMailDays) * 86_400)).delete()
-        })
         app.jobs.add(BackgroundJob("expired sessions and tokens") { app in
             try await UserSession.query(on: app.db).filter(\.$expiresAt < Date()).delete()
             try await APIToken.query(on: app.db).filter(\.$kind == "session").filter(\.$expiresAt < Date().addingTimeInterval(-86400)).delete()

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// `bench-data --orgs N`: a deterministic national-scale data set for the benchmarks.
 struct BenchDataCommand: AsyncCommand {

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The command line: `serve` (Vapor's), `migrate`, `demo`, `import`, `export`, `reindex`, `user`, `token`, `audit`.
 public enum Commands {

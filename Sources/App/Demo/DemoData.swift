@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// Demo data: loaded on the first start of a new installation and reloaded by `samverka demo`.
 /// Everything it creates is marked demo so that it can be removed again.

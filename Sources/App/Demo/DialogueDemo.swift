@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Dialogue demo (seeds 000–002): Region Värmland's three strategic councils with their seats, Region Kalmar
 /// län's pensioners' council with its cadence (4 meetings + an autumn meeting on the regional plan and budget),
@@ -118,6 +119,14 @@ enum DialogueDemo {
                 try await m.save(on: ctx.db)
                 for s in seats { try await attendance(m.id!, s.id!, present: s.id != seats.last?.id, on: ctx.db) }
                 if i == 0 {
+                    // Documents: a public one, and one whose content is secret (listed with its OSL marking, not delivered).
+                    _ = try await MeetingService.addDocument(meetingID: m.id!, agendaItemID: nil, title: "Underlag: väntetider i primärvården",
+                        filename: "vantetider-primarvarden.txt", contentType: "text/plain",
+                        data: Data("Väntetider i primärvården för personer över 65 år (demo).".utf8),
+                        isPublic: nil, secrecyProvision: nil, secrecyReason: nil, titleSecret: nil, in: ctx)
+                    _ = try await MeetingService.addDocument(meetingID: m.id!, agendaItemID: nil, title: "Skrivelse om en enskild persons färdtjänstärende",
+                        filename: "skrivelse.txt", contentType: "text/plain", data: Data("Uppgifter om en enskild (demo).".utf8),
+                        isPublic: nil, secrecyProvision: "26:1", secrecyReason: "Uppgifter om en enskilds personliga förhållanden.", titleSecret: false, in: ctx)
                     _ = try await MeetingService.saveAction(meetingID: m.id!, actionID: nil, ActionBody(
                         text: "Bjuda in kollektivtrafiken till ett kommande möte om färdtjänst.", ownerRoleId: d.roles["sekr-pensionar"]?.uuidString,
                         dueOn: today.adding(days: -10).description), in: ctx)

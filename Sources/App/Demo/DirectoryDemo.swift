@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Demo data for the Directory, taken from the seed documents (../shared/seeds): the 21 regions,
 /// Region Värmland's committees and councils (seed 000, 004), Region and Länsstyrelsen Norrbotten with

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Grants demo: Region Värmland's operating grant to disability organisations (an open call the demo
 /// accounts can use end to end), two programmes modelled on Region Uppsala's rules (seed 000: youth grant

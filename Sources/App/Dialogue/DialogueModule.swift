@@ -1,11 +1,10 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Dialogue: councils and forums with seats and cadence, meetings with agenda, attendance and minutes, questions
 /// and the feedback owed on them, consultations (remiss) and events (stormöte), with iCalendar feeds.
 enum DialogueModule {
-    static func migrations() -> [any Migration] { [CreateDialogue(), DialogueSecrecyMarkings()] }
-
     static func register(site: Router, api: Router, app: Application) {
         DialogueAPIController.register(api)
         DialoguePages.register(site)

@@ -1,13 +1,10 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The Directory: organisations, public bodies, units, contact roles, reference data, search, density,
 /// collaboration. Registers its migrations, routes, schemas and navigation.
 enum DirectoryModule {
-    static func migrations(_ app: Application) -> [any Migration] {
-        [CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges()]
-    }
-
     static func register(site: Router, api: Router, app: Application) {
         DirectorySchemas.register(api.registry.schemas)
         OrganisationAPIController.register(api)

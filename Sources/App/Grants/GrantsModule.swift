@@ -1,11 +1,10 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Grants: programmes with eligibility rules and formulas, calls, applications, review with jäv, decisions,
 /// payments (including the Kalmar model), reports, reclaims, the public register and 360Giving open data.
 enum GrantsModule {
-    static func migrations() -> [any Migration] { [CreateGrants(), GrantsJavDutiesAndRegistry()] }
-
     static func register(site: Router, api: Router, app: Application) {
         GrantsAPIController.register(api)
         GrantPages.register(site)

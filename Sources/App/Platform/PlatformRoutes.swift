@@ -2,6 +2,27 @@ import Fluent
 import SQLKit
 import Crypto
 import Vapor
+import SamverkaRules
+
+/// What every installation has whatever modules it runs: `/health`, `/metrics`, `/api/v1/openapi.json`, and the
+/// platform's background jobs (mail delivery and retention, audit checkpoints).
+enum PlatformModule {
+    static func register(site: Router, api: Router, app: Application) {
+        PlatformRoutes.register(site: site, api: api)
+        app.jobs.add(BackgroundJob("outbox") { app in await Outbox.deliverPending(app) })
+        // Retention: delivered mail is removed, and mail that could not be delivered for a week is given up.
+        app.jobs.add(BackgroundJob("mail retention", every: 3600) { app in
+            try await OutboxMail.query(on: app.db).filter(\.$sentAt != nil).delete()
+            try await OutboxMail.query(on: app.db).filter(\.$createdAt < Date().addingTimeInterval(-Double(RetentionRules.undeliveredMailDays) * 86_400)).delete()
+        })
+        // A signed checkpoint of the audit chain's head goes to the log every hour (once across all nodes): kept by
+        // the log shipper outside the database, it shows later what the chain held then (`samverka audit verify --checkpoints`).
+        app.jobs.add(BackgroundJob("audit checkpoint", every: 3600) { app in
+            let checkpoint = try await AuditChain.checkpoint(on: app.db)
+            app.logger.notice("\(checkpoint.line)")
+        })
+    }
+}
 
 /// `/health`, `/metrics` and `/api/v1/openapi.json`.
 enum PlatformRoutes {

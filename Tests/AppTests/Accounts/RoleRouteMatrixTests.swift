@@ -118,4 +118,37 @@ struct RoleRouteMatrixTests {
             #expect(checked > 100)
         }
     }
+
+    @Test("move a record you may not touch to yourself: refused for every role but the admin", arguments: Who.allCases)
+    func moveToSelf(who: Who) async throws {
+        try await TestApp.run { t in
+            _ = try await DemoData.load(t.app)
+            let f = try await DemoFixtures.load(t)
+            // A link between a Norrbotten organisation and a unit of Region Norrbotten: nobody in Värmland may touch it.
+            let norrbotten = try #require(try await PublicBody.query(on: t.db).filter(\.$name == "Region Norrbotten").first()?.id)
+            let northUnits = try await OrgUnit.query(on: t.db).filter(\.$bodyID == norrbotten).all().compactMap(\.id)
+            let link = try #require(try await CollaborationLink.query(on: t.db).filter(\.$unitID ~~ northUnits).first())
+            var token: String?
+            if let email = Self.email(who), let user = try await AccountService.findUser(email: email, on: t.db) {
+                token = try await t.db.write(as: .system("test")) { ctx in
+                    try await TokenService.create(userID: user.id!, name: "move", kind: "api", lifetime: 3600, in: ctx.db).token
+                }
+            }
+            // To the representative's own organisation, and to a unit of the official's own body.
+            let res = try await t.api(.PUT, "/api/v1/collaborations/\(link.id!)", token: token, json: CollaborationBody(
+                organisationId: f.org.uuidString, unitId: f.unit.uuidString, form: "dialogue", startsOn: link.startsOn, version: link.version))
+            let deleted = try await t.api(.DELETE, "/api/v1/collaborations/\(link.id!)", token: token)
+            switch who {
+            case .admin:
+                #expect(res.status == .ok, "\(res.text)")
+            case .anonymous:
+                #expect(res.status == .unauthorized && deleted.status == .unauthorized)
+            default:
+                #expect(res.status == .forbidden, "\(who) moved a Norrbotten link: \(res.status)")
+                #expect(deleted.status == .forbidden, "\(who) deleted a Norrbotten link: \(deleted.status)")
+                let after = try #require(try await CollaborationLink.find(link.id!, on: t.db))
+                #expect(after.unitID == link.unitID && after.organisationID == link.organisationID)
+            }
+        }
+    }
 }

@@ -134,7 +134,7 @@ struct GrantFlowTests {
             #expect(decision.diarienummer == "BID-\(Self.today.year)-0001")
             #expect(decision.amountOre == 8_000_000)
             let twice = try await t.api(.POST, "/api/v1/grants/decisions", token: w.official.token, json: DecisionBody(
-                applicationId: app.id.uuidString, outcome: "granted", amountOre: 8_000_000, motivation: "Igen."))
+                applicationId: app.id.uuidString, outcome: "granted", amountOre: 8_000_000, motivation: "Igen.", jav: false))
             #expect(twice.status == .conflict)
 
             // Payment: planned → approved → in the payment file → paid.
@@ -258,7 +258,7 @@ struct GrantFlowTests {
             #expect(old.amountOre == 10_000_000) // the old row is unchanged
             // Correcting an already corrected decision is refused.
             let again = try await t.api(.POST, "/api/v1/grants/decisions", token: w.official.token, json: DecisionBody(
-                applicationId: app.id.uuidString, outcome: "granted", amountOre: 1, motivation: "x", replacesId: first.id.uuidString))
+                applicationId: app.id.uuidString, outcome: "granted", amountOre: 1, motivation: "x", replacesId: first.id.uuidString, jav: false))
             #expect(again.problemFields == ["replacesId"])
             // Only one planned payment remains, for the corrected amount.
             let planned = try await GrantPayment.query(on: t.db).filter(\.$status == .planned).all()

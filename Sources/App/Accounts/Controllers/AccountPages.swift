@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The signed-in user's own pages: profile, password, API tokens, sessions, data export, erasure,
 /// and inviting others.
@@ -41,21 +42,12 @@ enum AccountPages {
 
     static func scopeText(_ m: Membership, _ req: Request) async throws -> String {
         var parts: [String] = []
-        if let b = m.bodyID, let body = try await PublicBody.find(b, on: req.db) { parts.append(body.name) }
-        if let o = m.organisationID, let org = try await Organisation.find(o, on: req.db) { parts.append(org.name) }
+        if let b = m.bodyID, let body = try await DirectoryQueries.body(b, on: req.db) { parts.append(body.name) }
+        if let o = m.organisationID, let org = try await DirectoryQueries.organisation(o, on: req.db) { parts.append(org.name) }
         for u in m.unitIDs.split(separator: ",") {
-            if let id = UUID(uuidString: String(u)), let unit = try await OrgUnit.find(id, on: req.db) { parts.append(unit.name) }
+            if let id = UUID(uuidString: String(u)), let unit = try await DirectoryQueries.unit(id, on: req.db) { parts.append(unit.name) }
         }
         return parts.isEmpty ? req.t("account.everywhere") : parts.joined(separator: " › ")
-    }
-
-    static func format(_ d: Date?, _ req: Request) -> String {
-        guard let d else { return "–" }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: req.language == .en ? "en_GB" : "sv_SE")
-        f.timeZone = TimeZone(identifier: "Europe/Stockholm")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        return f.string(from: d)
     }
 
     static func render(_ req: Request, newToken: String? = nil, profileErrors: [FieldError] = [], passwordErrors: [FieldError] = [],
@@ -67,7 +59,7 @@ enum AccountPages {
         var rows: [MembershipRow] = []
         for m in try await Membership.query(on: req.db).filter(\.$userID == userID).all() {
             var via: String?
-            if let r = m.viaRoleID, let role = try await ContactRole.find(r, on: req.db) { via = role.title }
+            if let r = m.viaRoleID, let role = try await DirectoryQueries.role(r, on: req.db) { via = role.title }
             rows.append(MembershipRow(role: req.t("role.\(m.role.rawValue)"), scope: try await scopeText(m, req), via: via))
         }
         let tokens = try await APIToken.query(on: req.db).filter(\.$userID == userID).filter(\.$kind == "api").sort(\.$createdAt, .descending).all()
@@ -87,10 +79,10 @@ enum AccountPages {
                 FormField("name", label: req.t("account.tokens.name"), hint: req.t("account.tokens.nameHint"), required: true, maxLength: 100),
                 FormField("days", label: req.t("account.tokens.days"), kind: .number, value: "90", required: true, maxLength: 3),
             ], errors: tokenErrors),
-            tokens: tokens.map { TokenRow(id: $0.id!, name: $0.name, prefix: $0.prefix, expires: format($0.expiresAt, req),
-                                          lastUsed: $0.lastUsedAt.map { format($0, req) }, active: $0.revokedAt == nil && $0.expiresAt > now) },
+            tokens: tokens.map { TokenRow(id: $0.id!, name: $0.name, prefix: $0.prefix, expires: req.dateTime($0.expiresAt),
+                                          lastUsed: $0.lastUsedAt.map { req.dateTime($0) }, active: $0.revokedAt == nil && $0.expiresAt > now) },
             hasTokens: !tokens.isEmpty,
-            sessions: sessions.map { SessionRow(id: $0.id!, started: format($0.createdAt, req), lastSeen: format($0.lastSeenAt, req),
+            sessions: sessions.map { SessionRow(id: $0.id!, started: req.dateTime($0.createdAt), lastSeen: req.dateTime($0.lastSeenAt),
                                                 agent: $0.userAgent.isEmpty ? "–" : $0.userAgent, current: $0.id == req.principal.sessionID) },
             newToken: newToken, csrf: req.csrfToken, canInvite: Policy.allows(req.principal, .userInvite), isLegacy: false)
         return try await req.page("accounts/account", title: req.t("account.title"), data, status: status)
@@ -236,7 +228,7 @@ enum AccountPages {
             FormField("role", label: req.t("account.role"), kind: .select, required: true,
                       options: [.init(value: "", label: req.t("form.choose"))] + roles.map { .init(value: $0.rawValue, label: req.t("role.\($0.rawValue)"), selected: b.role == $0.rawValue) }),
             FormField("bodyId", label: req.t("account.body"), kind: .select, hint: req.t("account.bodyHint"),
-                      options: [.init(value: "", label: req.t("form.none"))] + bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: b.bodyId == $0.id!.uuidString) }),
+                      options: [.init(value: "", label: req.t("form.none"))] + bodies.map { .init(value: $0.id.uuidString, label: $0.name, selected: b.bodyId == $0.id.uuidString) }),
             FormField("organisation", label: req.t("account.organisation"), value: b.organisation, hint: req.t("account.organisationHint"), maxLength: 40),
         ]
     }
@@ -257,7 +249,7 @@ enum AccountPages {
             var orgID: UUID?
             if let raw = b.organisation?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
                 if let id = UUID(uuidString: raw) { orgID = id }
-                else if case .success(let n) = OrganisationNumber.parse(raw), let org = try await Organisation.query(on: req.db).filter(\.$orgnr == n.normalized).first() { orgID = org.id }
+                else if case .success(let n) = OrganisationNumber.parse(raw), let org = try await DirectoryQueries.organisation(orgnr: n.normalized, on: req.db) { orgID = org.id }
                 else { errors.add("organisation", code: "parentNotFound") }
             }
             try errors.throwIfAny()

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// `/api/v1/session`, `/api/v1/me…`, `/api/v1/users`, `/api/v1/invitations`, `/api/v1/audit`, `/api/v1/personal-data`.
 enum AccountsAPIController {

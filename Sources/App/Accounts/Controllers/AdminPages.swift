@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Administration: users and their memberships, the audit log, and the personal-data register.
 enum AdminPages {
@@ -54,14 +55,14 @@ enum AdminPages {
         var rows: [MembershipRow] = []
         for m in try await Membership.query(on: req.db).filter(\.$userID == id).all() {
             rows.append(MembershipRow(id: m.id!, role: req.t("role.\(m.role.rawValue)"), scope: try await AccountPages.scopeText(m, req),
-                                      via: try await m.viaRoleID.asyncFlatMap { try await ContactRole.find($0, on: req.db)?.title }))
+                                      via: try await m.viaRoleID.asyncFlatMap { try await DirectoryQueries.role($0, on: req.db)?.title }))
         }
-        let bodies = try await PublicBody.query(on: req.db).sort(\.$name).all()
+        let bodies = try await DirectoryQueries.allBodies(on: req.db)
         let form = req.form(action: "/admin/users/\(id)/memberships", submitLabel: req.t("admin.addMembership"), fields: [
             FormField("role", label: req.t("account.role"), kind: .select, required: true,
                       options: [.init(value: "", label: req.t("form.choose"))] + Role.allCases.map { .init(value: $0.rawValue, label: req.t("role.\($0.rawValue)")) }),
             FormField("bodyId", label: req.t("account.body"), kind: .select,
-                      options: [.init(value: "", label: req.t("form.none"))] + bodies.map { .init(value: $0.id!.uuidString, label: $0.name) }),
+                      options: [.init(value: "", label: req.t("form.none"))] + bodies.map { .init(value: $0.id.uuidString, label: $0.name) }),
             FormField("organisation", label: req.t("account.organisation"), hint: req.t("account.organisationHint"), maxLength: 40),
         ], errors: errors)
         let data = UserPage(id: id, name: u.displayName, email: u.email, status: req.t("userStatus.\(u.status.rawValue)"), isActive: u.status == .active,
@@ -82,7 +83,7 @@ enum AdminPages {
             var orgID: UUID?
             if let raw = b.organisation?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
                 if let u = UUID(uuidString: raw) { orgID = u }
-                else if case .success(let n) = OrganisationNumber.parse(raw), let org = try await Organisation.query(on: req.db).filter(\.$orgnr == n.normalized).first() { orgID = org.id }
+                else if case .success(let n) = OrganisationNumber.parse(raw), let org = try await DirectoryQueries.organisation(orgnr: n.normalized, on: req.db) { orgID = org.id }
                 else { throw AppError.invalid(field: "organisation", code: "parentNotFound") }
             }
             let bodyID = b.bodyId.flatMap { UUID(uuidString: $0) }

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Sign-in, sign-out, password reset and accepting invitations.
 enum AuthPages {

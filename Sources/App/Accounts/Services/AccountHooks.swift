@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// What feature modules keep about a person, contributed to Accounts' personal-data register, export and erasure.
 /// Accounts defines the hook; Dialogue, Grants and the other feature modules register when they are registered.

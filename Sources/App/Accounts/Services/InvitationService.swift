@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Invitations and password resets: single-use links sent by e-mail through the outbox.
 enum OneTimeLinks {
@@ -34,8 +35,8 @@ enum OneTimeLinks {
             user = try await AccountService.createUser(email: email, name: name, passwordHash: nil, in: ctx)
         }
         // Check the scope exists before sending anything.
-        if let b = payload.bodyId, try await PublicBody.find(b, on: ctx.db) == nil { throw AppError.invalid(field: "bodyId", code: "notFound") }
-        if let o = payload.organisationId, try await Organisation.find(o, on: ctx.db) == nil { throw AppError.invalid(field: "organisationId", code: "notFound") }
+        if let b = payload.bodyId, !(try await DirectoryQueries.bodyExists(b, on: ctx.db)) { throw AppError.invalid(field: "bodyId", code: "notFound") }
+        if let o = payload.organisationId, !(try await DirectoryQueries.organisationExists(o, on: ctx.db)) { throw AppError.invalid(field: "organisationId", code: "notFound") }
         let token = TokenCodec.generate()
         let t = OneTimeToken()
         t.id = UUID()

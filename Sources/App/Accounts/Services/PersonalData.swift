@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// Every field that holds personal data, why it is kept and on what lawful basis (GDPR art. 6).
 /// Shown on /privacy and used by export and erasure.
@@ -50,7 +51,6 @@ enum GDPRService {
         let memberships = try await Membership.query(on: db).filter(\.$userID == userID).all()
         let sessions = try await UserSession.query(on: db).filter(\.$userID == userID).all()
         let tokens = try await APIToken.query(on: db).filter(\.$userID == userID).all()
-        let tenures = try await RoleTenure.query(on: db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == user.email) }.all()
         let events = try await AuditEvent.query(on: db).filter(\.$actorUserID == userID).sort(\.$seq).all()
         func date(_ d: Date?) -> JSONValue { d.map { .string(AuditChain.timestamp($0)) } ?? .null }
         var contributed: [(String, JSONValue)] = []
@@ -67,9 +67,7 @@ enum GDPRService {
             "sessions": .array(sessions.map { ["createdAt": date($0.createdAt), "lastSeenAt": date($0.lastSeenAt), "userAgent": .string($0.userAgent)] }),
             "apiTokens": .array(tokens.map { ["name": .string($0.name), "kind": .string($0.kind), "prefix": .string($0.prefix),
                                               "expiresAt": date($0.expiresAt), "revokedAt": date($0.revokedAt)] }),
-            "roleTenures": .array(tenures.map { ["roleId": .string($0.roleID.uuidString), "holderName": .string($0.holderName),
-                                                  "holderEmail": .string($0.holderEmail), "startsOn": .string($0.startsOn),
-                                                  "endsOn": $0.endsOn.map { .string($0) } ?? .null, "handoverNote": .string($0.handoverNote)] }),
+            "roleTenures": try await RoleService.personalDataExport(userID: userID, email: user.email, on: db),
             "auditEvents": .array(events.map { ["seq": .int($0.seq), "at": .string($0.occurredAt), "action": .string($0.action),
                                                  "entityType": .string($0.entityType), "entityId": .string($0.entityID)] }),
         ]
@@ -97,15 +95,7 @@ enum GDPRService {
         try await OneTimeToken.query(on: ctx.db).filter(\.$userID == userID).delete()
         try await RateLimitHit.query(on: ctx.db).filter(\.$bucket ~~ ["signin:acct:\(email)", "reset:acct:\(email)"]).delete()
         try await OutboxMail.query(on: ctx.db).filter(\.$recipient == email).delete()
-        let tenures = try await RoleTenure.query(on: ctx.db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == email) }.all()
-        for t in tenures {
-            t.holderName = "Raderad person"
-            t.holderEmail = ""
-            t.handoverNote = ""
-            t.userID = nil
-            try await t.save(on: ctx.db)
-        }
-        try await DirectoryIndexer.indexRoles(Array(Set(tenures.map(\.roleID))), on: ctx.db)
+        try await RoleService.erasePersonalData(userID: userID, email: email, in: ctx)
         for c in AccountHooks.personalData.all { try await c.erase(userID, email, ctx) }
         ctx.audit("erase", user, id: userID, before: before)
     }

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Questions with feedback, consultations (remiss) and events of the Dialogue API.
 extension DialogueAPIController {
@@ -93,8 +94,8 @@ extension DialogueAPIController {
     @Sendable static func listQuestions(_ req: Request) async throws -> Paged<QuestionDTO> {
         let page = try PageRequest.from(req)
         var q = try await QuestionService.visible(req.principal, on: req.db)
-        if let b = try StructureAPIController.optionalUUID(req, "body") { q = q.filter(\.$bodyID == b) }
-        if let f = try StructureAPIController.optionalUUID(req, "forum") { q = q.filter(\.$forumID == f) }
+        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
+        if let f = try req.uuidParameter("forum") { q = q.filter(\.$forumID == f) }
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = QuestionStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
             q = q.filter(\.$status == st)
@@ -108,7 +109,7 @@ extension DialogueAPIController {
             q = q.filter(\.$askedBy == uid)
         case "owed":
             guard let uid = req.principal.userID else { throw AppError.unauthenticated() }
-            let roles = try await RoleTenure.query(on: req.db).filter(\.$userID == uid).filter(\.$endsOn == nil).all().map(\.roleID)
+            let roles = try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db)
             q = q.filter(\.$ownerRoleID ~~ roles).filter(\.$status ~~ [.received, .inProgress])
         case "": break
         default: throw AppError.badRequest("mine är raised eller owed.", field: "mine")
@@ -144,9 +145,9 @@ extension DialogueAPIController {
     }
 
     @Sendable static func feedbackRate(_ req: Request) async throws -> [FeedbackRateDTO] {
-        guard let body = try StructureAPIController.optionalUUID(req, "body") else { throw AppError.badRequest("Ange myndighet.", field: "body") }
-        guard try await PublicBody.find(body, on: req.db) != nil else { throw AppError.notFound() }
-        return try await QuestionService.rates(bodyID: body, from: try dateParameter(req, "from"), to: try dateParameter(req, "to"), on: req.db)
+        guard let body = try req.uuidParameter("body") else { throw AppError.badRequest("Ange myndighet.", field: "body") }
+        guard try await DirectoryQueries.bodyExists(body, on: req.db) else { throw AppError.notFound() }
+        return try await QuestionService.rates(bodyID: body, from: try req.dateParameter("from"), to: try req.dateParameter("to"), on: req.db)
     }
 
     // MARK: Consultations
@@ -154,7 +155,7 @@ extension DialogueAPIController {
     @Sendable static func listConsultations(_ req: Request) async throws -> Paged<ConsultationDTO> {
         let page = try PageRequest.from(req)
         var q = Consultation.query(on: req.db)
-        if let b = try StructureAPIController.optionalUUID(req, "body") { q = q.filter(\.$bodyID == b) }
+        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = ConsultationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
             q = q.filter(\.$status == st)
@@ -254,7 +255,7 @@ extension DialogueAPIController {
     @Sendable static func listEvents(_ req: Request) async throws -> Paged<EventDTO> {
         let page = try PageRequest.from(req)
         var q = DialogueEvent.query(on: req.db)
-        if let b = try StructureAPIController.optionalUUID(req, "body") { q = q.filter(\.$bodyID == b) }
+        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
         if (try? req.query.get(Bool.self, at: "upcoming")) == true { q = q.filter(\.$date >= LocalDate.today().description) }
         let total = try await q.count()
         var items: [EventDTO] = []
@@ -312,7 +313,7 @@ extension DialogueAPIController {
 
     @Sendable static func calendar(_ req: Request) async throws -> [CalendarEntryDTO] {
         guard let uid = req.principal.userID else { throw AppError.unauthenticated() }
-        let from = try dateParameter(req, "from"), to = try dateParameter(req, "to")
+        let from = try req.dateParameter("from"), to = try req.dateParameter("to")
         return try await CalendarService.userEntries(uid, principal: req.principal, on: req.db)
             .filter { e in (from.map { e.date >= $0 } ?? true) && (to.map { e.date <= $0 } ?? true) }
             .map { CalendarEntryDTO(uid: $0.uid, kind: $0.kind, title: $0.title, date: $0.date.description, startTime: $0.startTime, endTime: $0.endTime,

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// `/api/v1/forums`, `/meetings`, `/questions`, `/consultations`, `/events`: the Dialogue API.
 enum DialogueAPIController {
@@ -99,7 +100,7 @@ enum DialogueAPIController {
     @Sendable static func listForums(_ req: Request) async throws -> Paged<ForumDTO> {
         let page = try PageRequest.from(req)
         var q = Forum.query(on: req.db)
-        if let b = try StructureAPIController.optionalUUID(req, "body") { q = q.filter(\.$bodyID == b) }
+        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
         if let k = req.query[String.self, at: "kind"], !k.isEmpty {
             guard let kind = ForumKind(rawValue: k) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
             q = q.filter(\.$kind == kind)
@@ -161,20 +162,15 @@ enum DialogueAPIController {
 
     @Sendable static func endSeat(_ req: Request) async throws -> SeatDTO {
         let sid = try id(req)
-        let day = try dateParameter(req, "date") ?? .today()
+        let day = try req.dateParameter("date") ?? .today()
         let s = try await req.write { ctx in try await ForumService.endSeat(sid, on: day, in: ctx) }
         return try await ForumService.seatDTOs([s], showContact: true, on: req.db)[0]
     }
 
-    static func dateParameter(_ req: Request, _ name: String) throws -> LocalDate? {
-        guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
-        guard let d = LocalDate(raw) else { throw AppError.badRequest("Ogiltigt datum.", field: name) }
-        return d
-    }
 
     @Sendable static func plan(_ req: Request) async throws -> Response {
         let fid = try id(req)
-        guard let year = try StructureAPIController.year(req) else { throw AppError.badRequest("Ange år.", field: "year") }
+        guard let year = try req.yearParameter() else { throw AppError.badRequest("Ange år.", field: "year") }
         let created = try await req.write { ctx in try await ForumService.plan(forumID: fid, year: year, in: ctx) }
         let f = try await ForumService.find(fid, on: req.db)
         var out: [MeetingDTO] = []
@@ -187,12 +183,12 @@ enum DialogueAPIController {
     @Sendable static func listMeetings(_ req: Request) async throws -> Paged<MeetingDTO> {
         let page = try PageRequest.from(req)
         var forums = try await Forum.query(on: req.db).all()
-        if let fid = try StructureAPIController.optionalUUID(req, "forum") { forums = forums.filter { $0.id == fid } }
+        if let fid = try req.uuidParameter("forum") { forums = forums.filter { $0.id == fid } }
         var visible: [Forum] = []
         for f in forums where try await ForumService.mayReadInside(f, req.principal, on: req.db) { visible.append(f) }
         var q = Meeting.query(on: req.db).filter(\.$forumID ~~ visible.map { $0.id! })
-        if let from = try dateParameter(req, "from") { q = q.filter(\.$date >= from.description) }
-        if let to = try dateParameter(req, "to") { q = q.filter(\.$date <= to.description) }
+        if let from = try req.dateParameter("from") { q = q.filter(\.$date >= from.description) }
+        if let to = try req.dateParameter("to") { q = q.filter(\.$date <= to.description) }
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = MeetingStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
             q = q.filter(\.$status == st)
@@ -275,10 +271,10 @@ enum DialogueAPIController {
     @Sendable static func addDocument(_ req: Request) async throws -> Response {
         let mid = try id(req)
         let f = try rawUpload(req)
-        let item = try StructureAPIController.optionalUUID(req, "agendaItem")
+        let item = try req.uuidParameter("agendaItem")
         let q: @Sendable (String) -> String? = { [req] in req.query[String.self, at: $0].flatMap { $0.isEmpty ? nil : $0 } }
-        let isPublic = try StructureAPIController.optionalBool(req, "public")
-        let titleSecret = try StructureAPIController.optionalBool(req, "titleSecret")
+        let isPublic = try req.optionalFlag("public")
+        let titleSecret = try req.optionalFlag("titleSecret")
         let d = try await req.write { ctx in
             try await MeetingService.addDocument(meetingID: mid, agendaItemID: item, title: q("title"), filename: f.filename, contentType: f.contentType,
                                                  data: f.data, isPublic: isPublic, secrecyProvision: q("secrecyProvision"), secrecyReason: q("secrecyReason"),

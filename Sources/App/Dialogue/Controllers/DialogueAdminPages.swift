@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Officials' forms: an extra meeting, a consultation (remiss) with its draft, an event.
 enum DialogueAdminPages {
@@ -14,9 +15,9 @@ enum DialogueAdminPages {
         site.post("events", access: .permission(.dialogueManage), use: createEvent)
     }
 
-    static func bodyField(_ req: Request, _ bodies: [PublicBody], selected: String?) -> FormField {
+    static func bodyField(_ req: Request, _ bodies: [BodyRef], selected: String?) -> FormField {
         FormField("bodyId", label: req.t("account.body"), kind: .select, required: true,
-                  options: bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id?.uuidString == selected) })
+                  options: bodies.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == selected) })
     }
 
     // MARK: Extra meeting

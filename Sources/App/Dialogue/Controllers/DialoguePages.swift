@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Forum pages: the list, a forum's public and members' view, the forum and seat forms, the meeting plan and the
 /// forum's iCalendar feed.
@@ -60,7 +61,7 @@ enum DialoguePages {
     @Sendable static func index(_ req: Request) async throws -> Response {
         struct Page: Encodable, Sendable { var forums: [ForumRow]; var canCreate: Bool; var mine: [ForumRow]; var hasMine: Bool }
         let forums = try await Forum.query(on: req.db).sort(\.$name).all()
-        let bodies = Dictionary(uniqueKeysWithValues: try await PublicBody.query(on: req.db).all().map { ($0.id!, $0.name) })
+        let bodies = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.allBodies(on: req.db).map { ($0.id, $0.name) })
         func row(_ f: Forum) -> ForumRow {
             ForumRow(href: "/forums/\(f.id!)", name: f.name, kind: req.label(f.kind), level: req.label(f.participationLevel), body: bodies[f.bodyID] ?? "", isPublic: f.isPublic)
         }
@@ -203,13 +204,13 @@ enum DialoguePages {
     static func forumFormPage(_ req: Request, _ f: ForumForm, id: UUID?, errors: [FieldError]) async throws -> Response {
         let bodies = try await req.officialBodies()
         let bodyID = f.bodyId.flatMap(UUID.init(uuidString:)) ?? bodies.first?.id
-        let units = try await bodyID.asyncFlatMap { try await StructureService.tree(of: $0, on: req.db) } ?? []
-        let roles = units.isEmpty ? [] : try await ContactRole.query(on: req.db).filter(\.$unitID ~~ units.compactMap { $0.unit.id }).sort(\.$title).all()
+        let units = try await bodyID.asyncFlatMap { try await DirectoryQueries.unitTree(of: $0, on: req.db) } ?? []
+        let roles = try await DirectoryQueries.roles(ofUnits: units.map(\.unit.id), on: req.db)
         let weekdays = (1...7).map { FormField.Option(value: String($0), label: req.t("weekday.\($0)"), selected: f.weekday == String($0)) }
         var fields: [FormField] = []
         if id == nil {
             fields.append(FormField("bodyId", label: req.t("account.body"), kind: .select, required: true,
-                                    options: bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == bodyID) }))
+                                    options: bodies.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id == bodyID) }))
         }
         let mapped = errors.map { e -> FieldError in
             var e = e
@@ -228,9 +229,9 @@ enum DialoguePages {
                       options: req.options(ParticipationLevel.self, selected: f.participationLevel ?? "dialog")),
             FormField("isPublic", label: req.t("dialogue.forum.isPublic"), kind: .checkbox, hint: req.t("dialogue.forum.isPublicHint"), checked: f.isPublic == "true"),
             FormField("unitId", label: req.t("grants.unit"), kind: .select, options: [.init(value: "", label: req.t("form.none"))]
-                        + units.map { .init(value: $0.unit.id!.uuidString, label: String(repeating: "– ", count: $0.depth) + $0.unit.name, selected: f.unitId == $0.unit.id!.uuidString) }),
+                        + units.map { .init(value: $0.unit.id.uuidString, label: String(repeating: "– ", count: $0.depth) + $0.unit.name, selected: f.unitId == $0.unit.id.uuidString) }),
             FormField("secretaryRoleId", label: req.t("dialogue.forum.secretary"), kind: .select, hint: req.t("dialogue.forum.secretaryHint"),
-                      options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id!.uuidString, label: $0.title, selected: f.secretaryRoleId == $0.id!.uuidString) }),
+                      options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id.uuidString, label: $0.title, selected: f.secretaryRoleId == $0.id.uuidString) }),
             FormField("location", label: req.t("dialogue.location"), value: f.location, maxLength: 300),
             FormField("feedbackDays", label: req.t("dialogue.forum.feedbackDays"), kind: .number, value: f.feedbackDays, maxLength: 3),
             FormField("feedbackByNextMeeting", label: req.t("dialogue.forum.byNextMeeting"), kind: .checkbox, checked: f.feedbackByNextMeeting == "true"),
@@ -278,8 +279,8 @@ enum DialoguePages {
 
     static func seatFormPage(_ req: Request, forumID: UUID, _ b: SeatBody, replacing: ForumSeat?, errors: [FieldError]) async throws -> Response {
         let f = try await ForumService.find(forumID, on: req.db)
-        let orgs = try await Organisation.query(on: req.db).sort(\.$name).all()
-        let roles = try await ContactRole.query(on: req.db).filter(\.$closedOn == nil).sort(\.$title).all()
+        let orgs = try await DirectoryQueries.allOrganisations(on: req.db)
+        let roles = try await DirectoryQueries.openRoles(on: req.db)
         let ordinary = try await ForumService.activeSeats(forumID: forumID, on: req.db).filter { !$0.isSubstitute }
         var subOptions: [FormField.Option] = [.init(value: "", label: req.t("form.none"))]
         for s in ordinary { subOptions.append(.init(value: s.id!.uuidString, label: try await ForumService.holder(s, on: req.db).name, selected: b.substituteForId == s.id!.uuidString)) }
@@ -289,14 +290,14 @@ enum DialoguePages {
                 FormField("category", label: req.t("dialogue.seat.category"), kind: .select, required: true, options: req.options(SeatCategory.self, selected: b.category, emptyLabel: req.t("form.choose"))),
                 FormField("position", label: req.t("dialogue.seat.position"), kind: .select, options: req.options(SeatPosition.self, selected: b.position ?? "member")),
                 FormField("organisationId", label: req.t("dialogue.seat.organisation"), kind: .select, hint: req.t("dialogue.seat.organisationHint"),
-                          options: [.init(value: "", label: req.t("form.none"))] + orgs.map { .init(value: $0.id!.uuidString, label: $0.name, selected: b.organisationId == $0.id!.uuidString) }),
+                          options: [.init(value: "", label: req.t("form.none"))] + orgs.map { .init(value: $0.id.uuidString, label: $0.name, selected: b.organisationId == $0.id.uuidString) }),
             ]
         }
         fields += [
             FormField("holderName", label: req.t("dialogue.seat.holderName"), value: b.holderName, maxLength: 200),
             FormField("holderEmail", label: req.t("dialogue.seat.holderEmail"), kind: .email, value: b.holderEmail, hint: req.t("dialogue.seat.holderEmailHint"), maxLength: 254),
             FormField("contactRoleId", label: req.t("dialogue.seat.role"), kind: .select, hint: req.t("dialogue.seat.roleHint"),
-                      options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id!.uuidString, label: $0.title, selected: b.contactRoleId == $0.id!.uuidString) }),
+                      options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id.uuidString, label: $0.title, selected: b.contactRoleId == $0.id.uuidString) }),
         ]
         if replacing == nil {
             fields += [

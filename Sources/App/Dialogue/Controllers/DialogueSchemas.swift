@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// OpenAPI schemas of the Dialogue API.
 enum DialogueSchemas {
@@ -34,7 +35,7 @@ enum DialogueSchemas {
             ("secretaryRoleId", optID), ("location", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "name", "kind", "purpose", "themes", "participationLevel", "isPublic", "composition", "compositionWarnings", "feedbackDays", "version"]))
         r.register("ForumInput", input([
-            ("bodyId", idInput), ("unitId", idInput), ("name", .text(max: 200)), ("kind", .oneOf(ForumKind.rawValues)), ("purpose", .text(max: 4000)),
+            ("bodyId", idInput), ("unitId", idInput), ("name", .text(max: 200, min: 1)), ("kind", .oneOf(ForumKind.rawValues)), ("purpose", .text(max: 4000, min: 1)),
             ("mandate", .nullable(.text(max: 10_000))), ("themes", .array(.oneOf(ForumTheme.rawValues), maxItems: 4)),
             ("participationLevel", .oneOf(ParticipationLevel.rawValues)), ("isPublic", .boolean), ("composition", .array(rule, maxItems: 3)),
             ("cadence", .nullable(.ref("Cadence"))), ("clearCadence", .boolean), ("feedbackDays", .integer(minimum: 1, maximum: 365)),
@@ -59,7 +60,7 @@ enum DialogueSchemas {
             ("secrecyReference", .string()), ("secrecyReason", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "position", "title", "description", "raisedBy", "minutes", "decision", "isPublic", "secrecyReason", "version"]))
         r.register("AgendaItemInput", input([
-            ("position", .integer(minimum: 1, maximum: 500)), ("title", .text(max: 300)), ("description", .nullable(.text(max: 10_000))),
+            ("position", .integer(minimum: 1, maximum: 500)), ("title", .text(max: 300, min: 1)), ("description", .nullable(.text(max: 10_000))),
             ("raisedBy", .nullable(.text(max: 200))), ("organisationId", idInput), ("questionId", idInput), ("minutes", .nullable(.text(max: 50_000))),
             ("decision", .nullable(.text(max: 10_000))), ("isPublic", .boolean),
             ("secrecyProvision", .nullable(.string(values: [""] + SecrecyRules.provisions.map(\.code)))), ("secrecyReason", .nullable(.text(max: 300))), ("version", .integer(minimum: 1)),
@@ -84,7 +85,7 @@ enum DialogueSchemas {
             ("overdue", .boolean), ("version", .integer(minimum: 1)),
         ], required: ["id", "meetingId", "text", "status", "note", "overdue", "version"]))
         r.register("ActionInput", input([
-            ("agendaItemId", idInput), ("text", .text(max: 4000)), ("ownerRoleId", idInput), ("dueOn", .nullable(.string(maxLength: 10))),
+            ("agendaItemId", idInput), ("text", .text(max: 4000, min: 1)), ("ownerRoleId", idInput), ("dueOn", .nullable(.string(maxLength: 10))),
             ("status", .oneOf(ActionStatus.allCases.map(\.rawValue))), ("note", .nullable(.text(max: 4000))), ("version", .integer(minimum: 1)),
         ]))
         r.register("Meeting", .object([
@@ -98,7 +99,7 @@ enum DialogueSchemas {
             ("version", .integer(minimum: 1)),
         ], required: ["id", "forumId", "title", "date", "startTime", "endTime", "location", "status", "isExtra", "chairApproved", "adjusterApproved", "minutesIntro", "version"]))
         r.register("MeetingInput", input([
-            ("forumId", idInput), ("title", .text(max: 200)), ("date", .string(maxLength: 10)), ("startTime", .string(maxLength: 5)), ("endTime", .string(maxLength: 5)),
+            ("forumId", idInput), ("title", .text(max: 200, min: 1)), ("date", .string(maxLength: 10)), ("startTime", .string(maxLength: 5)), ("endTime", .string(maxLength: 5)),
             ("location", .nullable(.text(max: 300))), ("adjusterSeatId", idInput), ("minutesIntro", .nullable(.text(max: 20_000))), ("version", .integer(minimum: 1)),
         ]))
         r.register("Question", .object([
@@ -110,7 +111,7 @@ enum DialogueSchemas {
         ], required: ["id", "bodyId", "askerName", "isProposal", "title", "text", "isPublic", "status", "raisedOn", "deadline", "overdue", "answer", "forwardedTo", "version"]))
         r.register("QuestionInput", input([
             ("forumId", idInput), ("unitId", idInput), ("bodyId", idInput), ("organisationId", idInput), ("isProposal", .boolean),
-            ("title", .text(max: 200)), ("text", .text(max: 10_000)), ("isPublic", .boolean),
+            ("title", .text(max: 200, min: 1)), ("text", .text(max: 10_000, min: 1)), ("isPublic", .boolean),
         ], required: ["title", "text"]))
         r.register("AnswerInput", input([
             ("status", .oneOf(["inProgress", "answered", "forwarded", "closed"])), ("answer", .nullable(.text(max: 20_000))),
@@ -130,7 +131,7 @@ enum DialogueSchemas {
         ], required: ["id", "bodyId", "title", "description", "sections", "hasDraft", "deadline", "openToAll", "status", "acceptsResponses", "responsesPublic",
                       "invitedOrganisationIds", "invitedForumIds", "responseCount", "summary", "version"]))
         r.register("ConsultationInput", input([
-            ("bodyId", idInput), ("unitId", idInput), ("title", .text(max: 300)), ("description", .nullable(.text(max: 20_000))), ("sections", .array(section, maxItems: 50)),
+            ("bodyId", idInput), ("unitId", idInput), ("title", .text(max: 300, min: 1)), ("description", .nullable(.text(max: 20_000))), ("sections", .array(section, maxItems: 50)),
             ("deadline", .string(maxLength: 10)), ("openToAll", .boolean), ("invitedOrganisationIds", .array(.string(maxLength: 40), maxItems: 500)),
             ("invitedForumIds", .array(.string(maxLength: 40), maxItems: 50)), ("summary", .nullable(.text(max: 50_000))), ("version", .integer(minimum: 1)),
         ]))
@@ -143,7 +144,7 @@ enum DialogueSchemas {
         ], required: ["id", "consultationId", "organisationId", "generalComment", "comments", "version"]))
         r.register("ConsultationResponseInput", input([
             ("organisationId", idInput), ("generalComment", .nullable(.text(max: 20_000))),
-            ("comments", .array(.object([("sectionKey", .string(maxLength: 40)), ("comment", .text(max: 20_000))], required: ["sectionKey", "comment"]), maxItems: 50)),
+            ("comments", .array(.object([("sectionKey", .string(maxLength: 40)), ("comment", .text(max: 20_000, min: 1))], required: ["sectionKey", "comment"]), maxItems: 50)),
             ("version", .integer(minimum: 1)),
         ]))
         r.register("CommentOutcomeInput", input([("outcome", .oneOf(CommentOutcome.rawValues)), ("outcomeText", .nullable(.text(max: 10_000)))], required: ["outcome"]))
@@ -154,7 +155,7 @@ enum DialogueSchemas {
             ("waitlisted", .integer(minimum: 0)), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "title", "description", "date", "startTime", "endTime", "location", "registrationOpen", "surveyUrl", "status", "registered", "waitlisted", "version"]))
         r.register("EventInput", input([
-            ("bodyId", idInput), ("forumId", idInput), ("title", .text(max: 200)), ("description", .nullable(.text(max: 10_000))), ("date", .string(maxLength: 10)),
+            ("bodyId", idInput), ("forumId", idInput), ("title", .text(max: 200, min: 1)), ("description", .nullable(.text(max: 10_000))), ("date", .string(maxLength: 10)),
             ("startTime", .string(maxLength: 5)), ("endTime", .string(maxLength: 5)), ("location", .nullable(.text(max: 300))),
             ("capacity", .nullable(.integer(minimum: 0, maximum: 100_000))), ("registrationClosesOn", .nullable(.string(maxLength: 10))),
             ("surveyUrl", .nullable(.text(max: 300))), ("status", .oneOf(EventStatus.allCases.map(\.rawValue))), ("version", .integer(minimum: 1)),

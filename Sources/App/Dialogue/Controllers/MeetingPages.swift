@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The meeting page: agenda, documents, invitations and RSVP, attendance with quorum, minutes per item,
 /// approval by chair and adjuster, publication, and the actions that follow.

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Questions with feedback, consultations, events and the personal calendar.
 enum ParticipationPages {
@@ -51,12 +52,11 @@ enum ParticipationPages {
         var rates: [RateView] = []
         if let uid = req.principal.userID {
             raised = try await DialogueQuestion.query(on: req.db).filter(\.$askedBy == uid).sort(\.$raisedOn, .descending).all()
-            let roles = try await RoleTenure.query(on: req.db).filter(\.$userID == uid).filter(\.$endsOn == nil).all().map(\.roleID)
+            let roles = try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db)
             if !roles.isEmpty {
                 owed = try await DialogueQuestion.query(on: req.db).filter(\.$ownerRoleID ~~ roles).filter(\.$status ~~ [.received, .inProgress]).sort(\.$deadline).all()
             }
-            let bodies = req.principal.isAdmin ? try await PublicBody.query(on: req.db).all().compactMap(\.id)
-                : req.principal.officialBodyIDs
+            let bodies = req.principal.isAdmin ? try await DirectoryQueries.allBodies(on: req.db).map(\.id) : req.principal.officialBodyIDs
             if !bodies.isEmpty {
                 overdue = try await DialogueQuestion.query(on: req.db).filter(\.$bodyID ~~ bodies).filter(\.$status ~~ [.received, .inProgress])
                     .filter(\.$deadline < today).sort(\.$deadline).all()
@@ -76,18 +76,18 @@ enum ParticipationPages {
 
     static func questionFormPage(_ req: Request, _ f: QuestionForm, errors: [FieldError]) async throws -> Response {
         let forums = try await Forum.query(on: req.db).sort(\.$name).all()
-        let bodies = Dictionary(uniqueKeysWithValues: try await PublicBody.query(on: req.db).all().map { ($0.id!, $0.name) })
-        let units = try await OrgUnit.query(on: req.db).sort(\.$name).all()
-        let orgs = try await Organisation.query(on: req.db).filter(\.$id ~~ req.principal.organisationIDs).sort(\.$name).all()
+        let bodies = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.allBodies(on: req.db).map { ($0.id, $0.name) })
+        let units = try await DirectoryQueries.units(on: req.db)
+        let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
         var fields = [
             FormField("forumId", label: req.t("question.forum"), kind: .select, hint: req.t("question.forumHint"),
                       options: [.init(value: "", label: req.t("form.none"))] + forums.map { .init(value: $0.id!.uuidString, label: $0.name, selected: f.forumId == $0.id!.uuidString, group: bodies[$0.bodyID]) }),
             FormField("unitId", label: req.t("question.unit"), kind: .select,
-                      options: [.init(value: "", label: req.t("form.none"))] + units.map { .init(value: $0.id!.uuidString, label: $0.name, selected: f.unitId == $0.id!.uuidString, group: bodies[$0.bodyID]) }),
+                      options: [.init(value: "", label: req.t("form.none"))] + units.map { .init(value: $0.id.uuidString, label: $0.name, selected: f.unitId == $0.id.uuidString, group: bodies[$0.bodyID]) }),
         ]
         if orgs.count > 1 {
             fields.append(FormField("organisationId", label: req.t("question.organisation"), kind: .select,
-                                    options: orgs.map { .init(value: $0.id!.uuidString, label: $0.name, selected: f.organisationId == $0.id!.uuidString) }))
+                                    options: orgs.map { .init(value: $0.id.uuidString, label: $0.name, selected: f.organisationId == $0.id.uuidString) }))
         }
         fields += [
             FormField("isProposal", label: req.t("question.isProposal"), kind: .checkbox, checked: f.isProposal == "true"),
@@ -125,7 +125,7 @@ enum ParticipationPages {
         let dto = try await QuestionService.dtos([q], on: req.db)[0]
         var answerForm: FormContext?
         if try await QuestionService.mayAnswer(q, req.principal, on: req.db) {
-            let roles = try await ContactRole.query(on: req.db).filter(\.$closedOn == nil).sort(\.$title).all()
+            let roles = try await DirectoryQueries.openRoles(on: req.db)
             let statuses = ["inProgress", "answered", "forwarded", "closed"]
             answerForm = req.form(action: "/questions/\(dto.id)/answer", submitLabel: req.t("form.save"), fields: [
                 FormField("status", label: req.t("question.status"), kind: .select,
@@ -133,14 +133,14 @@ enum ParticipationPages {
                 FormField("answer", label: req.t("question.answer"), kind: .textarea, value: form?.answer ?? q.answer, hint: req.t("question.answerHint"), maxLength: 20_000),
                 FormField("forwardedTo", label: req.t("question.forwardedTo"), value: form?.forwardedTo ?? q.forwardedTo, maxLength: 300),
                 FormField("ownerRoleId", label: req.t("question.owner"), kind: .select,
-                          options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id!.uuidString, label: $0.title, selected: q.ownerRoleID == $0.id) }),
+                          options: [.init(value: "", label: req.t("form.none"))] + roles.map { .init(value: $0.id.uuidString, label: $0.title, selected: q.ownerRoleID == $0.id) }),
                 FormField("deadline", label: req.t("question.deadline"), kind: .date, value: form?.deadline ?? q.deadline),
             ], errors: errors, version: q.version)
         }
         return try await req.page("dialogue/question", title: q.title, Page(q: dto, status: req.t("questionStatus.\(dto.status)"),
                                   kind: req.t(dto.isProposal ? "question.proposal" : "question.question"), form: answerForm,
                                   deadline: LocalDate(dto.deadline)?.formatted(req.language.rawValue) ?? dto.deadline,
-                                  answered: dto.answeredOn.flatMap(LocalDate.init)?.formatted(req.language.rawValue)),
+                                  answered: LocalDate.stored(dto.answeredOn)?.formatted(req.language.rawValue)),
                                   status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 
@@ -193,7 +193,7 @@ enum ParticipationPages {
         let mine = try await myOrg.asyncFlatMap { o in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == k.id!).filter(\.$organisationID == o).first() }
         let myComments = try await mine.asyncFlatMap { r in try await ConsultationComment.query(on: req.db).filter(\.$responseID == r.id!).all() } ?? []
         var responses: [ResponseView] = []
-        let outcomeAllowed = manage && (k.status == .closed || (k.status == .open && today > LocalDate(stored: k.deadline)))
+        let outcomeAllowed = manage && (k.status == .closed || (k.status == .open && today > k.deadlineDate))
         for r in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == k.id!).sort(\.$createdAt).all()
         where try await ConsultationService.mayReadResponse(r, k, req.principal, on: req.db) {
             let d = try await ConsultationService.responseDTO(r, on: req.db)
@@ -282,11 +282,11 @@ enum ParticipationPages {
             if let r = try await EventRegistration.query(on: req.db).filter(\.$eventID == ev.id!).filter(\.$userID == uid).filter(\.$status != .cancelled).first() {
                 mine = try await EventService.registrationDTOs([r], full: true, on: req.db)[0]
             } else if d.registrationOpen {
-                let orgs = try await Organisation.query(on: req.db).filter(\.$id ~~ req.principal.organisationIDs).sort(\.$name).all()
+                let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
                 var fields: [FormField] = []
                 if !orgs.isEmpty {
                     fields.append(FormField("organisationId", label: req.t("event.organisation"), kind: .select,
-                                            options: [.init(value: "", label: req.t("form.none"))] + orgs.map { .init(value: $0.id!.uuidString, label: $0.name) }))
+                                            options: [.init(value: "", label: req.t("form.none"))] + orgs.map { .init(value: $0.id.uuidString, label: $0.name) }))
                 }
                 fields += [
                     FormField("needs", label: req.t("event.needs"), kind: .textarea, hint: req.t("event.needsHint"), maxLength: 1000),
@@ -349,8 +349,7 @@ enum ParticipationPages {
     @Sendable static func feed(_ req: Request) async throws -> Response {
         let file = try req.parameters.require("file")
         guard file.hasSuffix(".ics"), let uid = try await CalendarService.feedOwner(token: String(file.dropLast(4)), on: req.db) else { throw AppError.notFound() }
-        guard let user = try await User.find(uid, on: req.db) else { throw AppError.notFound() }
-        let principal = try await AccountService.principal(for: user, method: .token, on: req.db)
+        guard let principal = try await AccountService.principal(forUserID: uid, method: .token, on: req.db) else { throw AppError.notFound() }
         let entries = try await CalendarService.userEntries(uid, principal: principal, on: req.db)
         return CalendarService.response(CalendarService.ics(name: "Samverka", entries, baseURL: req.application.config.publicBaseURL), filename: "samverka.ics")
     }

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SamverkaRules
 
 struct CreateDialogue: AsyncMigration {
     var name: String { "DL001_CreateDialogue" }

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SamverkaRules
 
 /// Secret documents and agenda items carry the OSL provision (chapter and section) besides the reason, and a
 /// document may have a secret title (the public list then shows a neutral one).

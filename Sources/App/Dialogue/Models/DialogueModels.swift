@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SamverkaRules
 
 /// A standing forum between a public body and civil society: a council, partsorgan, steering group …
 final class Forum: Model, @unchecked Sendable {
@@ -65,6 +66,10 @@ final class ForumSeat: Model, @unchecked Sendable {
     }
 
     func isCurrent(on day: LocalDate) -> Bool { phase(on: day) == .current }
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var termFromDate: LocalDate { LocalDate(stored: termFrom) }
+    var termToDate: LocalDate? { LocalDate.stored(termTo) }
 }
 
 final class Meeting: Model, @unchecked Sendable {
@@ -170,6 +175,10 @@ final class MeetingAction: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var dueOnDate: LocalDate? { LocalDate.stored(dueOn) }
+    var doneOnDate: LocalDate? { LocalDate.stored(doneOn) }
 }
 
 /// A question or proposal raised to a forum or a unit, and the feedback (återkoppling) owed on it.
@@ -199,6 +208,11 @@ final class DialogueQuestion: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var raisedOnDate: LocalDate { LocalDate(stored: raisedOn) }
+    var deadlineDate: LocalDate { LocalDate(stored: deadline) }
+    var answeredOnDate: LocalDate? { LocalDate.stored(answeredOn) }
 }
 
 /// A draft policy document out for consultation (remiss).
@@ -225,6 +239,9 @@ final class Consultation: Model, @unchecked Sendable {
     init() {}
 
     var sectionList: [ConsultationSection] { (try? JSONDecoder().decode([ConsultationSection].self, from: Data(sections.utf8))) ?? [] }
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var deadlineDate: LocalDate { LocalDate(stored: deadline) }
 }
 
 struct ConsultationSection: Codable, Sendable, Equatable {
@@ -294,6 +311,10 @@ final class DialogueEvent: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var dateDate: LocalDate { LocalDate(stored: date) }
+    var registrationClosesOnDate: LocalDate? { LocalDate.stored(registrationClosesOn) }
 }
 
 final class EventRegistration: Model, @unchecked Sendable {

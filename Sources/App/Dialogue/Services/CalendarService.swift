@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Calendars: a forum's meetings, and everything a user takes part in, as pages and as iCalendar feeds.
 enum CalendarService {
@@ -25,7 +26,7 @@ enum CalendarService {
     }
 
     static func eventEntry(_ e: DialogueEvent) -> Entry {
-        Entry(uid: "event-\(e.id!.uuidString)@samverka", date: LocalDate(stored: e.date), startTime: e.startTime, endTime: e.endTime, title: e.title,
+        Entry(uid: "event-\(e.id!.uuidString)@samverka", date: e.dateDate, startTime: e.startTime, endTime: e.endTime, title: e.title,
               kind: "event", href: "/events/\(e.id!)", location: e.location, status: e.status.rawValue, cancelled: e.status == .cancelled, updatedAt: e.updatedAt)
     }
 

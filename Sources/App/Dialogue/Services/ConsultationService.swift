@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension Consultation: Auditable {
     static var auditEntityType: String { "consultation" }
@@ -59,18 +60,18 @@ enum ConsultationService {
         }
         var bodyID = existing?.bodyID
         if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil { bodyID = u }
+            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
             else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
         }
         var unitID = existing?.unitID
         if let raw = b.unitId {
             if raw.isEmpty { unitID = nil }
-            else if let u = UUID(uuidString: raw), let unit = try await OrgUnit.find(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
+            else if let u = UUID(uuidString: raw), let unit = try await DirectoryQueries.unit(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
             else { errors.add("unitId", code: "notFound") }
         }
         var orgs: [UUID] = []
         for (i, raw) in (b.invitedOrganisationIds ?? []).enumerated() {
-            if let u = UUID(uuidString: raw), try await Organisation.find(u, on: ctx.db) != nil { if !orgs.contains(u) { orgs.append(u) } }
+            if let u = UUID(uuidString: raw), try await DirectoryQueries.organisationExists(u, on: ctx.db) { if !orgs.contains(u) { orgs.append(u) } }
             else { errors.add("invitedOrganisationIds[\(i)]", code: "notFound") }
         }
         var forums: [UUID] = []
@@ -150,9 +151,8 @@ enum ConsultationService {
         try await c.save(on: ctx.db)
         ctx.audit("open", c, id: c.id, before: before)
         for orgID in try await invitedOrganisations(c, on: ctx.db) {
-            guard let org = try await Organisation.find(orgID, on: ctx.db) else { continue }
-            let reps = try await Membership.query(on: ctx.db).filter(\.$organisationID == orgID).filter(\.$role == .representative).all()
-            var to = Set(reps.isEmpty ? [] : try await User.query(on: ctx.db).filter(\.$id ~~ reps.map(\.userID)).all().map(\.email))
+            guard let org = try await DirectoryQueries.organisation(orgID, on: ctx.db) else { continue }
+            var to = Set(try await AccountQueries.representatives(of: orgID, on: ctx.db).map(\.email))
             if !org.email.isEmpty { to.insert(org.email) }
             for addr in to.sorted() {
                 try await Outbox.enqueue(MailMessage(to: addr, subject: "Remiss: \(c.title) – svar senast \(c.deadline)", body: """
@@ -192,7 +192,7 @@ enum ConsultationService {
     static func respond(_ id: UUID, _ b: ConsultationResponseBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> ConsultationResponse {
         guard ctx.actor.isAdmin || !ctx.actor.organisationIDs.isEmpty else { throw AppError.forbidden("Svar lämnas av den som företräder en organisation.") }
         guard let c = try await Consultation.find(id, on: ctx.db) else { throw AppError.notFound() }
-        guard ConsultationRules.acceptsResponses(status: c.status, deadline: LocalDate(stored: c.deadline), today: today) else {
+        guard ConsultationRules.acceptsResponses(status: c.status, deadline: c.deadlineDate, today: today) else {
             throw AppError(.conflict, "Remisstiden har gått ut.", fields: [FieldError(field: "deadline", code: "consultationClosed", args: [c.deadline])])
         }
         var errors = FieldErrors()
@@ -246,7 +246,7 @@ enum ConsultationService {
                                        today: LocalDate = .today()) async throws -> ConsultationResponse {
         guard let r = try await ConsultationResponse.find(responseID, on: ctx.db), let c = try await Consultation.find(r.consultationID, on: ctx.db) else { throw AppError.notFound() }
         guard Policy.allows(ctx.actor, .dialogueParticipate, .organisation(r.organisationID)) else { throw AppError.forbidden() }
-        guard ConsultationRules.acceptsResponses(status: c.status, deadline: LocalDate(stored: c.deadline), today: today) else {
+        guard ConsultationRules.acceptsResponses(status: c.status, deadline: c.deadlineDate, today: today) else {
             throw AppError(.conflict, "Remisstiden har gått ut.", fields: [FieldError(field: "deadline", code: "consultationClosed", args: [c.deadline])])
         }
         var errors = FieldErrors()
@@ -264,7 +264,7 @@ enum ConsultationService {
 
     /// Responses are public after the deadline; before it, each organisation sees its own and the body sees all.
     static func mayReadResponse(_ r: ConsultationResponse, _ c: Consultation, _ p: Principal, on db: any Database, today: LocalDate = .today()) async throws -> Bool {
-        if c.status != .draft && ConsultationRules.responsesPublic(deadline: LocalDate(stored: c.deadline), today: today) { return true }
+        if c.status != .draft && ConsultationRules.responsesPublic(deadline: c.deadlineDate, today: today) { return true }
         if Policy.allows(p, .dialogueParticipate, .organisation(r.organisationID)) { return true }
         return try await mayManage(c, p, on: db)
     }
@@ -273,7 +273,7 @@ enum ConsultationService {
     static func setOutcome(_ commentID: UUID, _ b: CommentOutcomeBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> ConsultationComment {
         guard let cm = try await ConsultationComment.find(commentID, on: ctx.db), let c = try await Consultation.find(cm.consultationID, on: ctx.db) else { throw AppError.notFound() }
         guard try await mayManage(c, ctx.actor, on: ctx.db) else { throw AppError.forbidden() }
-        guard c.status == .closed || (c.status == .open && today > LocalDate(stored: c.deadline)) else {
+        guard c.status == .closed || (c.status == .open && today > c.deadlineDate) else {
             throw AppError(.conflict, "Sammanställningen görs när remisstiden har gått ut.", fields: [FieldError(field: "status", code: "stillOpen")])
         }
         var errors = FieldErrors()
@@ -307,8 +307,8 @@ enum ConsultationService {
 
     static func dto(_ c: Consultation, on db: any Database, today: LocalDate = .today()) async throws -> ConsultationDTO {
         let inv = try await ConsultationInvitee.query(on: db).filter(\.$consultationID == c.id!).all()
-        let deadline = LocalDate(stored: c.deadline)
-        return ConsultationDTO(id: c.id!, bodyId: c.bodyID, bodyName: try await PublicBody.find(c.bodyID, on: db)?.name, unitId: c.unitID, title: c.title,
+        let deadline = c.deadlineDate
+        return ConsultationDTO(id: c.id!, bodyId: c.bodyID, bodyName: try await DirectoryQueries.body(c.bodyID, on: db)?.name, unitId: c.unitID, title: c.title,
                                description: c.description, sections: c.sectionList, hasDraft: c.draftData != nil, draftFilename: c.draftFilename,
                                deadline: c.deadline, openToAll: c.openToAll, status: c.status.rawValue,
                                acceptsResponses: ConsultationRules.acceptsResponses(status: c.status, deadline: deadline, today: today),
@@ -321,7 +321,7 @@ enum ConsultationService {
     static func responseDTO(_ r: ConsultationResponse, on db: any Database) async throws -> ConsultationResponseDTO {
         let comments = try await ConsultationComment.query(on: db).filter(\.$responseID == r.id!).all()
         return ConsultationResponseDTO(id: r.id!, consultationId: r.consultationID, organisationId: r.organisationID,
-                                       organisationName: try await Organisation.query(on: db).withDeleted().filter(\.$id == r.organisationID).first()?.name,
+                                       organisationName: try await DirectoryQueries.organisation(r.organisationID, includingDeleted: true, on: db)?.name,
                                        generalComment: r.generalComment, documentFilename: r.documentFilename,
                                        comments: comments.map { ConsultationCommentDTO(id: $0.id!, sectionKey: $0.sectionKey, comment: $0.comment, outcome: $0.outcome?.rawValue, outcomeText: $0.outcomeText) },
                                        submittedAt: r.updatedAt ?? r.createdAt, version: r.version)

@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 struct ForumDTO: Content, Sendable {
     var id: UUID

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The personal data Dialogue keeps about a user, contributed to the account's register, export and erasure
 /// through Accounts' hook (`AccountHooks.personalData`).

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension DialogueEvent: Auditable {
     static var auditEntityType: String { "event" }
@@ -32,7 +33,7 @@ enum EventService {
         var errors = FieldErrors()
         var bodyID = existing?.bodyID
         if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil { bodyID = u }
+            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
             else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
         }
         var forumID = existing?.forumID
@@ -99,14 +100,14 @@ enum EventService {
     /// accessibility) are kept only when the user consents.
     static func register(_ eventID: UUID, _ b: RegistrationBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> EventRegistration {
         let e = try await find(eventID, on: ctx.db)
-        guard let uid = ctx.actor.userID, let user = try await User.find(uid, on: ctx.db) else { throw AppError.unauthenticated() }
-        guard e.status == .planned, RegistrationRules.isOpen(closesOn: e.registrationClosesOn.flatMap(LocalDate.init), startsOn: LocalDate(stored: e.date), today: today) else {
+        guard let uid = ctx.actor.userID, let user = try await AccountQueries.account(uid, on: ctx.db) else { throw AppError.unauthenticated() }
+        guard e.status == .planned, RegistrationRules.isOpen(closesOn: e.registrationClosesOnDate, startsOn: e.dateDate, today: today) else {
             throw AppError(.conflict, "Anmälan är stängd.", fields: [FieldError(field: "event", code: "registrationClosed")])
         }
         var errors = FieldErrors()
         var orgID: UUID?
         if let raw = b.organisationId, !raw.isEmpty {
-            if let u = UUID(uuidString: raw), try await Organisation.find(u, on: ctx.db) != nil { orgID = u } else { errors.add("organisationId", code: "notFound") }
+            if let u = UUID(uuidString: raw), try await DirectoryQueries.organisationExists(u, on: ctx.db) { orgID = u } else { errors.add("organisationId", code: "notFound") }
         }
         var needs = TextRules.paragraph(b.needs, field: "needs", max: 1000, errors: &errors)
         if !needs.isEmpty && b.needsConsent != true { errors.add("needsConsent", code: "consentRequired") }
@@ -134,7 +135,7 @@ enum EventService {
         try await Outbox.enqueue(MailMessage(to: user.email, subject: "Anmälan: \(e.title)", body: """
             Hej \(user.name),
 
-            \(r.status == .registered ? "Du är anmäld till" : "Du står på väntelistan till") \(e.title) den \(LocalDate(stored: e.date).formatted("sv")) kl. \(e.startTime)\(e.location.isEmpty ? "" : ", \(e.location)").
+            \(r.status == .registered ? "Du är anmäld till" : "Du står på väntelistan till") \(e.title) den \(e.dateDate.formatted("sv")) kl. \(e.startTime)\(e.location.isEmpty ? "" : ", \(e.location)").
             \(r.status == .waitlisted ? "Vi hör av oss om en plats blir ledig." : "")
 
             Hälsningar
@@ -183,7 +184,7 @@ enum EventService {
             try await Outbox.enqueue(MailMessage(to: r.email, subject: "Plats: \(e.title)", body: """
                 Hej \(r.name),
 
-                En plats har blivit ledig och du är nu anmäld till \(e.title) den \(LocalDate(stored: e.date).formatted("sv")).
+                En plats har blivit ledig och du är nu anmäld till \(e.title) den \(e.dateDate.formatted("sv")).
 
                 Hälsningar
                 Samverka
@@ -193,15 +194,15 @@ enum EventService {
 
     static func dto(_ e: DialogueEvent, on db: any Database, today: LocalDate = .today()) async throws -> EventDTO {
         let (registered, waitlisted) = try await counts(e.id!, on: db)
-        return EventDTO(id: e.id!, bodyId: e.bodyID, bodyName: try await PublicBody.find(e.bodyID, on: db)?.name, forumId: e.forumID, title: e.title,
+        return EventDTO(id: e.id!, bodyId: e.bodyID, bodyName: try await DirectoryQueries.body(e.bodyID, on: db)?.name, forumId: e.forumID, title: e.title,
                         description: e.description, date: e.date, startTime: e.startTime, endTime: e.endTime, location: e.location, capacity: e.capacity,
                         registrationClosesOn: e.registrationClosesOn,
-                        registrationOpen: e.status == .planned && RegistrationRules.isOpen(closesOn: e.registrationClosesOn.flatMap(LocalDate.init), startsOn: LocalDate(stored: e.date), today: today),
+                        registrationOpen: e.status == .planned && RegistrationRules.isOpen(closesOn: e.registrationClosesOnDate, startsOn: e.dateDate, today: today),
                         surveyUrl: e.surveyURL, status: e.status.rawValue, registered: registered, waitlisted: waitlisted, version: e.version)
     }
 
     static func registrationDTOs(_ regs: [EventRegistration], full: Bool, on db: any Database) async throws -> [RegistrationDTO] {
-        let orgs = try await DecisionService.organisationNames(regs.compactMap(\.organisationID), on: db)
+        let orgs = try await DirectoryQueries.organisationNames(regs.compactMap(\.organisationID), on: db)
         return regs.map {
             RegistrationDTO(id: $0.id!, eventId: $0.eventID, name: $0.name, email: full ? $0.email : nil, organisationId: $0.organisationID,
                             organisationName: $0.organisationID.flatMap { orgs[$0] }, needs: full ? $0.needs : nil, status: $0.status.rawValue, createdAt: $0.createdAt)

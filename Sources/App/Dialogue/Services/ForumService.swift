@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 extension Forum: Auditable {
     static var auditEntityType: String { "forum" }
@@ -104,19 +105,19 @@ enum ForumService {
         let location = TextRules.line(b.location ?? existing?.location, field: "location", max: 300, errors: &errors)
         var bodyID = existing?.bodyID
         if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil { bodyID = u }
+            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
             else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
         }
         var unitID = existing?.unitID
         if let raw = b.unitId {
             if raw.isEmpty { unitID = nil }
-            else if let u = UUID(uuidString: raw), let unit = try await OrgUnit.find(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
+            else if let u = UUID(uuidString: raw), let unit = try await DirectoryQueries.unit(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
             else { errors.add("unitId", code: "notFound") }
         }
         var secretary = existing?.secretaryRoleID
         if let raw = b.secretaryRoleId {
             if raw.isEmpty { secretary = nil }
-            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { secretary = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { secretary = u }
             else { errors.add("secretaryRoleId", code: "notFound") }
         }
         try errors.throwIfAny()
@@ -164,7 +165,7 @@ enum ForumService {
             CompositionWarningDTO(category: w.category, count: w.count, min: w.min, max: w.max,
                                   message: "\(w.count) ordinarie ledamöter i kategorin \(w.category); regeln säger \(w.min.map(String.init) ?? "0")–\(w.max.map(String.init) ?? "∞").")
         }
-        return ForumDTO(id: f.id!, bodyId: f.bodyID, bodyName: try await PublicBody.find(f.bodyID, on: db)?.name, unitId: f.unitID, name: f.name,
+        return ForumDTO(id: f.id!, bodyId: f.bodyID, bodyName: try await DirectoryQueries.body(f.bodyID, on: db)?.name, unitId: f.unitID, name: f.name,
                         kind: f.kind.rawValue, purpose: f.purpose, mandate: f.mandate, themes: f.themeList, participationLevel: f.participationLevel.rawValue,
                         isPublic: f.isPublic, composition: f.compositionRules, compositionWarnings: warnings, cadence: f.cadencePlan,
                         feedbackDays: f.feedbackDays, feedbackByNextMeeting: f.feedbackByNextMeeting, secretaryRoleId: f.secretaryRoleID,
@@ -186,7 +187,7 @@ enum ForumService {
     /// contact roles — by name and by kind ("Pensionärsrådet", "pensionärsråd"). What Grants' eligibility rule
     /// "represented in a council" reads through its `CouncilFacts` hook.
     static func councilNames(organisationID: UUID, on day: LocalDate, db: any Database) async throws -> [String] {
-        let roleIDs = try await ContactRole.query(on: db).filter(\.$organisationID == organisationID).all().compactMap(\.id)
+        let roleIDs = try await DirectoryQueries.roles(ofOrganisation: organisationID, on: db).map(\.id)
         var seats = try await ForumSeat.query(on: db).filter(\.$organisationID == organisationID).all()
         if !roleIDs.isEmpty { seats += try await ForumSeat.query(on: db).filter(\.$contactRoleID ~~ roleIDs).all() }
         let forumIDs = Array(Set(seats.filter { $0.isCurrent(on: day) }.map(\.forumID)))
@@ -197,10 +198,10 @@ enum ForumService {
     /// The person in a seat: the Directory role's current holder when the seat is held through a role.
     static func holder(_ s: ForumSeat, on db: any Database) async throws -> SeatHolder {
         if let rid = s.contactRoleID {
-            if let t = try await RoleTenure.query(on: db).filter(\.$roleID == rid).filter(\.$endsOn == nil).sort(\.$startsOn, .descending).first() {
-                return SeatHolder(name: t.holderName, email: t.holderEmail, userID: t.userID)
+            if let h = try await DirectoryQueries.currentHolder(roleID: rid, on: db) {
+                return SeatHolder(name: h.name, email: h.email, userID: h.userID)
             }
-            let title = try await ContactRole.find(rid, on: db)?.title ?? ""
+            let title = try await DirectoryQueries.role(rid, on: db)?.title ?? ""
             return SeatHolder(name: "Vakant (\(title))", email: "", userID: nil)
         }
         return SeatHolder(name: s.holderName, email: s.holderEmail, userID: s.userID)
@@ -212,7 +213,7 @@ enum ForumService {
 
     /// Current seats a user holds, directly or through a Directory role they hold.
     static func seatsHeld(by userID: UUID, on db: any Database, today: LocalDate = .today()) async throws -> [ForumSeat] {
-        let roleIDs = try await RoleTenure.query(on: db).filter(\.$userID == userID).filter(\.$endsOn == nil).all().map(\.roleID)
+        let roleIDs = try await DirectoryQueries.rolesHeld(byUser: userID, on: db)
         var q = ForumSeat.query(on: db)
         q = roleIDs.isEmpty ? q.filter(\.$userID == userID) : q.group(.or) { $0.filter(\.$userID == userID).filter(\.$contactRoleID ~~ roleIDs) }
         return try await q.all().filter { $0.isCurrent(on: today) }
@@ -233,7 +234,7 @@ enum ForumService {
         var orgID = existing?.organisationID
         if let raw = b.organisationId {
             if raw.isEmpty { orgID = nil }
-            else if let u = UUID(uuidString: raw), try await Organisation.find(u, on: ctx.db) != nil { orgID = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.organisationExists(u, on: ctx.db) { orgID = u }
             else { errors.add("organisationId", code: "notFound") }
         }
         if category == .organisation && orgID == nil { errors.add("organisationId", code: "required") }
@@ -241,7 +242,7 @@ enum ForumService {
         var roleID = existing?.contactRoleID
         if let raw = b.contactRoleId {
             if raw.isEmpty { roleID = nil }
-            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { roleID = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { roleID = u }
             else { errors.add("contactRoleId", code: "notFound") }
         }
         let holderName = TextRules.line(b.holderName ?? existing?.holderName, field: "holderName", max: 200, errors: &errors)
@@ -250,7 +251,7 @@ enum ForumService {
         var userID = existing?.userID
         if let raw = b.userId {
             if raw.isEmpty { userID = nil }
-            else if let u = UUID(uuidString: raw), try await User.find(u, on: ctx.db) != nil { userID = u }
+            else if let u = UUID(uuidString: raw), try await AccountQueries.exists(u, on: ctx.db) { userID = u }
             else { errors.add("userId", code: "notFound") }
         }
         if userID == nil, roleID == nil, !holderEmail.isEmpty { userID = try await AccountService.findUser(email: holderEmail, on: ctx.db)?.id }
@@ -300,7 +301,7 @@ enum ForumService {
             throw AppError.conflict(field: "termTo", "Platsen har redan upphört.")
         }
         let before = s.auditSnapshot
-        s.termTo = SeatRules.endDay(termFrom: LocalDate(stored: s.termFrom), ending: day).description
+        s.termTo = SeatRules.endDay(termFrom: s.termFromDate, ending: day).description
         s.version += 1
         try await s.save(on: ctx.db)
         ctx.audit("end", s, id: s.id, before: before)
@@ -313,7 +314,7 @@ enum ForumService {
         var errors = FieldErrors()
         let from = TextRules.date(b.termFrom ?? LocalDate.today().description, field: "termFrom", required: true, errors: &errors)
         try errors.throwIfAny()
-        guard let from, let oldEnd = SeatRules.handoverEnd(oldFrom: LocalDate(stored: old.termFrom), newFrom: from, today: .today()) else {
+        guard let from, let oldEnd = SeatRules.handoverEnd(oldFrom: old.termFromDate, newFrom: from, today: .today()) else {
             throw AppError.invalid(field: "termFrom", code: "afterPreviousStart")
         }
         let previousEnd = old.termTo
@@ -335,11 +336,11 @@ enum ForumService {
     }
 
     static func seatDTOs(_ seats: [ForumSeat], showContact: Bool, on db: any Database, today: LocalDate = .today()) async throws -> [SeatDTO] {
-        let orgs = try await DecisionService.organisationNames(seats.compactMap(\.organisationID), on: db)
+        let orgs = try await DirectoryQueries.organisationNames(seats.compactMap(\.organisationID), on: db)
         var out: [SeatDTO] = []
         for s in seats {
             let h = try await holder(s, on: db)
-            let role = try await s.contactRoleID.asyncFlatMap { try await ContactRole.find($0, on: db) }
+            let role = try await s.contactRoleID.asyncFlatMap { try await DirectoryQueries.role($0, on: db) }
             out.append(SeatDTO(id: s.id!, forumId: s.forumID, category: s.category.rawValue, position: s.position.rawValue, organisationId: s.organisationID,
                                organisationName: s.organisationID.flatMap { orgs[$0] }, contactRoleId: s.contactRoleID, contactRoleTitle: role?.title,
                                holderName: h.name, holderEmail: showContact && !h.email.isEmpty ? h.email : nil, userId: showContact ? h.userID : nil,

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Decisions and actions from the minutes, tracked with an owner role and a due date.
 extension MeetingService {
@@ -21,7 +22,7 @@ extension MeetingService {
         var owner = existing?.ownerRoleID
         if let raw = b.ownerRoleId {
             if raw.isEmpty { owner = nil }
-            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { owner = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { owner = u }
             else { errors.add("ownerRoleId", code: "notFound") }
         }
         var status = existing?.status ?? .open
@@ -55,11 +56,11 @@ extension MeetingService {
 
     static func actionDTOs(_ actions: [MeetingAction], on db: any Database, today: LocalDate = .today()) async throws -> [ActionDTO] {
         var titles: [UUID: String] = [:]
-        for rid in Set(actions.compactMap(\.ownerRoleID)) { titles[rid] = try await ContactRole.find(rid, on: db)?.title }
+        for rid in Set(actions.compactMap(\.ownerRoleID)) { titles[rid] = try await DirectoryQueries.role(rid, on: db)?.title }
         return actions.map { a in
             ActionDTO(id: a.id!, meetingId: a.meetingID, agendaItemId: a.agendaItemID, text: a.text, ownerRoleId: a.ownerRoleID,
                       ownerRoleTitle: a.ownerRoleID.flatMap { titles[$0] }, dueOn: a.dueOn, status: a.status.rawValue, doneOn: a.doneOn, note: a.note,
-                      overdue: a.status == .open && (a.dueOn.flatMap(LocalDate.init).map { today > $0 } ?? false), version: a.version)
+                      overdue: a.status == .open && (a.dueOnDate.map { today > $0 } ?? false), version: a.version)
         }
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension Meeting: Auditable {
     static var auditEntityType: String { "meeting" }
@@ -110,7 +111,7 @@ enum MeetingService {
         m.startTime = start!.description
         m.endTime = end!.description
         m.location = location
-        let minutesEdited = existing != nil && m.minutesIntro != intro
+        let minutesEdited = existing != nil && MeetingRules.changeVoidsApprovals(before: [m.minutesIntro], after: [intro])
         m.minutesIntro = intro
         m.adjusterSeatID = adjuster
         if minutesEdited { voidApprovals(m) }
@@ -159,7 +160,7 @@ enum MeetingService {
         var orgID = existing?.organisationID
         if let raw = b.organisationId {
             if raw.isEmpty { orgID = nil }
-            else if let u = UUID(uuidString: raw), try await Organisation.find(u, on: ctx.db) != nil { orgID = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.organisationExists(u, on: ctx.db) { orgID = u }
             else { errors.add("organisationId", code: "notFound") }
         }
         var questionID = existing?.questionID
@@ -171,7 +172,7 @@ enum MeetingService {
         try errors.throwIfAny()
         let items = try await AgendaItem.query(on: ctx.db).filter(\.$meetingID == meetingID).sort(\.$position).all()
         // Minutes changed after approval must be approved again.
-        let minutesEdited = existing.map { $0.minutes != minutes || $0.decision != decision } ?? (!minutes.isEmpty || !decision.isEmpty)
+        let minutesEdited = MeetingRules.changeVoidsApprovals(before: [existing?.minutes ?? "", existing?.decision ?? ""], after: [minutes, decision])
         let a = existing ?? AgendaItem()
         let before = existing?.auditSnapshot
         if existing == nil {

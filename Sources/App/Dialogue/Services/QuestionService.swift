@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension DialogueQuestion: Auditable {
     static var auditEntityType: String { "question" }
@@ -27,7 +28,7 @@ enum QuestionService {
         if Policy.allows(p, .dialogueManage, try await scope(q, on: db)) { return true }
         // The person holding the owner role answers even without broader rights.
         guard let uid = p.userID, let rid = q.ownerRoleID else { return false }
-        return try await RoleTenure.query(on: db).filter(\.$roleID == rid).filter(\.$endsOn == nil).filter(\.$userID == uid).count() > 0
+        return try await DirectoryQueries.holds(userID: uid, roleID: rid, on: db)
     }
 
     /// Public questions are visible to all; others to the asker, the asker's organisation, and those who answer.
@@ -48,14 +49,14 @@ enum QuestionService {
         if let raw = b.forumId, !raw.isEmpty {
             if let u = UUID(uuidString: raw), let f = try await Forum.find(u, on: ctx.db) { forum = f } else { errors.add("forumId", code: "notFound") }
         }
-        var unit: OrgUnit?
+        var unit: UnitRef?
         if let raw = b.unitId, !raw.isEmpty {
-            if let u = UUID(uuidString: raw), let x = try await OrgUnit.find(u, on: ctx.db) { unit = x } else { errors.add("unitId", code: "notFound") }
+            if let u = UUID(uuidString: raw), let x = try await DirectoryQueries.unit(u, on: ctx.db) { unit = x } else { errors.add("unitId", code: "notFound") }
         }
         var bodyID = forum?.bodyID ?? unit?.bodyID
         if let raw = b.bodyId, !raw.isEmpty {
             // Given, it must name a body, and the same one as the forum's or unit's.
-            if let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil {
+            if let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) {
                 if bodyID == nil { bodyID = u } else if bodyID != u { errors.add("bodyId", code: "bodyMismatch") }
             } else { errors.add("bodyId", code: "notFound") }
         }
@@ -63,7 +64,7 @@ enum QuestionService {
         if let f = forum, let u = unit, u.bodyID != f.bodyID { errors.add("unitId", code: "otherBody") }
         var orgID: UUID?
         if let raw = b.organisationId, !raw.isEmpty {
-            if let u = UUID(uuidString: raw), try await Organisation.find(u, on: ctx.db) != nil { orgID = u } else { errors.add("organisationId", code: "notFound") }
+            if let u = UUID(uuidString: raw), try await DirectoryQueries.organisationExists(u, on: ctx.db) { orgID = u } else { errors.add("organisationId", code: "notFound") }
         } else if ctx.actor.organisationIDs.count == 1 {
             orgID = ctx.actor.organisationIDs[0]
         }
@@ -109,17 +110,16 @@ enum QuestionService {
     }
 
     /// The forum's secretary role, else an open contact role of the unit, owns a new question.
-    static func defaultOwner(forum: Forum?, unit: OrgUnit?, on db: any Database) async throws -> UUID? {
+    static func defaultOwner(forum: Forum?, unit: UnitRef?, on db: any Database) async throws -> UUID? {
         if let r = forum?.secretaryRoleID { return r }
-        if let u = unit?.id { return try await ContactRole.query(on: db).filter(\.$unitID == u).filter(\.$closedOn == nil).sort(\.$title).first()?.id }
-        if let u = forum?.unitID { return try await ContactRole.query(on: db).filter(\.$unitID == u).filter(\.$closedOn == nil).sort(\.$title).first()?.id }
+        if let u = unit?.id ?? forum?.unitID { return try await DirectoryQueries.openRoles(ofUnits: [u], on: db).first?.id }
         return nil
     }
 
     static func notifyOwner(_ q: DialogueQuestion, subject: String, in ctx: WriteContext) async throws {
-        guard let rid = q.ownerRoleID, let role = try await ContactRole.find(rid, on: ctx.db) else { return }
-        let holder = try await RoleTenure.query(on: ctx.db).filter(\.$roleID == rid).filter(\.$endsOn == nil).first()
-        let to = [holder?.holderEmail ?? "", role.email].first { !$0.isEmpty }
+        guard let rid = q.ownerRoleID, let role = try await DirectoryQueries.role(rid, on: ctx.db) else { return }
+        let holder = try await DirectoryQueries.currentHolder(roleID: rid, on: ctx.db)
+        let to = [holder?.email ?? "", role.email].first { !$0.isEmpty }
         guard let to else { return }
         try await Outbox.enqueue(MailMessage(to: to, subject: subject, body: """
             Hej,
@@ -153,12 +153,12 @@ enum QuestionService {
         var owner = q.ownerRoleID
         if let raw = b.ownerRoleId {
             if raw.isEmpty { owner = nil }
-            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { owner = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { owner = u }
             else { errors.add("ownerRoleId", code: "notFound") }
         }
-        var deadline = LocalDate(stored: q.deadline)
+        var deadline = q.deadlineDate
         if let raw = b.deadline, !raw.isEmpty, let d = TextRules.date(raw, field: "deadline", errors: &errors) {
-            if d < LocalDate(stored: q.raisedOn) { errors.add("deadline", code: "beforeRaised") } else { deadline = d }
+            if d < q.raisedOnDate { errors.add("deadline", code: "beforeRaised") } else { deadline = d }
         }
         try errors.throwIfAny()
         let before = q.auditSnapshot
@@ -178,9 +178,9 @@ enum QuestionService {
         try await q.save(on: ctx.db)
         ctx.audit(statusChanged ? status.rawValue : "update", q, id: q.id, before: before)
         if ownerChanged { q.remindedAt = nil; try await q.save(on: ctx.db); try await notifyOwner(q, subject: "Fråga överlämnad till dig: \(q.title)", in: ctx) }
-        if statusChanged && (status == .answered || status == .forwarded), let asker = q.askedBy, let user = try await User.find(asker, on: ctx.db) {
+        if statusChanged && (status == .answered || status == .forwarded), let asker = q.askedBy, let user = try await AccountQueries.account(asker, on: ctx.db) {
             try await Outbox.enqueue(MailMessage(to: user.email, subject: "Svar på din fråga: \(q.title)", body: """
-                Hej \(user.displayName),
+                Hej \(user.name),
 
                 \(status == .forwarded ? "Din fråga har lämnats vidare till \(forwardedTo)." : "Din fråga har besvarats.")
 
@@ -199,12 +199,12 @@ enum QuestionService {
         let due = try await DialogueQuestion.query(on: app.db).filter(\.$status ~~ [.received, .inProgress]).filter(\.$remindedAt == nil)
             .filter(\.$deadline <= soon).limit(100).all()
         var n = 0
-        for q in due where FeedbackRules.needsReminder(status: q.status, deadline: LocalDate(stored: q.deadline), today: today, alreadyReminded: false) {
+        for q in due where FeedbackRules.needsReminder(status: q.status, deadline: q.deadlineDate, today: today, alreadyReminded: false) {
             // Claimed with a conditional update so that two nodes never both remind about the same question.
             let sent = try await app.db.write(as: .system("reminders")) { ctx -> Bool in
                 let claimed = try await ctx.db.sql.raw("UPDATE questions SET reminded_at = \(bind: Date()) WHERE id = \(bind: q.id!) AND reminded_at IS NULL RETURNING id").all()
                 guard !claimed.isEmpty else { return false }
-                let overdue = today > LocalDate(stored: q.deadline)
+                let overdue = today > q.deadlineDate
                 try await notifyOwner(q, subject: overdue ? "Påminnelse: återkopplingen är försenad – \(q.title)" : "Påminnelse: återkoppling senast \(q.deadline) – \(q.title)", in: ctx)
                 return true
             }
@@ -218,7 +218,7 @@ enum QuestionService {
     static func facts(_ qs: [DialogueQuestion]) -> [FeedbackRules.Facts] {
         qs.compactMap { q in
             guard let r = LocalDate(q.raisedOn), let d = LocalDate(q.deadline) else { return nil }
-            return FeedbackRules.Facts(raisedOn: r, deadline: d, answeredOn: q.answeredOn.flatMap(LocalDate.init))
+            return FeedbackRules.Facts(raisedOn: r, deadline: d, answeredOn: q.answeredOnDate)
         }
     }
 
@@ -235,7 +235,7 @@ enum QuestionService {
         if let from { q = q.filter(\.$raisedOn >= from.description) }
         if let to { q = q.filter(\.$raisedOn <= to.description) }
         let all = try await q.all()
-        let body = try await PublicBody.find(bodyID, on: db)
+        let body = try await DirectoryQueries.body(bodyID, on: db)
         var out = [rateDTO(scope: "body", id: bodyID, name: body?.name ?? "", all, today: today)]
         let forums = try await Forum.query(on: db).filter(\.$bodyID == bodyID).sort(\.$name).all()
         for f in forums {
@@ -245,7 +245,7 @@ enum QuestionService {
         var unitIDs = Set(all.compactMap(\.unitID))
         for f in forums { if let u = f.unitID, all.contains(where: { $0.forumID == f.id }) { unitIDs.insert(u) } }
         for u in unitIDs.sorted(by: { $0.uuidString < $1.uuidString }) {
-            guard let unit = try await OrgUnit.find(u, on: db) else { continue }
+            guard let unit = try await DirectoryQueries.unit(u, on: db) else { continue }
             let forumIDs = Set(forums.filter { $0.unitID == u }.compactMap(\.id))
             let qs = all.filter { $0.unitID == u || ($0.unitID == nil && $0.forumID.map { forumIDs.contains($0) } == true) }
             out.append(rateDTO(scope: "unit", id: u, name: unit.name, qs, today: today))
@@ -255,11 +255,11 @@ enum QuestionService {
 
     static func dtos(_ qs: [DialogueQuestion], on db: any Database, today: LocalDate = .today()) async throws -> [QuestionDTO] {
         var bodies: [UUID: String] = [:], forums: [UUID: String] = [:], units: [UUID: String] = [:], roles: [UUID: String] = [:]
-        for id in Set(qs.map(\.bodyID)) { bodies[id] = try await PublicBody.find(id, on: db)?.name }
+        for id in Set(qs.map(\.bodyID)) { bodies[id] = try await DirectoryQueries.body(id, on: db)?.name }
         for id in Set(qs.compactMap(\.forumID)) { forums[id] = try await Forum.find(id, on: db)?.name }
-        for id in Set(qs.compactMap(\.unitID)) { units[id] = try await OrgUnit.find(id, on: db)?.name }
-        for id in Set(qs.compactMap(\.ownerRoleID)) { roles[id] = try await ContactRole.find(id, on: db)?.title }
-        let orgs = try await DecisionService.organisationNames(qs.compactMap(\.organisationID), on: db)
+        for id in Set(qs.compactMap(\.unitID)) { units[id] = try await DirectoryQueries.unit(id, on: db)?.name }
+        for id in Set(qs.compactMap(\.ownerRoleID)) { roles[id] = try await DirectoryQueries.role(id, on: db)?.title }
+        let orgs = try await DirectoryQueries.organisationNames(qs.compactMap(\.organisationID), on: db)
         return qs.map { q in
             QuestionDTO(id: q.id!, bodyId: q.bodyID, bodyName: bodies[q.bodyID] ?? nil, forumId: q.forumID, forumName: q.forumID.flatMap { forums[$0] ?? nil },
                         unitId: q.unitID, unitName: q.unitID.flatMap { units[$0] ?? nil }, organisationId: q.organisationID,

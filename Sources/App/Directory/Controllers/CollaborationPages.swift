@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Recording collaboration and the collaboration map (a matrix of a body's units × organisations).
 enum CollaborationPages {

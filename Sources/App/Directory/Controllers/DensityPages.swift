@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Organisations per 1,000 inhabitants: a sortable table and an SVG bar chart, and population import.
 enum DensityPages {
@@ -29,7 +30,7 @@ enum DensityPages {
     @Sendable static func density(_ req: Request) async throws -> Response {
         let level = req.query[String.self, at: "level"] == "county" ? "county" : "municipality"
         let county = (req.query[String.self, at: "county"] ?? "").filter(\.isNumber)
-        let year = try StructureAPIController.year(req)
+        let year = try req.yearParameter()
         let sort = DensitySort(rawValue: req.query[String.self, at: "sort"] ?? "") ?? .density
         let descending = (req.query[String.self, at: "dir"] ?? "desc") != "asc"
         var rows: [DensityRow]

@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 /// OpenAPI schemas of the Directory API.
 enum DirectorySchemas {
     static let orgnrPattern = #"^(16)?\d{6}-?\d{4}$"#
@@ -21,7 +22,7 @@ enum DirectorySchemas {
             ("createdAt", .nullable(.dateTime)), ("updatedAt", .nullable(.dateTime)),
         ], required: ["id", "name", "legalForm", "level", "areas", "municipalities", "version"]))
         r.register("OrganisationInput", .object([
-            ("name", .text(max: 200)), ("orgnr", .nullable(.string(maxLength: 20))),
+            ("name", .text(max: 200, min: 1)), ("orgnr", .nullable(.string(maxLength: 20))),
             ("legalForm", .oneOf(LegalForm.rawValues)), ("level", .oneOf(OrganisationLevel.rawValues)),
             ("parentId", .nullable(.string(maxLength: 40))), ("areas", .array(.string(maxLength: 60), maxItems: 20)),
             ("municipalities", .array(.string(maxLength: 60), maxItems: 300)), ("description", .nullable(.text(max: 5000))),
@@ -41,7 +42,7 @@ enum DirectorySchemas {
             ("description", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "name", "kind", "countyCode", "version"]))
         r.register("PublicBodyInput", .object([
-            ("name", .text(max: 200)), ("kind", .oneOf(BodyKind.rawValues)), ("countyCode", .string(maxLength: 2)),
+            ("name", .text(max: 200, min: 1)), ("kind", .oneOf(BodyKind.rawValues)), ("countyCode", .string(maxLength: 2)),
             ("municipalityCode", .nullable(.string(maxLength: 4))), ("orgnr", .nullable(.string(maxLength: 20))),
             ("website", .nullable(.string(maxLength: 300))), ("description", .nullable(.text(max: 5000))), ("version", .integer(minimum: 1)),
         ]))
@@ -51,7 +52,7 @@ enum DirectorySchemas {
             ("email", .string()), ("phone", .string()), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "name", "kind", "version"]))
         r.register("UnitInput", .object([
-            ("bodyId", .string(maxLength: 40)), ("parentId", .nullable(.string(maxLength: 40))), ("name", .text(max: 200)),
+            ("bodyId", .string(maxLength: 40)), ("parentId", .nullable(.string(maxLength: 40))), ("name", .text(max: 200, min: 1)),
             ("kind", .oneOf(UnitKind.rawValues)), ("responsibilities", .nullable(.text(max: 5000))),
             ("areas", .array(.string(maxLength: 60), maxItems: 20)), ("email", .nullable(.string(maxLength: 254))),
             ("phone", .nullable(.string(maxLength: 40))), ("version", .integer(minimum: 1)),
@@ -68,7 +69,7 @@ enum DirectorySchemas {
             ("history", .nullable(.array(.ref("RoleTenure")))), ("version", .integer(minimum: 1)),
         ], required: ["id", "title", "isOpen", "version"]))
         r.register("ContactRoleInput", .object([
-            ("title", .text(max: 200)), ("description", .nullable(.text(max: 2000))), ("unitId", .nullable(.string(maxLength: 40))),
+            ("title", .text(max: 200, min: 1)), ("description", .nullable(.text(max: 2000))), ("unitId", .nullable(.string(maxLength: 40))),
             ("organisationId", .nullable(.string(maxLength: 40))), ("email", .nullable(.string(maxLength: 254))),
             ("phone", .nullable(.string(maxLength: 40))), ("closedOn", .nullable(.string(maxLength: 10))),
             ("grantsRole", .nullable(.oneOf(["", "official", "politician", "reviewer", "representative"]))), ("version", .integer(minimum: 1)),
@@ -98,7 +99,7 @@ enum DirectorySchemas {
         ]))
         r.register("Area", .object([("key", .string()), ("nameSv", .string()), ("nameEn", .string()), ("active", .boolean)],
                                    required: ["key", "nameSv", "nameEn", "active"]))
-        r.register("AreaInput", .object([("key", .string(maxLength: 40)), ("nameSv", .text(max: 100)), ("nameEn", .text(max: 100))],
+        r.register("AreaInput", .object([("key", .string(maxLength: 40)), ("nameSv", .text(max: 100, min: 1)), ("nameEn", .text(max: 100, min: 1))],
                                         required: ["key", "nameSv", "nameEn"]))
         r.register("ImportReport", .object([
             ("rowsRead", .integer(minimum: 0)), ("imported", .integer(minimum: 0)), ("committed", .boolean),

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// `/api/v1/organisations`.
 enum OrganisationAPIController {
@@ -8,7 +9,7 @@ enum OrganisationAPIController {
     static func register(_ api: Router) {
         let orgs = api.grouped("organisations")
         let filters = [
-            APIParameter("q", .text(max: 200), "Fritext (namn, beskrivning, verksamhetsområden, kommuner); svensk stamning."),
+            APIParameter("q", .string(maxLength: 200), "Fritext (namn, beskrivning, verksamhetsområden, kommuner); svensk stamning."),
             APIParameter("area", .string(maxLength: 60), "Verksamhetsområde (nyckel)."),
             APIParameter("municipality", .string(pattern: #"^\d{4}$"#), "Kommunkod."),
             APIParameter("county", .string(pattern: #"^\d{2}$"#), "Länskod."),

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// HTML pages for organisations: list and search, detail, create/edit, members, import.
 enum OrganisationPages {

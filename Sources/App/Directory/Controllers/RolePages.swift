@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// HTML pages for contact roles: list (open roles), detail with history, create/edit, handover.
 enum RolePages {
@@ -19,8 +20,8 @@ enum RolePages {
     struct ListPage: Encodable, Sendable { var rows: [Row]; var hasRows: Bool; var openOnly: Bool; var pager: PagerContext; var allHref: String; var openHref: String }
 
     @Sendable static func list(_ req: Request) async throws -> Response {
-        let openOnly = (try? StructureAPIController.bool(req, "open")) ?? false
-        let bodyID = try StructureAPIController.optionalUUID(req, "body")
+        let openOnly = (try? req.flag("open")) ?? false
+        let bodyID = try req.uuidParameter("body")
         let page = try PageRequest.from(req, defaultPer: 50)
         let (items, total) = try await RoleService.list(openOnly: openOnly, bodyID: bodyID, unitID: nil, organisationID: nil, page: page, on: req.db)
         let dtos = try await RoleService.dtos(items, withHistory: false, on: req.db)

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Start page, search across the Directory, and the statutory pages.
 enum SitePages {

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// `/api/v1/bodies`, `/units`, `/roles`, `/collaborations`, `/municipalities`, `/counties`, `/areas`,
 /// `/population`, `/search`.
@@ -56,7 +57,7 @@ enum StructureAPIController {
         api.get("areas", access: .anyone, api: APIOperation("Areas of activity", tag: tag, response: .array(.ref("Area"))), use: areas)
         api.post("areas", access: .permission(.referenceDataManage), api: APIOperation("Add an area of activity", tag: tag, body: .ref("AreaInput"), status: 201, response: .ref("Area")), use: addArea)
         api.get("search", access: .anyone, api: APIOperation("Search organisations, units and roles", tag: tag, query: [
-            APIParameter("q", .text(max: 200), "Fritext.", required: true),
+            APIParameter("q", .string(maxLength: 200), "Fritext.", required: true),
         ], response: .ref("SearchResults")), use: search)
     }
 
@@ -136,31 +137,10 @@ enum StructureAPIController {
 
     // MARK: Roles
 
-    static func optionalUUID(_ req: Request, _ name: String) throws -> UUID? {
-        guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
-        guard let id = UUID(uuidString: raw) else { throw AppError.badRequest("\(name) måste vara ett id.", field: name) }
-        return id
-    }
-
-    /// A boolean query parameter that may be absent (nil), unlike `bool`, which reads absent as false.
-    static func optionalBool(_ req: Request, _ name: String) throws -> Bool? {
-        guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
-        return try bool(req, name)
-    }
-
-    static func bool(_ req: Request, _ name: String) throws -> Bool {
-        guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return false }
-        switch raw.lowercased() {
-        case "true", "1", "yes", "ja", "on": return true
-        case "false", "0", "no", "nej", "off": return false
-        default: throw AppError.badRequest("\(name) ska vara true eller false.", field: name)
-        }
-    }
-
     @Sendable static func listRoles(_ req: Request) async throws -> Paged<ContactRoleDTO> {
         let page = try PageRequest.from(req)
-        let (items, total) = try await RoleService.list(openOnly: try bool(req, "open"), bodyID: try optionalUUID(req, "body"),
-                                                        unitID: try optionalUUID(req, "unit"), organisationID: try optionalUUID(req, "organisation"),
+        let (items, total) = try await RoleService.list(openOnly: try req.flag("open"), bodyID: try req.uuidParameter("body"),
+                                                        unitID: try req.uuidParameter("unit"), organisationID: try req.uuidParameter("organisation"),
                                                         page: page, on: req.db)
         return Paged(items: try await RoleService.dtos(items, withHistory: false, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
@@ -195,9 +175,9 @@ enum StructureAPIController {
     @Sendable static func listCollaborations(_ req: Request) async throws -> Paged<CollaborationDTO> {
         let page = try PageRequest.from(req)
         var q = CollaborationLink.query(on: req.db)
-        if let o = try optionalUUID(req, "organisation") { q = q.filter(\.$organisationID == o) }
-        if let u = try optionalUUID(req, "unit") { q = q.filter(\.$unitID == u) }
-        if let b = try optionalUUID(req, "body") {
+        if let o = try req.uuidParameter("organisation") { q = q.filter(\.$organisationID == o) }
+        if let u = try req.uuidParameter("unit") { q = q.filter(\.$unitID == u) }
+        if let b = try req.uuidParameter("body") {
             q = q.filter(\.$unitID ~~ (try await OrgUnit.query(on: req.db).filter(\.$bodyID == b).all().compactMap(\.id)))
         }
         let total = try await q.count()
@@ -237,30 +217,24 @@ enum StructureAPIController {
 
     // MARK: Reference data
 
-    static func year(_ req: Request) throws -> Int? {
-        guard let raw = req.query[String.self, at: "year"], !raw.isEmpty else { return nil }
-        guard let y = Int(raw), (1900...2200).contains(y) else { throw AppError.badRequest("year måste vara ett år.", field: "year") }
-        return y
-    }
-
     @Sendable static func municipalities(_ req: Request) async throws -> [MunicipalityDTO] {
         let county = req.query[String.self, at: "county"]
         if let county, !county.isEmpty, !(county.count == 2 && county.allSatisfy(\.isNumber)) {
             throw AppError.badRequest("Län anges med tvåsiffrig kod.", field: "county")
         }
-        return try await ReferenceDataService.municipalityDensity(county: county, year: try year(req), on: req.db).rows.sorted { $0.code < $1.code }
+        return try await ReferenceDataService.municipalityDensity(county: county, year: try req.yearParameter(), on: req.db).rows.sorted { $0.code < $1.code }
     }
 
     @Sendable static func municipality(_ req: Request) async throws -> MunicipalityDTO {
         let code = try req.parameters.require("code")
         guard let m = try await Municipality.query(on: req.db).filter(\.$code == code).first() else { throw AppError.notFound() }
-        let rows = try await ReferenceDataService.municipalityDensity(county: m.countyCode, year: try year(req), on: req.db).rows
+        let rows = try await ReferenceDataService.municipalityDensity(county: m.countyCode, year: try req.yearParameter(), on: req.db).rows
         guard let row = rows.first(where: { $0.code == code }) else { throw AppError.notFound() }
         return row
     }
 
     @Sendable static func counties(_ req: Request) async throws -> [CountyDTO] {
-        try await ReferenceDataService.countyDensity(year: try year(req), on: req.db).rows
+        try await ReferenceDataService.countyDensity(year: try req.yearParameter(), on: req.db).rows
     }
 
     @Sendable static func importPopulation(_ req: Request) async throws -> Response {
@@ -317,28 +291,3 @@ enum StructureAPIController {
     }
 }
 
-/// Search across organisations, units and roles.
-enum DirectorySearch {
-    static func all(_ text: String, limit: Int, on db: any Database) async throws -> (organisations: [OrganisationDTO], orgTotal: Int, units: [OrgUnit], roles: [ContactRole]) {
-        var filter = OrganisationFilter()
-        filter.q = text
-        let (orgs, total) = try await OrganisationQueries.searchDTOs(filter, page: PageRequest(page: 1, per: limit), on: db)
-        let units = try await ranked(OrgUnit.self, kind: .unit, text: text, limit: limit, on: db)
-        let roles = try await ranked(ContactRole.self, kind: .role, text: text, limit: limit, on: db)
-        return (orgs, total, units, roles)
-    }
-
-    static func ranked<M: Model>(_ type: M.Type, kind: SearchKind, text: String, limit: Int, on db: any Database) async throws -> [M] where M.IDValue == UUID {
-        let sql = db.sql
-        guard let match = SearchIndexes.forDatabase(sql).matches(kind: kind, text: text) else { return [] }
-        var query: SQLQueryString = "SELECT doc_id FROM ("
-        query += match
-        query += ") m ORDER BY rank LIMIT \(literal: limit)"
-        let rows = try await sql.raw(query).all()
-        let ids = try rows.map { try $0.decode(column: "doc_id", as: UUID.self) }
-        guard !ids.isEmpty else { return [] }
-        let found = try await M.query(on: db).filter(\._$id ~~ ids).all()
-        let byID = Dictionary(uniqueKeysWithValues: found.compactMap { m in m.id.map { ($0, m) } })
-        return ids.compactMap { byID[$0] }
-    }
-}

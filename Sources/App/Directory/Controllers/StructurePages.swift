@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// HTML pages for public bodies and their units.
 enum StructurePages {

@@ -1,4 +1,5 @@
 import Fluent
+import SamverkaRules
 
 /// Makes every write to the organisation register count on the `directory` change counter, which tells
 /// each node whether the organisation search answers it keeps are still current (`ResponseCache`).

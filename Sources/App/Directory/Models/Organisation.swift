@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SamverkaRules
 
 /// A civil-society organisation in the shared register.
 final class Organisation: Model, @unchecked Sendable {

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SamverkaRules
 
 /// A region, municipality, länsstyrelse or other public body.
 final class PublicBody: Model, @unchecked Sendable {
@@ -69,6 +70,9 @@ final class ContactRole: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var closedOnDate: LocalDate? { LocalDate.stored(closedOn) }
 }
 
 /// A person holding a contact role from `startsOn` until `endsOn` (nil while they hold it).
@@ -85,6 +89,10 @@ final class RoleTenure: Model, @unchecked Sendable {
     @Field(key: "handover_note") var handoverNote: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var startsOnDate: LocalDate { LocalDate(stored: startsOn) }
+    var endsOnDate: LocalDate? { LocalDate.stored(endsOn) }
 }
 
 /// An organisation collaborates with a unit in some form for a period.
@@ -101,4 +109,8 @@ final class CollaborationLink: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var startsOnDate: LocalDate { LocalDate(stored: startsOn) }
+    var endsOnDate: LocalDate? { LocalDate.stored(endsOn) }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SamverkaRules
 
 /// One of Sweden's 21 counties (län), SCB code `01`–`25`.
 final class County: Model, @unchecked Sendable {

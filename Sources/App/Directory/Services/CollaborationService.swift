@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension CollaborationLink: Auditable {
     static var auditEntityType: String { "collaboration" }

@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// API shapes of the Directory. Models never leave the service layer; these do.
 struct AddressDTO: Content, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import Fluent
 import SQLKit
+import SamverkaRules
 
 /// Keeps the full-text index in step with the Directory. Called inside the write transaction that
 /// changed the record, so the index never disagrees with the data.

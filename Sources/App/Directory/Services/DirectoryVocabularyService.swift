@@ -1,5 +1,6 @@
 import Foundation
 import Fluent
+import SamverkaRules
 
 enum DirectoryVocabularyService {
     /// Areas and municipalities as the validation rules need them. Loaded per use (a few hundred rows)

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// CSV import of organisations: streamed, every row validated, all or nothing per file.
 ///

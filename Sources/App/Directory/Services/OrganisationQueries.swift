@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// Filters of the organisation list; the same for the HTML list, the API and CSV export.
 struct OrganisationFilter: Sendable, Equatable {

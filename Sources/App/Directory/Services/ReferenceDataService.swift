@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// A rejected row of an imported file.
 struct RowError: Content, Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 extension ContactRole: Auditable {
     static var auditEntityType: String { "contactRole" }
@@ -110,10 +111,48 @@ enum RoleService {
         let tenures = try await RoleTenure.query(on: db).filter(\.$roleID ~~ roles.compactMap(\.id)).all()
         let mail = (email ?? "").lowercased()
         let held = Set(tenures.filter { t in
-            LocalDate(stored: t.startsOn) <= day && (t.endsOn.map { LocalDate(stored: $0) >= day } ?? true)
+            t.startsOnDate <= day && (t.endsOn.map { LocalDate(stored: $0) >= day } ?? true)
                 && ((userID != nil && t.userID == userID) || (!mail.isEmpty && t.holderEmail.lowercased() == mail))
         }.map(\.roleID))
         return roles.filter { held.contains($0.id!) }
+    }
+
+    // MARK: The people who hold roles: accounts and personal data
+
+    /// A new account for an e-mail address that holds (or will hold) a role: the open tenures are linked to it, and
+    /// the account permission the role carries follows, as at a handover.
+    static func linkAccount(userID: UUID, email: String, in ctx: WriteContext) async throws {
+        let today = LocalDate.today()
+        let tenures = try await RoleTenure.query(on: ctx.db).filter(\.$holderEmail == email).filter(\.$userID == nil).all()
+            .filter { t in t.endsOn.map { LocalDate(stored: $0) >= today } ?? true }
+        for t in tenures {
+            let before = t.auditSnapshot
+            t.userID = userID
+            try await t.save(on: ctx.db)
+            ctx.audit("linkAccount", t, id: t.id, before: before)
+            try await RoleHandoverHooks.run(roleID: t.roleID, from: nil, to: userID, in: ctx)
+        }
+    }
+
+    /// The role tenures of a person (by account or address), for the account's data export.
+    static func personalDataExport(userID: UUID, email: String, on db: any Database) async throws -> JSONValue {
+        let tenures = try await RoleTenure.query(on: db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == email) }.all()
+        return .array(tenures.map { ["roleId": .string($0.roleID.uuidString), "holderName": .string($0.holderName),
+                                     "holderEmail": .string($0.holderEmail), "startsOn": .string($0.startsOn),
+                                     "endsOn": $0.endsOn.map { .string($0) } ?? .null, "handoverNote": .string($0.handoverNote)] })
+    }
+
+    /// Erasure: the person's tenures keep their dates (who held a role when is history) but not the person.
+    static func erasePersonalData(userID: UUID, email: String, in ctx: WriteContext) async throws {
+        let tenures = try await RoleTenure.query(on: ctx.db).group(.or) { $0.filter(\.$userID == userID).filter(\.$holderEmail == email) }.all()
+        for t in tenures {
+            t.holderName = "Raderad person"
+            t.holderEmail = ""
+            t.handoverNote = ""
+            t.userID = nil
+            try await t.save(on: ctx.db)
+        }
+        try await DirectoryIndexer.indexRoles(Array(Set(tenures.map(\.roleID))), on: ctx.db)
     }
 
     /// Hands the role to a new holder (ending the current tenure the day before), or vacates it.
@@ -132,9 +171,9 @@ enum RoleService {
             email = TextRules.email(b.holderEmail, field: "holderEmail", errors: &errors)
             if let raw = b.userId, !raw.isEmpty {
                 if let u = UUID(uuidString: raw) { userID = u } else { errors.add("userId", code: "uuid") }
-            } else if !email.isEmpty, let account = try await User.query(on: ctx.db).filter(\.$email == email).filter(\.$status == .active).first() {
+            } else if !email.isEmpty, let account = try await RoleHolderAccounts.account(email: email, on: ctx.db) {
                 // The holder has an account: link it, so the role's permissions follow the person.
-                userID = account.id
+                userID = account
             }
         } else if current == nil {
             errors.add("vacate", code: "alreadyOpen")
@@ -223,6 +262,17 @@ enum RoleService {
             return .body(unit.bodyID, unitPath: try await StructureService.unitPath(unitID, on: req.db))
         }
         return .organisation(role.organisationID ?? UUID())
+    }
+}
+
+/// The Directory asks Accounts (a higher module) whether an e-mail address has an active account, through this hook:
+/// a new holder with an account is linked at a handover, so the role's permissions follow the person.
+enum RoleHolderAccounts {
+    typealias Lookup = @Sendable (_ email: String, _ db: any Database) async throws -> UUID?
+    static let lookups = Hooks<Lookup>()
+    static func account(email: String, on db: any Database) async throws -> UUID? {
+        for l in lookups.all { if let id = try await l(email, db) { return id } }
+        return nil
     }
 }
 

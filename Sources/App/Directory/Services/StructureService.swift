@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 extension PublicBody: Auditable {
     static var auditEntityType: String { "publicBody" }

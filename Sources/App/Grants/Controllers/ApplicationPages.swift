@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Calls and applications in the browser: call page, start, edit draft, attachments, submit, withdraw,
 /// the list of applications, and assigning reviewers.
@@ -43,14 +44,14 @@ enum ApplicationPages {
               let p = try await GrantProgramme.find(c.programmeID, on: req.db) else { throw AppError.notFound() }
         let dto = try await ProgrammeService.callDTO(c, on: req.db)
         let lang = req.language.rawValue
-        let orgs = try await Organisation.query(on: req.db).filter(\.$id ~~ req.principal.organisationIDs).sort(\.$sortName).all()
+        let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
         let existing = try await GrantApplication.query(on: req.db).filter(\.$callID == c.id!).filter(\.$organisationID ~~ orgs.compactMap(\.id)).all()
-        let names = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id!, $0.name) })
+        let names = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id, $0.name) })
         let data = CallPage(
-            call: dto, programmeHref: "/grants/programmes/\(p.id!)", opens: LocalDate(stored: c.opensOn).formatted(lang), closes: LocalDate(stored: c.closesOn).formatted(lang),
+            call: dto, programmeHref: "/grants/programmes/\(p.id!)", opens: c.opensOnDate.formatted(lang), closes: c.closesOnDate.formatted(lang),
             fields: c.fieldSpecs.map { $0.label + ($0.required ? " (\(req.t("form.required")))" : "") },
             attachments: c.attachmentKinds.map { req.t("attachment.\($0)") },
-            orgs: orgs.filter { o in !existing.contains { $0.organisationID == o.id } }.map { .init(value: $0.id!.uuidString, label: $0.name) },
+            orgs: orgs.filter { o in !existing.contains { $0.organisationID == o.id } }.map { .init(value: $0.id.uuidString, label: $0.name) },
             hasOrgs: dto.isOpen && orgs.contains { o in !existing.contains { $0.organisationID == o.id } },
             existing: existing.map { Link(href: "/grants/applications/\($0.id!)", label: names[$0.organisationID] ?? "", note: req.t("applicationStatus.\($0.status.rawValue)")) },
             hasExisting: !existing.isEmpty, csrf: req.csrfToken, canEdit: Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db)),
@@ -73,7 +74,7 @@ enum ApplicationPages {
         let page = try PageRequest.from(req, defaultPer: 50)
         var q = try await GrantsAPIController.visibleApplications(req.principal, on: req.db)
         var base: [(String, String)] = []
-        if let pid = try StructureAPIController.optionalUUID(req, "programme") {
+        if let pid = try req.uuidParameter("programme") {
             q = q.filter(\.$callID ~~ (try await GrantCall.query(on: req.db).filter(\.$programmeID == pid).all().compactMap(\.id)))
             base.append(("programme", pid.uuidString))
         }
@@ -85,13 +86,13 @@ enum ApplicationPages {
         }
         let total = try await q.count()
         let apps = try await q.sort(\.$updatedAt, .descending).range(page.offset..<(page.offset + page.per)).all()
-        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: req.db)
+        let names = try await DirectoryQueries.organisationNames(apps.map(\.organisationID), on: req.db)
         let calls = Dictionary(uniqueKeysWithValues: try await GrantCall.query(on: req.db).filter(\.$id ~~ apps.map(\.callID)).all().map { ($0.id!, $0.title) })
         let lang = req.language.rawValue
         let rows = apps.map { a in
             Row(href: "/grants/applications/\(a.id!)", organisation: names[a.organisationID] ?? "", call: calls[a.callID] ?? "",
                 status: req.t("applicationStatus.\(a.status.rawValue)"), requested: a.requestedOre.map { Money.format($0, lang) } ?? "–",
-                updated: a.updatedAt.map { AccountPages.format($0, req) } ?? "")
+                updated: a.updatedAt.map { req.dateTime($0) } ?? "")
         }
         return try await req.page("grants/applications", title: req.t("grants.applications"), ListPage(rows: rows, hasRows: !rows.isEmpty,
                                   pager: PagerContext(PageMetadata(page: page.page, per: page.per, total: total), path: "/grants/applications", baseQuery: base), filter: filter))
@@ -151,7 +152,7 @@ enum ApplicationPages {
         if canManage || (req.principal.userID != nil && Policy.allows(req.principal, .grantsReview)) {
             let s = try await ReviewService.summary(applicationID: a.id!, on: req.db)
             for r in s.reviews {
-                reviewRows.append(ReviewRow(reviewer: try await User.find(r.reviewerID, on: req.db)?.displayName ?? "",
+                reviewRows.append(ReviewRow(reviewer: try await AccountQueries.account(r.reviewerID, on: req.db)?.name ?? "",
                                             jav: r.jav.map { $0 ? req.t("review.javYes") : req.t("review.javNo") } ?? req.t("review.javUnknown"),
                                             scores: r.scoreMap.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "),
                                             comment: r.comment.nilIfEmpty, completed: r.completedAt != nil))
@@ -164,9 +165,9 @@ enum ApplicationPages {
         }
         if canManage && (a.status == .submitted || a.status == .underReview) {
             let assigned = Set(try await GrantReview.query(on: req.db).filter(\.$applicationID == a.id!).all().map(\.reviewerID))
-            let candidates = try await Membership.query(on: req.db).filter(\.$bodyID == p.bodyID).filter(\.$role ~~ [.reviewer, .official]).all().map(\.userID)
-            for u in try await User.query(on: req.db).filter(\.$id ~~ Array(Set(candidates))).filter(\.$status == .active).sort(\.$name).all() where !assigned.contains(u.id!) {
-                reviewers.append(.init(value: u.id!.uuidString, label: u.displayName))
+            let candidates = try await AccountQueries.holders(of: [.reviewer, .official], inBody: p.bodyID, on: req.db)
+            for u in try await AccountQueries.activeAccounts(candidates, on: req.db) where !assigned.contains(u.id) {
+                reviewers.append(.init(value: u.id.uuidString, label: u.name))
             }
         }
         let decisions = try await GrantDecision.query(on: req.db).filter(\.$applicationID == a.id!).sort(\.$createdAt).all()

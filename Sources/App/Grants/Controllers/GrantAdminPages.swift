@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Officials' pages: programme form with the rules editor, dashboard, allocation preview, advances, calls.
 enum GrantAdminPages {
@@ -147,15 +148,15 @@ enum GrantAdminPages {
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
         let bodies = try await req.officialBodies()
         let bodyID = f.bodyId.flatMap(UUID.init(uuidString:)) ?? bodies.first?.id
-        let units = try await bodyID.asyncFlatMap { try await StructureService.tree(of: $0, on: req.db) } ?? []
-        let roles = units.isEmpty ? [] : try await ContactRole.query(on: req.db).filter(\.$unitID ~~ units.compactMap { $0.unit.id }).sort(\.$title).all()
+        let units = try await bodyID.asyncFlatMap { try await DirectoryQueries.unitTree(of: $0, on: req.db) } ?? []
+        let roles = try await DirectoryQueries.roles(ofUnits: units.map(\.unit.id), on: req.db)
         let counties = try await req.countyOptions(on: req.db, selected: nil, emptyLabel: req.t("rule.anyCounty"))
         func countyOpts(_ sel: String?) -> [FormField.Option] { counties.map { var o = $0; o.selected = ($0.value == (sel ?? "")); return o } }
         func levelOpts(_ sel: [String]) -> [FormField.Option] { OrganisationLevel.allCases.map { .init(value: $0.rawValue, label: req.label($0), selected: sel.contains($0.rawValue)) } }
         var fields: [FormField] = []
         if id == nil {
             fields.append(FormField("bodyId", label: req.t("account.body"), kind: .select, required: true,
-                                    options: bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: $0.id == bodyID) }))
+                                    options: bodies.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id == bodyID) }))
         }
         fields += [
             FormField("name", label: req.t("grants.programme.name"), value: f.name, required: true, maxLength: 200),
@@ -163,9 +164,9 @@ enum GrantAdminPages {
             FormField("purpose", label: req.t("grants.purposeField"), kind: .textarea, value: f.purpose, required: true, maxLength: 2000),
             FormField("description", label: req.t("grants.publicDescription"), kind: .textarea, value: f.description, maxLength: 10_000),
             FormField("unitId", label: req.t("grants.unit"), kind: .select, options: [.init(value: "", label: req.t("form.none"))]
-                        + units.map { .init(value: $0.unit.id!.uuidString, label: String(repeating: "– ", count: $0.depth) + $0.unit.name, selected: f.unitId == $0.unit.id!.uuidString) }),
+                        + units.map { .init(value: $0.unit.id.uuidString, label: String(repeating: "– ", count: $0.depth) + $0.unit.name, selected: f.unitId == $0.unit.id.uuidString) }),
             FormField("contactRoleId", label: req.t("grants.contact"), kind: .select, options: [.init(value: "", label: req.t("form.none"))]
-                        + roles.map { .init(value: $0.id!.uuidString, label: $0.title, selected: f.contactRoleId == $0.id!.uuidString) }),
+                        + roles.map { .init(value: $0.id.uuidString, label: $0.title, selected: f.contactRoleId == $0.id.uuidString) }),
             FormField("targetAreas[]", label: req.t("org.field.areas"), kind: .checkboxes, options: req.areaOptions(vocab, selected: f.targetAreas ?? [])),
             FormField("decisionLevel", label: req.t("grants.decisionLevel"), kind: .select, options: req.options(DecisionLevel.self, selected: f.decisionLevel ?? "official")),
             FormField("paymentModel", label: req.t("grants.paymentModel"), kind: .select, hint: req.t("grants.paymentModelHint"),
@@ -280,19 +281,19 @@ enum GrantAdminPages {
     @Sendable static func dashboard(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let p = try await GrantProgramme.find(id, on: req.db) else { throw AppError.notFound() }
-        let year = try StructureAPIController.year(req) ?? LocalDate.today().year
+        let year = try req.yearParameter() ?? LocalDate.today().year
         let lang = req.language.rawValue
         let calls = try await GrantCall.query(on: req.db).filter(\.$programmeID == id).sort(\.$closesOn, .descending).all()
         let yearCalls = calls.filter { $0.year == year }.compactMap(\.id)
         let apps = yearCalls.isEmpty ? [] : try await GrantApplication.query(on: req.db).filter(\.$callID ~~ yearCalls).all()
-        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: req.db)
+        let names = try await DirectoryQueries.organisationNames(apps.map(\.organisationID), on: req.db)
         let callTitles = Dictionary(uniqueKeysWithValues: calls.map { ($0.id!, $0.title) })
         let statuses = ApplicationStatus.allCases.map { s in
             StatusCount(label: req.t("applicationStatus.\(s.rawValue)"), count: apps.filter { $0.status == s }.count, href: "/grants/applications?programme=\(id)&status=\(s.rawValue)")
         }
         let decisions = try await GrantDecision.query(on: req.db).filter(\.$programmeID == id).filter(\.$year == year).all()
-        let replaced = Set(decisions.compactMap(\.replacesID))
-        let decided = decisions.filter { !replaced.contains($0.id!) }.reduce(0) { $0 + $1.amountOre }
+        let live = DecisionRules.inForce(decisions.map(\.entry))
+        let decided = decisions.filter { live.contains($0.id!) }.reduce(0) { $0 + $1.amountOre }
         let paid = try await GrantPayment.query(on: req.db).filter(\.$programmeID == id).filter(\.$year == year).filter(\.$status == .paid).all().reduce(0) { $0 + $1.amountOre }
         let frame = try await ProgrammeService.frame(id, year: year, on: req.db)
         let overdue = try await DecisionService.reportDTOs(try await GrantReport.query(on: req.db).filter(\.$programmeID == id)
@@ -333,7 +334,7 @@ enum GrantAdminPages {
     @Sendable static func allocation(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let p = try await GrantProgramme.find(id, on: req.db) else { throw AppError.notFound() }
-        let year = try StructureAPIController.year(req) ?? LocalDate.today().year
+        let year = try req.yearParameter() ?? LocalDate.today().year
         let lang = req.language.rawValue
         guard p.allocationFormula != nil else {
             return try await req.page("grants/allocation", title: req.t("grants.allocationFor", p.name, String(year)), AllocationPage(

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Public and applicant-facing grant pages: overview with eligibility, programme page, public register.
 enum GrantPages {
@@ -41,15 +42,15 @@ enum GrantPages {
         let today = LocalDate.today().description
         let calls = try await GrantCall.query(on: req.db).filter(\.$opensOn <= today).filter(\.$closesOn >= today).sort(\.$closesOn).all()
         let programmes = try await GrantProgramme.query(on: req.db).sort(\.$name).all()
-        let bodies = Dictionary(uniqueKeysWithValues: try await PublicBody.query(on: req.db).all().map { ($0.id!, $0.name) })
+        let bodies = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.allBodies(on: req.db).map { ($0.id, $0.name) })
         let byID = Dictionary(uniqueKeysWithValues: programmes.map { ($0.id!, $0) })
-        let orgs = try await Organisation.query(on: req.db).filter(\.$id ~~ req.principal.organisationIDs).all()
+        let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
         var rows: [CallRow] = []
         for c in calls {
             guard let p = byID[c.programmeID] else { continue }
             var elig: [Eligibility] = []
             for o in orgs {
-                let r = try await EligibilityService.evaluate(programme: p, organisationID: o.id!, callYear: c.year, on: req.db)
+                let r = try await EligibilityService.evaluate(programme: p, organisationID: o.id, callYear: c.year, on: req.db)
                 elig.append(Eligibility(organisation: o.name, status: r.status.rawValue, label: statusLabel(r.status, req),
                                         reasons: r.conditions.filter { $0.status != .pass }.map(\.reason)))
             }
@@ -106,17 +107,17 @@ enum GrantPages {
     @Sendable static func programme(_ req: Request) async throws -> Response {
         guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
         let dto = try await ProgrammeService.dto(p, on: req.db)
-        let counties = Dictionary(uniqueKeysWithValues: try await County.query(on: req.db).all().map { ($0.code, $0.name) })
+        let counties = try await DirectoryQueries.countyNames(on: req.db)
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
         let calls = try await GrantCall.query(on: req.db).filter(\.$programmeID == p.id!).sort(\.$closesOn, .descending).all()
-        let contact = try await p.contactRoleID.asyncFlatMap { try await ContactRole.find($0, on: req.db) }
+        let contact = try await p.contactRoleID.asyncFlatMap { try await DirectoryQueries.role($0, on: req.db) }
         let data = ProgrammePage(
             programme: dto, kind: req.label(p.kind), paymentModel: req.t("paymentModel.\(p.paymentModel.rawValue)"), decisionLevel: req.label(p.decisionLevel),
             rules: p.conditions.map { RuleLine(text: describe($0, req, countyNames: counties)) }, hasRules: !p.conditions.isEmpty,
             areas: p.areaKeys.map { req.areaName($0, vocab) },
             calls: calls.map { c in CallRow(href: "/grants/calls/\(c.id!)", title: c.title, programme: p.name, body: dto.bodyName ?? "",
                                             closes: LocalDate(c.closesOn)?.formatted(req.language.rawValue) ?? c.closesOn, eligibility: [], hasEligibility: false, applyHref: nil) },
-            hasCalls: !calls.isEmpty, contact: contact.map { Link(href: "/roles/\($0.id!)", label: $0.title, note: $0.email.nilIfEmpty) },
+            hasCalls: !calls.isEmpty, contact: contact.map { Link(href: "/roles/\($0.id)", label: $0.title, note: $0.email.nilIfEmpty) },
             frames: dto.budgetFrames.map { "\($0.year): \(Money.format($0.amountOre, req.language.rawValue))" },
             canManage: Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db)),
             description: p.description.nilIfEmpty)
@@ -131,10 +132,10 @@ enum GrantPages {
         let (lines, total) = try await GrantsAPIController.registerLines(req, limit: page.per, offset: page.offset)
         let lang = req.language.rawValue
         let body = req.query[String.self, at: "body"] ?? "", year = req.query[String.self, at: "year"] ?? ""
-        let bodies = try await PublicBody.query(on: req.db).sort(\.$name).all()
+        let bodies = try await DirectoryQueries.allBodies(on: req.db)
         let filters = [
             FormField("body", label: req.t("account.body"), kind: .select, options: [.init(value: "", label: req.t("filter.all"), selected: body.isEmpty)]
-                        + bodies.map { .init(value: $0.id!.uuidString, label: $0.name, selected: body == $0.id!.uuidString) }),
+                        + bodies.map { .init(value: $0.id.uuidString, label: $0.name, selected: body == $0.id.uuidString) }),
             FormField("year", label: req.t("grants.year"), kind: .number, value: year, maxLength: 4),
         ]
         let query = [("body", body), ("year", year)]

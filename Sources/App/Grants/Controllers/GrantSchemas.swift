@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 /// OpenAPI schemas of the Grants API.
 enum GrantSchemas {
     static func register(_ r: SchemaRegistry) {
@@ -25,8 +26,8 @@ enum GrantSchemas {
             ("reportMonths", .integer()), ("budgetFrames", .array(frame)), ("currency", .oneOf(["SEK"])), ("version", .integer(minimum: 1)),
         ], required: ["id", "bodyId", "name", "kind", "eligibility", "version"]))
         r.register("GrantProgrammeInput", .object([
-            ("bodyId", .string(maxLength: 40)), ("unitId", .nullable(.string(maxLength: 40))), ("name", .text(max: 200)), ("kind", .oneOf(GrantKind.rawValues)),
-            ("purpose", .text(max: 2000)), ("description", .nullable(.text(max: 10_000))), ("targetAreas", .array(.string(maxLength: 60), maxItems: 12)),
+            ("bodyId", .string(maxLength: 40)), ("unitId", .nullable(.string(maxLength: 40))), ("name", .text(max: 200, min: 1)), ("kind", .oneOf(GrantKind.rawValues)),
+            ("purpose", .text(max: 2000, min: 1)), ("description", .nullable(.text(max: 10_000))), ("targetAreas", .array(.string(maxLength: 60), maxItems: 12)),
             ("decisionLevel", .oneOf(DecisionLevel.rawValues)), ("contactRoleId", .nullable(.string(maxLength: 40))),
             ("paymentModel", .oneOf(PaymentModel.allCases.map(\.rawValue))), ("instalments", .integer(minimum: 2, maximum: 12)), ("isStateAid", .boolean),
             ("eligibility", .array(.ref("EligibilityCondition"), maxItems: 11)), ("formula", .nullable(.ref("AllocationFormula"))),
@@ -43,7 +44,7 @@ enum GrantSchemas {
             ("criteria", .array(criterion)), ("requiredAttachments", .array(.string())), ("budgetTable", .boolean), ("version", .integer(minimum: 1)),
         ], required: ["id", "programmeId", "title", "year", "opensOn", "closesOn", "isOpen", "version"]))
         r.register("GrantCallInput", .object([
-            ("programmeId", .string(maxLength: 40)), ("title", .text(max: 200)), ("year", .integer(minimum: 2000, maximum: 2200)),
+            ("programmeId", .string(maxLength: 40)), ("title", .text(max: 200, min: 1)), ("year", .integer(minimum: 2000, maximum: 2200)),
             ("opensOn", .string(maxLength: 10)), ("closesOn", .string(maxLength: 10)), ("description", .nullable(.text(max: 10_000))),
             ("fields", .array(field, maxItems: 50)), ("criteria", .array(criterion, maxItems: 20)),
             ("requiredAttachments", .array(.oneOf(ProgrammeService.attachmentKinds), maxItems: 5)), ("budgetTable", .boolean), ("version", .integer(minimum: 1)),
@@ -90,7 +91,7 @@ enum GrantSchemas {
         ], required: ["id", "applicationId", "outcome", "amountOre", "decidedOn", "diarienummer"]))
         r.register("GrantDecisionInput", .object([
             ("applicationId", .string(maxLength: 40)), ("outcome", .oneOf(DecisionOutcome.allCases.map(\.rawValue))), ("amountOre", .nullable(.integer(minimum: 0))),
-            ("conditions", .nullable(.text(max: 5000))), ("motivation", .text(max: 5000)), ("purpose", .nullable(.text(max: 300))),
+            ("conditions", .nullable(.text(max: 5000))), ("motivation", .text(max: 5000, min: 1)), ("purpose", .nullable(.text(max: 300))),
             ("decidedOn", .nullable(.string(maxLength: 10))), ("decisionMaker", .nullable(.text(max: 200))), ("delegationLevel", .nullable(.oneOf(DecisionLevel.rawValues))),
             ("diarienummer", .nullable(.text(max: 50))), ("replacesId", .nullable(.string(maxLength: 40))), ("jav", .boolean),
         ], required: ["applicationId", "outcome", "motivation", "jav"]))
@@ -106,7 +107,7 @@ enum GrantSchemas {
             ("actualCostsOre", .nullable(.integer(minimum: 0))), ("narrative", .string()), ("reviewComment", .string()), ("currency", .oneOf(["SEK"])),
             ("version", .integer(minimum: 1)),
         ], required: ["id", "decisionId", "organisationId", "dueOn", "status", "overdue"]))
-        r.register("GrantReportInput", .object([("actualCostsOre", .integer(minimum: 0)), ("narrative", .text(max: 10_000)), ("version", .integer(minimum: 1))],
+        r.register("GrantReportInput", .object([("actualCostsOre", .integer(minimum: 0)), ("narrative", .text(max: 10_000, min: 1)), ("version", .integer(minimum: 1))],
                                                required: ["actualCostsOre", "narrative"]))
         r.register("GrantReclaim", .object([
             ("id", .uuid), ("decisionId", .uuid), ("organisationId", .uuid), ("organisationName", .nullable(.string())), ("amountOre", .integer(minimum: 0)),
@@ -114,7 +115,7 @@ enum GrantSchemas {
             ("currency", .oneOf(["SEK"])), ("version", .integer(minimum: 1)),
         ], required: ["id", "decisionId", "amountOre", "status"]))
         r.register("GrantReclaimInput", .object([("decisionId", .string(maxLength: 40)), ("amountOre", .integer(minimum: 1)),
-                                                 ("reason", .text(max: 4000)), ("dueOn", .date)], required: ["decisionId", "amountOre", "reason"]))
+                                                 ("reason", .text(max: 4000, min: 1)), ("dueOn", .date)], required: ["decisionId", "amountOre", "reason"]))
         r.register("AllocationPreview", .object([
             ("year", .integer()), ("frameOre", .nullable(.integer())), ("totalCappedOre", .integer()), ("totalFinalOre", .integer()), ("scale", .number()),
             ("lines", .array(.object([("applicationId", .uuid), ("organisationName", .string()), ("formulaOre", .integer()), ("cappedOre", .integer()),

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Money and open-data handlers of `/api/v1/grants/…`: payments, reports, reclaims, the public register and 360Giving.
 extension GrantsAPIController {
@@ -14,7 +15,7 @@ extension GrantsAPIController {
     static func paymentsQuery(_ req: Request) async throws -> QueryBuilder<GrantPayment> {
         var q = GrantPayment.query(on: req.db)
         if let managed = try await managedProgrammes(req.principal, on: req.db) { q = q.filter(\.$programmeID ~~ managed) }
-        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
+        if let p = try req.uuidParameter("programme") { q = q.filter(\.$programmeID == p) }
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
             q = q.filter(\.$status == st)
@@ -56,7 +57,7 @@ extension GrantsAPIController {
     @Sendable static func listReports(_ req: Request) async throws -> Paged<ReportDTO> {
         let page = try PageRequest.from(req)
         var q = try await reportsQuery(req)
-        if try StructureAPIController.bool(req, "overdue") {
+        if try req.flag("overdue") {
             q = q.filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn < LocalDate.today().description)
         }
         let total = try await q.count()
@@ -93,8 +94,8 @@ extension GrantsAPIController {
     // MARK: Open data
 
     static func registerLines(_ req: Request, limit: Int?, offset: Int) async throws -> (lines: [RegisterLineDTO], total: Int) {
-        let body = try StructureAPIController.optionalUUID(req, "body")
-        let year = try StructureAPIController.year(req)
+        let body = try req.uuidParameter("body")
+        let year = try req.yearParameter()
         var all: [RegisterLineDTO] = []
         try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in
             all += rows.compactMap { r in

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// `/api/v1/grants/…`: programmes, calls, applications, reviews, decisions, payments, reports, reclaims,
 /// the public register and the 360Giving export.
@@ -47,7 +48,7 @@ enum GrantsAPIController {
                                          APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true)],
                                  body: .string(), bodyContentType: "application/octet-stream", status: 201, response: .ref("GrantAttachment")),
                body: .collect(maxSize: "21mb"), use: attach)
-        g.get("attachments", ":id", access: .record("grantCaseRead"), api: APIOperation("Download an attachment", tag: tag, response: .string(), responseContentType: "application/octet-stream"), use: download)
+        g.get("attachments", ":id", access: .record("grantCaseRead"), api: APIOperation("Download an attachment (in its own content type)", tag: tag, response: .string(), responseContentType: "*/*"), use: download)
         g.delete("attachments", ":id", access: .permission(.grantsApply), api: APIOperation("Remove an attachment from a draft", tag: tag, status: 204), use: removeAttachment)
 
         g.get("applications", ":id", "reviews", access: .scoped(.grantsManage, ApplicationService.programmeScope), api: APIOperation("Reviews of an application with mean and spread", tag: tag, response: .ref("ReviewSummary")), use: reviews)
@@ -136,7 +137,7 @@ enum GrantsAPIController {
     @Sendable static func listProgrammes(_ req: Request) async throws -> Paged<ProgrammeDTO> {
         let page = try PageRequest.from(req)
         var q = GrantProgramme.query(on: req.db)
-        if let b = try StructureAPIController.optionalUUID(req, "body") { q = q.filter(\.$bodyID == b) }
+        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
         let total = try await q.count()
         var items: [ProgrammeDTO] = []
         for p in try await q.sort(\.$name).range(page.offset..<(page.offset + page.per)).all() { items.append(try await ProgrammeService.dto(p, on: req.db)) }
@@ -161,12 +162,12 @@ enum GrantsAPIController {
         return try await ProgrammeService.dto(p, on: req.db)
     }
 
-    static func year(_ req: Request, default value: Int) throws -> Int { try StructureAPIController.year(req) ?? value }
+    static func year(_ req: Request, default value: Int) throws -> Int { try req.yearParameter() ?? value }
 
     @Sendable static func eligibility(_ req: Request) async throws -> EligibilityResult {
         guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
-        guard let org = try StructureAPIController.optionalUUID(req, "organisation") else { throw AppError.badRequest("Ange organisation.", field: "organisation") }
-        guard try await Organisation.find(org, on: req.db) != nil else { throw AppError.notFound() }
+        guard let org = try req.uuidParameter("organisation") else { throw AppError.badRequest("Ange organisation.", field: "organisation") }
+        guard try await DirectoryQueries.organisationExists(org, on: req.db) else { throw AppError.notFound() }
         return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db)
     }
 
@@ -186,8 +187,8 @@ enum GrantsAPIController {
     @Sendable static func listCalls(_ req: Request) async throws -> Paged<CallDTO> {
         let page = try PageRequest.from(req)
         var q = GrantCall.query(on: req.db)
-        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
-        if try StructureAPIController.bool(req, "open") {
+        if let p = try req.uuidParameter("programme") { q = q.filter(\.$programmeID == p) }
+        if try req.flag("open") {
             let today = LocalDate.today().description
             q = q.filter(\.$opensOn <= today).filter(\.$closesOn >= today)
         }
@@ -235,7 +236,7 @@ enum GrantsAPIController {
     @Sendable static func listApplications(_ req: Request) async throws -> Paged<ApplicationDTO> {
         let page = try PageRequest.from(req)
         var q = try await visibleApplications(req.principal, on: req.db)
-        if let c = try StructureAPIController.optionalUUID(req, "call") { q = q.filter(\.$callID == c) }
+        if let c = try req.uuidParameter("call") { q = q.filter(\.$callID == c) }
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = ApplicationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
             q = q.filter(\.$status == st)
@@ -356,8 +357,8 @@ enum GrantsAPIController {
         let page = try PageRequest.from(req)
         let visible = try await visibleApplications(req.principal, on: req.db).all().compactMap(\.id)
         var q = GrantDecision.query(on: req.db).filter(\.$applicationID ~~ visible)
-        if let p = try StructureAPIController.optionalUUID(req, "programme") { q = q.filter(\.$programmeID == p) }
-        if let y = try StructureAPIController.year(req) { q = q.filter(\.$year == y) }
+        if let p = try req.uuidParameter("programme") { q = q.filter(\.$programmeID == p) }
+        if let y = try req.yearParameter() { q = q.filter(\.$year == y) }
         let total = try await q.count()
         let items = try await q.sort(\.$decidedOn, .descending).range(page.offset..<(page.offset + page.per)).all()
         return Paged(items: try await DecisionService.decisionDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))

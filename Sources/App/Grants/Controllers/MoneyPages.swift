@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Decisions (single and batch), the decision letter, the payment run, reports and reclaims.
 enum MoneyPages {
@@ -84,7 +85,7 @@ enum MoneyPages {
         let elig = try await EligibilityService.evaluate(programme: p, organisationID: a.organisationID, callYear: call.year, on: req.db)
         let summary = try await ReviewService.summary(applicationID: appID, on: req.db)
         let data = DecidePage(
-            form: form, organisation: try await Organisation.find(a.organisationID, on: req.db)?.name ?? "", appHref: "/grants/applications/\(appID)",
+            form: form, organisation: try await DirectoryQueries.organisation(a.organisationID, on: req.db)?.name ?? "", appHref: "/grants/applications/\(appID)",
             requested: a.requestedOre.map { Money.format($0, lang) } ?? "–", suggestion: suggestion.map { Money.format($0, lang) },
             eligibility: GrantPages.statusLabel(elig.status, req), weighted: summary.weighted.map { DecimalText.format($0, digits: 2, lang: req.language.rawValue) },
             deMinimis: p.isStateAid ? req.t("decision.deMinimis", Money.format(dm.previousOre, lang), Money.format(dm.totalOre, lang), Money.format(dm.ceilingOre, lang)) : nil,
@@ -144,7 +145,7 @@ enum MoneyPages {
 
     @Sendable static func letter(_ req: Request) async throws -> Response {
         guard let d = try await GrantDecision.find(try req.parameters.require("id", as: UUID.self), on: req.db),
-              let p = try await GrantProgramme.find(d.programmeID, on: req.db), let org = try await Organisation.query(on: req.db).withDeleted().filter(\.$id == d.organisationID).first() else {
+              let p = try await GrantProgramme.find(d.programmeID, on: req.db), let org = try await DirectoryQueries.organisation(d.organisationID, includingDeleted: true, on: req.db) else {
             throw AppError.notFound()
         }
         let dto = try await DecisionService.decisionDTOs([d], on: req.db)[0]
@@ -153,7 +154,7 @@ enum MoneyPages {
         let report = try await GrantReport.query(on: req.db).filter(\.$decisionID == d.id!).first()
         let canManage = Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db))
         let address = [org.street, [org.postalCode, org.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty }.joined(separator: ", ")
-        let bodyName = try await PublicBody.find(p.bodyID, on: req.db)?.name ?? ""
+        let bodyName = try await DirectoryQueries.body(p.bodyID, on: req.db)?.name ?? ""
         let route = AppealRules.Route(rawValue: dto.appealRoute) ?? .forvaltningslagen
         let data = LetterPage(
             decision: dto, outcome: req.t("outcome.\(d.outcome.rawValue)"), amount: Money.format(d.amountOre, lang),
@@ -184,7 +185,7 @@ enum MoneyPages {
         let lang = req.language.rawValue
         let calls = try await GrantCall.query(on: req.db).filter(\.$programmeID == id).filter(\.$year == year).all().compactMap(\.id)
         let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: req.db).filter(\.$callID ~~ calls).filter(\.$status ~~ [.submitted, .underReview]).all()
-        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: req.db)
+        let names = try await DirectoryQueries.organisationNames(apps.map(\.organisationID), on: req.db)
         let suggestions = p.allocationFormula == nil ? [:] : try await ProgrammeService.allocationPreview(p, year: year, on: req.db).1
         func kr(_ ore: Int?) -> String { ore.map { Money.decimal($0).replacingOccurrences(of: ".00", with: "").replacingOccurrences(of: ".", with: ",") } ?? "" }
         let rows = apps.sorted { (names[$0.organisationID] ?? "") < (names[$1.organisationID] ?? "") }.map { a in
@@ -199,7 +200,7 @@ enum MoneyPages {
     }
 
     @Sendable static func batchForm(_ req: Request) async throws -> Response {
-        try await batchPage(req, id: try req.parameters.require("id", as: UUID.self), year: try StructureAPIController.year(req) ?? LocalDate.today().year)
+        try await batchPage(req, id: try req.parameters.require("id", as: UUID.self), year: try req.yearParameter() ?? LocalDate.today().year)
     }
 
     struct BatchForm: Content { var year: String?; var outcome: [String: String]?; var amount: [String: String]?; var motivation: String?; var decidedOn: String?; var jav: String? }
@@ -257,7 +258,7 @@ enum MoneyPages {
         let q = try await GrantsAPIController.paymentsQuery(req)
         let total = try await q.count()
         let pays = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
-        let names = try await DecisionService.organisationNames(pays.map(\.organisationID), on: req.db)
+        let names = try await DirectoryQueries.organisationNames(pays.map(\.organisationID), on: req.db)
         let lang = req.language.rawValue
         var programmes = try await GrantProgramme.query(on: req.db).sort(\.$name).all()
         if let managed = try await GrantsAPIController.managedProgrammes(req.principal, on: req.db) { programmes = programmes.filter { managed.contains($0.id!) } }

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The reviewer's pages: assignments, and the review form (jäv first, then scores).
 enum ReviewPages {
@@ -19,7 +20,7 @@ enum ReviewPages {
         for r in reviews {
             guard let a = try await GrantApplication.find(r.applicationID, on: req.db), let c = try await GrantCall.find(a.callID, on: req.db) else { continue }
             let state = r.completedAt != nil ? req.t("review.done") : r.jav == true ? req.t("review.javYes") : r.jav == nil ? req.t("review.javFirst") : req.t("review.inProgress")
-            rows.append(Row(href: "/grants/reviews/\(r.id!)", organisation: try await Organisation.find(a.organisationID, on: req.db)?.name ?? "", call: c.title, state: state))
+            rows.append(Row(href: "/grants/reviews/\(r.id!)", organisation: try await DirectoryQueries.organisation(a.organisationID, on: req.db)?.name ?? "", call: c.title, state: state))
         }
         return try await req.page("grants/reviews", title: req.t("grants.reviews"), ListPage(rows: rows, hasRows: !rows.isEmpty))
     }

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SamverkaRules
 
 struct CreateGrants: AsyncMigration {
     var name: String { "G001_CreateGrants" }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import SQLKit
+import SamverkaRules
 
 /// Jäv withdrawal reasons and the decider's declaration; who planned, attested and paid a payment; the per-body
 /// setting that relaxes separation of duties; registration of applications with a diarienummer from a per-body,

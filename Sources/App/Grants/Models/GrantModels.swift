@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Foundation
+import SamverkaRules
 
 /// The kinds of grants regions and municipalities give (seed 000).
 enum GrantKind: String, Vocabulary {
@@ -99,6 +100,10 @@ final class GrantCall: Model, @unchecked Sendable {
     var fieldSpecs: [FormFieldSpec] { (try? JSONDecoder().decode([FormFieldSpec].self, from: Data(fields.utf8))) ?? [] }
     var criteriaList: [ReviewRules.Criterion] { (try? JSONDecoder().decode([ReviewRules.Criterion].self, from: Data(criteria.utf8))) ?? [] }
     var attachmentKinds: [String] { requiredAttachments.split(separator: "|").map(String.init) }
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var opensOnDate: LocalDate { LocalDate(stored: opensOn) }
+    var closesOnDate: LocalDate { LocalDate(stored: closesOn) }
 }
 
 enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
@@ -137,18 +142,6 @@ struct BudgetLine: Codable, Sendable, Equatable {
     var amountOre: Int
 }
 
-/// A field in a call's application form.
-struct FormFieldSpec: Codable, Sendable, Equatable {
-    enum Kind: String, Codable, Sendable, CaseIterable { case text, number, amount, date, choice, file }
-    var key: String
-    var label: String
-    var kind: Kind
-    var required: Bool
-    var options: [String]?
-    /// For files: largest size in MB and accepted content types.
-    var maxMB: Int?
-    var accept: [String]?
-}
 
 final class GrantAttachment: Model, @unchecked Sendable {
     static let schema = "grant_attachments"
@@ -215,6 +208,11 @@ final class GrantDecision: Model, @unchecked Sendable {
     @Field(key: "is_public") var isPublic: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    var entry: DecisionRules.Entry { DecisionRules.Entry(id: id ?? UUID(), replaces: replacesID, createdAt: createdAt) }
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var decidedOnDate: LocalDate { LocalDate(stored: decidedOn) }
 }
 
 enum PaymentStatus: String, Codable, Sendable, CaseIterable { case planned, approved, paid, cancelled }
@@ -240,6 +238,11 @@ final class GrantPayment: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var dueOnDate: LocalDate { LocalDate(stored: dueOn) }
+    var approvedOnDate: LocalDate? { LocalDate.stored(approvedOn) }
+    var paidOnDate: LocalDate? { LocalDate.stored(paidOn) }
 }
 
 enum ReportStatus: String, Codable, Sendable, CaseIterable { case pending, submitted, approved, completionRequested }
@@ -262,6 +265,9 @@ final class GrantReport: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var dueOnDate: LocalDate { LocalDate(stored: dueOn) }
 }
 
 enum ReclaimStatus: String, Codable, Sendable, CaseIterable { case open, repaid, cancelled }
@@ -281,6 +287,10 @@ final class GrantReclaim: Model, @unchecked Sendable {
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
+
+    // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
+    var dueOnDate: LocalDate { LocalDate(stored: dueOn) }
+    var repaidOnDate: LocalDate? { LocalDate.stored(repaidOn) }
 }
 
 

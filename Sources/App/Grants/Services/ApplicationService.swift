@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 extension GrantApplication: Auditable {
     static var auditEntityType: String { "grantApplication" }
@@ -8,72 +9,6 @@ extension GrantApplication: Auditable {
         AuditSnapshot(["status": .string(status.rawValue), "answers": .string(answers), "budget": .string(budget),
                        "requestedOre": requestedOre.map { .int($0) } ?? .null, "activities": .int(activities), "payeeAccount": .string(payeeAccount),
                        "diarienummer": diarienummer.map { .string($0) } ?? .null, "registeredOn": registeredOn.map { .string($0) } ?? .null])
-    }
-}
-
-/// The hook through which other modules tell Grants which councils an organisation sits in on a day (Dialogue
-/// registers the seats it keeps). Grants defines it, so the dependency points from Dialogue to Grants' hook, not back.
-enum CouncilFacts {
-    typealias Source = @Sendable (_ organisationID: UUID, _ on: LocalDate, _ db: any Database) async throws -> [String]
-    static let sources = Hooks<Source>()
-    static func register(_ key: String, _ s: @escaping Source) { sources.register(key, s) }
-    static func councils(_ org: UUID, on day: LocalDate, db: any Database) async throws -> [String] {
-        var out: [String] = []
-        for s in sources.all { out += try await s(org, day, db) }
-        return out
-    }
-}
-
-/// Gathers the facts the eligibility conditions look at, as they stood on a day (today for a new application; the
-/// decision date for a decided one, so a later reclaim or a late report does not turn a granted application red).
-enum EligibilityService {
-    static func facts(organisationID: UUID, bodyID: UUID, callYear: Int, asOf instant: Date = Date(), on db: any Database) async throws -> EligibilityFacts {
-        let day = LocalDate(instant)
-        guard let org = try await Organisation.find(organisationID, on: db) else { throw AppError.notFound() }
-        let vocab = try await DirectoryVocabularyService.load(on: db)
-        let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == organisationID).all().map(\.municipalityCode)
-        let children = try await Organisation.query(on: db).filter(\.$parentID == organisationID).all().compactMap(\.id)
-        let branchMunis = children.isEmpty ? [] : try await OrganisationMunicipality.query(on: db).filter(\.$organisationID ~~ children).all().map(\.municipalityCode)
-        let members = try await MemberCount.query(on: db).filter(\.$organisationID == organisationID).all()
-            .map { EligibilityFacts.Members(year: $0.year, municipality: $0.municipalityCode, total: $0.total, young: $0.young) }
-        var parent: (String, [String])?
-        if let pid = org.parentID, let p = try await Organisation.find(pid, on: db) {
-            parent = (p.level.rawValue, try await OrganisationArea.query(on: db).filter(\.$organisationID == pid).all().map(\.areaKey))
-        }
-        let councils = org.councilMemberships.split(separator: "|").map(String.init) + (try await CouncilFacts.councils(organisationID, on: day, db: db))
-        // Last year's grants from this body: had their reports come in by the day?
-        let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
-        var reportState = EligibilityFacts.ReportState.nothingOwed
-        if !programmes.isEmpty {
-            let reports = try await GrantReport.query(on: db).filter(\.$organisationID == organisationID).filter(\.$programmeID ~~ programmes)
-                .filter(\.$year == callYear - 1).all()
-            if !reports.isEmpty {
-                let missing = reports.contains { r in
-                    let inByThen = r.submittedAt.map { $0 <= instant } ?? false
-                    return !inByThen && LocalDate(stored: r.dueOn) < day
-                }
-                reportState = missing ? .missing : .allSubmitted
-            }
-        }
-        // Reclaims that were open on the day: opened by then and not repaid (or cancelled) before it.
-        let reclaims = try await GrantReclaim.query(on: db).filter(\.$organisationID == organisationID).all().filter { r in
-            guard (r.createdAt ?? .distantPast) <= instant else { return false }
-            switch r.status {
-            case .open: return true
-            case .repaid: return r.repaidOn.map { LocalDate(stored: $0) > day } ?? false
-            default: return false
-            }
-        }.count
-        var f = EligibilityFacts(legalForm: org.legalForm.rawValue, level: org.level.rawValue, municipalities: munis, branchMunicipalities: branchMunis,
-                                 members: members, countyOf: vocab.countyByMunicipality, councils: councils, parent: parent,
-                                 foundedYear: org.foundedYear, lastYearReports: reportState, openReclaims: reclaims)
-        f.countyNames = Dictionary(uniqueKeysWithValues: try await County.query(on: db).all().map { ($0.code, $0.name) })
-        return f
-    }
-
-    static func evaluate(programme: GrantProgramme, organisationID: UUID, callYear: Int, asOf instant: Date = Date(), on db: any Database) async throws -> EligibilityResult {
-        let facts = try await facts(organisationID: organisationID, bodyID: programme.bodyID, callYear: callYear, asOf: instant, on: db)
-        return EligibilityRules.evaluate(programme.conditions, facts: facts, callYear: callYear)
     }
 }
 
@@ -87,9 +22,9 @@ enum ApplicationService {
 
     static func create(callID: UUID, organisationID: UUID, in ctx: WriteContext) async throws -> GrantApplication {
         guard let call = try await GrantCall.find(callID, on: ctx.db) else { throw AppError.invalid(field: "callId", code: "notFound") }
-        guard try await Organisation.find(organisationID, on: ctx.db) != nil else { throw AppError.invalid(field: "organisationId", code: "notFound") }
+        guard try await DirectoryQueries.organisationExists(organisationID, on: ctx.db) else { throw AppError.invalid(field: "organisationId", code: "notFound") }
         guard Policy.allows(ctx.actor, .grantsApply, .organisation(organisationID)) else { throw AppError.forbidden() }
-        guard CallRules.isOpen(opensOn: LocalDate(stored: call.opensOn), closesOn: LocalDate(stored: call.closesOn), now: Date()) else {
+        guard CallRules.isOpen(opensOn: call.opensOnDate, closesOn: call.closesOnDate, now: Date()) else {
             throw AppError.invalid(field: "callId", code: "callClosed", call.closesOn)
         }
         if let existing = try await GrantApplication.query(on: ctx.db).filter(\.$callID == callID).filter(\.$organisationID == organisationID).first() {
@@ -178,21 +113,13 @@ enum ApplicationService {
         try authorizeApplicant(a, ctx.actor)
         guard a.status == .draft else { throw AppError(.conflict, "Ansökan är redan inskickad.", fields: [FieldError(field: "status", code: "notDraft")]) }
         if let version, version != a.version { throw AppError.staleVersion() }
-        guard CallRules.isOpen(opensOn: LocalDate(stored: call.opensOn), closesOn: LocalDate(stored: call.closesOn), now: Date()) else {
+        guard CallRules.isOpen(opensOn: call.opensOnDate, closesOn: call.closesOnDate, now: Date()) else {
             throw AppError(.unprocessableEntity, "Utlysningen stängde \(call.closesOn); ansökan kan inte skickas in.", fields: [FieldError(field: "callId", code: "callClosed", args: [call.closesOn])])
         }
-        var errors = FieldErrors()
-        let answers = a.answerMap
         let files = try await GrantAttachment.query(on: ctx.db).filter(\.$applicationID == id).all()
-        for spec in call.fieldSpecs where spec.required {
-            if spec.kind == .file { if !files.contains(where: { $0.kind == spec.key }) { errors.add("answers.\(spec.key)", code: "required") } }
-            else if (answers[spec.key] ?? "").isEmpty { errors.add("answers.\(spec.key)", code: "required") }
-        }
-        for kind in call.attachmentKinds where !files.contains(where: { $0.kind == kind }) {
-            errors.add("attachments.\(kind)", code: "attachmentMissing", kind)
-        }
-        if call.budgetTable && a.budgetLines.isEmpty { errors.add("budget", code: "required") }
-        if a.requestedOre == nil && programme.allocationFormula == nil { errors.add("requestedOre", code: "required") }
+        var errors = ApplicationRules.missing(fields: call.fieldSpecs, answers: a.answerMap, attachmentKinds: call.attachmentKinds, uploaded: files.map(\.kind),
+                                              budgetTable: call.budgetTable, hasBudget: !a.budgetLines.isEmpty, requestedOre: a.requestedOre,
+                                              hasFormula: programme.allocationFormula != nil)
         let eligibility = try await EligibilityService.evaluate(programme: programme, organisationID: a.organisationID, callYear: call.year, on: ctx.db)
         if eligibility.status == .fail {
             for c in eligibility.conditions where c.status == .fail { errors.add("eligibility", c.reason) }
@@ -233,7 +160,7 @@ enum ApplicationService {
         guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db) else { throw AppError.notFound() }
         try authorizeApplicant(a, ctx.actor)
         if let version, version != a.version { throw AppError.staleVersion() }
-        guard a.status == .withdrawn, CallRules.isOpen(opensOn: LocalDate(stored: call.opensOn), closesOn: LocalDate(stored: call.closesOn), now: Date()) else {
+        guard a.status == .withdrawn, CallRules.isOpen(opensOn: call.opensOnDate, closesOn: call.closesOnDate, now: Date()) else {
             throw AppError(.conflict, "Bara återkallade ansökningar i öppna utlysningar kan öppnas igen.", fields: [FieldError(field: "status", code: "cannotReopen")])
         }
         let before = a.auditSnapshot
@@ -298,7 +225,7 @@ enum ApplicationService {
                                                                 asOf: decided?.createdAt ?? Date(), on: db)
         }
         return ApplicationDTO(id: a.id!, callId: a.callID, callTitle: call?.title, organisationId: a.organisationID,
-                              organisationName: try await Organisation.query(on: db).withDeleted().filter(\.$id == a.organisationID).first()?.name,
+                              organisationName: try await DirectoryQueries.organisation(a.organisationID, includingDeleted: true, on: db)?.name,
                               status: a.status.rawValue, answers: a.answerMap, budget: a.budgetLines, requestedOre: a.requestedOre,
                               activities: a.activities, payeeAccount: a.payeeAccount,
                               attachments: files.map { AttachmentDTO(id: $0.id!, kind: $0.kind, filename: $0.filename, contentType: $0.contentType, size: $0.size) },

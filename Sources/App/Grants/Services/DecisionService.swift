@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 extension GrantDecision: Auditable {
     static var auditEntityType: String { "grantDecision" }
@@ -43,8 +44,8 @@ enum DecisionService {
     /// The decision currently in force for an application (the latest not replaced by another).
     static func current(applicationID: UUID, on db: any Database) async throws -> GrantDecision? {
         let all = try await GrantDecision.query(on: db).filter(\.$applicationID == applicationID).all()
-        let replaced = Set(all.compactMap(\.replacesID))
-        return all.filter { !replaced.contains($0.id!) }.sorted { ($0.createdAt ?? .distantPast) < ($1.createdAt ?? .distantPast) }.last
+        let current = DecisionRules.current(all.map(\.entry))
+        return all.first { $0.id == current }
     }
 
     /// Decides an application (or corrects an earlier decision with `replacesId`). Plans payments by the
@@ -181,7 +182,7 @@ enum DecisionService {
             r.organisationID = a.organisationID
             r.programmeID = p.id!
             r.year = call.year
-            r.dueOn = reportDue(year: call.year, months: p.reportMonths).description
+            r.dueOn = PaymentRules.reportDue(year: call.year, months: p.reportMonths).description
             r.status = .pending
             r.narrative = ""
             r.reviewComment = ""
@@ -193,20 +194,13 @@ enum DecisionService {
         return d
     }
 
-    /// The last day of the month `months` after the end of the grant year.
-    static func reportDue(year: Int, months: Int) -> LocalDate {
-        let end = LocalDate.clamped(year: year, month: 12, day: 31)
-        let m = PaymentRules.addMonths(LocalDate.clamped(year: year + 1, month: 1, day: 1), max(0, months - 1))
-        return months == 0 ? end : LocalDate.clamped(year: m.year, month: m.month, day: LocalDate.daysIn(month: m.month, year: m.year))
-    }
-
     /// De minimis: state aid from this body to the organisation over three years, with `newOre` added.
     static func deMinimis(organisationID: UUID, bodyID: UUID, newOre: Int, on: LocalDate, eurToSek: Double, db: any Database) async throws -> DeMinimisRules.Check {
         let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
         let decisions = programmes.isEmpty ? [] : try await GrantDecision.query(on: db).filter(\.$organisationID == organisationID)
             .filter(\.$programmeID ~~ programmes).filter(\.$isStateAid == true).all()
-        let replaced = Set(decisions.compactMap(\.replacesID))
-        let inForce = decisions.filter { !replaced.contains($0.id!) }
+        let live = DecisionRules.inForce(decisions.map(\.entry))
+        let inForce = decisions.filter { live.contains($0.id!) }
         return DeMinimisRules.check(previous: inForce.compactMap { d in LocalDate(d.decidedOn).map { ($0, d.amountOre) } }, newOre: newOre, on: on, eurToSek: eurToSek)
     }
 
@@ -218,10 +212,10 @@ enum DecisionService {
         guard Policy.allows(ctx.actor, .grantsManage, try await ProgrammeService.scope(p, on: ctx.db)) else { throw AppError.forbidden() }
         guard p.paymentModel == .kalmar else { throw AppError.invalid(field: "paymentModel", code: "notKalmar") }
         let last = try await GrantDecision.query(on: ctx.db).filter(\.$programmeID == programmeID).filter(\.$year == year - 1).all()
-        let replaced = Set(last.compactMap(\.replacesID))
+        let live = DecisionRules.inForce(last.map(\.entry))
         // Last year's grant = the sum of every decision in force for the organisation in the programme that year.
         var granted: [UUID: Int] = [:]
-        for d in last where !replaced.contains(d.id!) { granted[d.organisationID, default: 0] += d.amountOre }
+        for d in last where live.contains(d.id!) { granted[d.organisationID, default: 0] += d.amountOre }
         var created: [GrantPayment] = []
         for (organisationID, total) in granted.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
             guard let adv = PaymentRules.kalmarAdvance(lastYearGrantedOre: total, year: year), adv.amountOre > 0 else { continue }
@@ -275,23 +269,19 @@ enum DecisionService {
     }
 
     static func paymentDTOs(_ pays: [GrantPayment], on db: any Database) async throws -> [PaymentDTO] {
-        let names = try await organisationNames(Array(Set(pays.map(\.organisationID))), on: db)
+        let names = try await DirectoryQueries.organisationNames(Array(Set(pays.map(\.organisationID))), on: db)
         return pays.map { PaymentDTO(id: $0.id!, programmeId: $0.programmeID, organisationId: $0.organisationID, organisationName: names[$0.organisationID],
                                      year: $0.year, decisionId: $0.decisionID, kind: $0.kind, dueOn: $0.dueOn, amountOre: $0.amountOre,
                                      status: $0.status.rawValue, approvedOn: $0.approvedOn, paidOn: $0.paidOn, version: $0.version) }
     }
 
-    static func organisationNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await Organisation.query(on: db).withDeleted().filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) })
-    }
 
     /// The payment file for the finance system: approved payments, CSV with `;`.
     static func paymentFile(_ pays: [GrantPayment], on db: any Database) async throws -> String {
         let w = CSVWriter(delimiter: .semicolon)
         var out = CSVWriter.bom + w.row(["betalnings_id", "forfallodag", "belopp_kr", "organisationsnummer", "mottagare", "konto", "program", "diarienummer", "typ"])
         for pay in pays {
-            let org = try await Organisation.query(on: db).withDeleted().filter(\.$id == pay.organisationID).first()
+            let org = try await DirectoryQueries.organisation(pay.organisationID, includingDeleted: true, on: db)
             let programme = try await GrantProgramme.find(pay.programmeID, on: db)
             let decision = try await pay.decisionID.asyncFlatMap { try await GrantDecision.find($0, on: db) }
             let account = try await decision.asyncFlatMap { try await GrantApplication.find($0.applicationID, on: db)?.payeeAccount } ?? ""
@@ -344,7 +334,7 @@ enum DecisionService {
     }
 
     static func reportDTOs(_ reports: [GrantReport], on db: any Database) async throws -> [ReportDTO] {
-        let names = try await organisationNames(Array(Set(reports.map(\.organisationID))), on: db)
+        let names = try await DirectoryQueries.organisationNames(Array(Set(reports.map(\.organisationID))), on: db)
         let today = LocalDate.today()
         return reports.map { r in
             ReportDTO(id: r.id!, decisionId: r.decisionID, organisationId: r.organisationID, organisationName: names[r.organisationID], programmeId: r.programmeID,
@@ -405,13 +395,13 @@ enum DecisionService {
     }
 
     static func reclaimDTOs(_ rs: [GrantReclaim], on db: any Database) async throws -> [ReclaimDTO] {
-        let names = try await organisationNames(Array(Set(rs.map(\.organisationID))), on: db)
+        let names = try await DirectoryQueries.organisationNames(Array(Set(rs.map(\.organisationID))), on: db)
         return rs.map { ReclaimDTO(id: $0.id!, decisionId: $0.decisionID, organisationId: $0.organisationID, organisationName: names[$0.organisationID],
                                    amountOre: $0.amountOre, reason: $0.reason, dueOn: $0.dueOn, status: $0.status.rawValue, repaidOn: $0.repaidOn, version: $0.version) }
     }
 
     static func decisionDTOs(_ ds: [GrantDecision], on db: any Database) async throws -> [DecisionDTO] {
-        let names = try await organisationNames(Array(Set(ds.map(\.organisationID))), on: db)
+        let names = try await DirectoryQueries.organisationNames(Array(Set(ds.map(\.organisationID))), on: db)
         var replacedBy: [UUID: UUID] = [:]
         let ids = ds.compactMap(\.id)
         if !ids.isEmpty {

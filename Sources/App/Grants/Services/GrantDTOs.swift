@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// API shapes of the Grants module. Money is integer öre with `currency: "SEK"`.
 struct ProgrammeDTO: Content, Sendable {

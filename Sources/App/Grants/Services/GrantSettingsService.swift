@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension GrantBodySettings: Auditable {
     static var auditEntityType: String { "grantBodySettings" }
@@ -37,9 +38,10 @@ enum GrantSettingsService {
         guard ctx.actor.isAdmin else { throw AppError.forbidden("Bara en administratör kan ändra arbetsfördelningen.") }
         guard try await StructureService.bodyKinds([bodyID], on: ctx.db)[bodyID] != nil else { throw AppError.notFound() }
         let existing = try await GrantBodySettings.query(on: ctx.db).filter(\.$bodyID == bodyID).first()
+        if let v = b.version, v < 1 { throw AppError.invalid(field: "version", code: "range", "1", String(Int.max)) }
         if let existing, let v = b.version, v != existing.version { throw AppError.staleVersion() }
         var errors = FieldErrors()
-        let relax = b.relaxSeparation ?? existing?.relaxSeparation ?? false
+        guard let relax = b.relaxSeparation else { throw AppError.invalid(field: "relaxSeparation", code: "required") }
         let reason = TextRules.paragraph(b.reason ?? existing?.reason, field: "reason", max: 2000, required: relax, errors: &errors)
         try errors.throwIfAny()
         let s = existing ?? GrantBodySettings()

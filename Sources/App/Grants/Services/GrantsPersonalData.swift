@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// The personal data Grants keeps about a user — the reviews they were assigned (with their jäv declarations) and the
 /// applications they started for an organisation — contributed to the account's register, export and erasure.

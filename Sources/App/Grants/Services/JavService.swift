@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 /// Finds the ties between a person and an applicant that make the person jävig (`JavRules.Tie`): representing the
 /// applicant or its parent organisations, holding one of their contact roles, or having declared jäv as a reviewer
@@ -13,7 +14,7 @@ enum JavService {
         let represented = Set(try await AccountService.grants(for: userID, on: db).filter { $0.role == .representative }.compactMap(\.organisationID))
         if represented.contains(a.organisationID) { out.append(.representsApplicant) }
         if parents.contains(where: represented.contains) { out.append(.representsParent) }
-        let email = try await User.find(userID, on: db)?.email
+        let email = try await AccountQueries.account(userID, on: db)?.email
         let held = try await RoleService.rolesHeld(userID: userID, email: email, organisationIDs: chain, db: db)
         if held.contains(where: { $0.organisationID == a.organisationID }) { out.append(.holdsApplicantRole) }
         if held.contains(where: { $0.organisationID.map(parents.contains) ?? false }) { out.append(.holdsParentRole) }

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// The public register of decided grants, and the 360Giving export (Data Standard 1.4).
 enum OpenDataService {

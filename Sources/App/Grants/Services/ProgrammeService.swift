@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 extension GrantProgramme: Auditable {
     static var auditEntityType: String { "grantProgramme" }
@@ -56,19 +57,19 @@ enum ProgrammeService {
         if !(0...24).contains(reportMonths) { errors.add("reportMonths", code: "range", "0", "24") }
         var bodyID = existing?.bodyID
         if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await PublicBody.find(u, on: ctx.db) != nil { bodyID = u }
+            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
             else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
         }
         var unitID = existing?.unitID
         if let raw = b.unitId {
             if raw.isEmpty { unitID = nil }
-            else if let u = UUID(uuidString: raw), let unit = try await OrgUnit.find(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
+            else if let u = UUID(uuidString: raw), let unit = try await DirectoryQueries.unit(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
             else { errors.add("unitId", code: "notFound") }
         }
         var contactRoleID = existing?.contactRoleID
         if let raw = b.contactRoleId {
             if raw.isEmpty { contactRoleID = nil }
-            else if let u = UUID(uuidString: raw), try await ContactRole.find(u, on: ctx.db) != nil { contactRoleID = u }
+            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { contactRoleID = u }
             else { errors.add("contactRoleId", code: "notFound") }
         }
         let vocab = try await DirectoryVocabularyService.load(on: ctx.db)
@@ -129,7 +130,7 @@ enum ProgrammeService {
 
     static func dto(_ p: GrantProgramme, on db: any Database) async throws -> ProgrammeDTO {
         let frames = try await BudgetFrame.query(on: db).filter(\.$programmeID == p.id!).sort(\.$year).all()
-        return ProgrammeDTO(id: p.id!, bodyId: p.bodyID, bodyName: try await PublicBody.find(p.bodyID, on: db)?.name, unitId: p.unitID,
+        return ProgrammeDTO(id: p.id!, bodyId: p.bodyID, bodyName: try await DirectoryQueries.body(p.bodyID, on: db)?.name, unitId: p.unitID,
                             name: p.name, kind: p.kind.rawValue, purpose: p.purpose, description: p.description, targetAreas: p.areaKeys,
                             decisionLevel: p.decisionLevel.rawValue, contactRoleId: p.contactRoleID, paymentModel: p.paymentModel.rawValue,
                             instalments: p.instalments, isStateAid: p.isStateAid, eligibility: p.conditions, formula: p.allocationFormula,
@@ -203,7 +204,7 @@ enum ProgrammeService {
     static func callDTO(_ c: GrantCall, on db: any Database) async throws -> CallDTO {
         CallDTO(id: c.id!, programmeId: c.programmeID, programmeName: try await GrantProgramme.find(c.programmeID, on: db)?.name,
                 title: c.title, year: c.year, opensOn: c.opensOn, closesOn: c.closesOn,
-                isOpen: CallRules.isOpen(opensOn: LocalDate(stored: c.opensOn), closesOn: LocalDate(stored: c.closesOn), now: Date()),
+                isOpen: CallRules.isOpen(opensOn: c.opensOnDate, closesOn: c.closesOnDate, now: Date()),
                 description: c.description, fields: c.fieldSpecs, criteria: c.criteriaList, requiredAttachments: c.attachmentKinds,
                 budgetTable: c.budgetTable, version: c.version)
     }
@@ -227,15 +228,15 @@ enum ProgrammeService {
         let calls = try await GrantCall.query(on: db).filter(\.$programmeID == p.id!).filter(\.$year == year).all().compactMap(\.id)
         let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: db).filter(\.$callID ~~ calls)
             .filter(\.$status ~~ [.submitted, .underReview, .decided]).all()
-        var inputs: [AllocationInput] = []
-        for a in apps {
-            let members = try await MemberCount.query(on: db).filter(\.$organisationID == a.organisationID).filter(\.$year == year - 1).all()
-            let whole = members.first { $0.municipalityCode == nil }
-            let munis = try await OrganisationMunicipality.query(on: db).filter(\.$organisationID == a.organisationID).count()
-            inputs.append(AllocationInput(key: a.id!, members: whole?.total ?? 0, youngMembers: whole?.young ?? 0, municipalities: munis, activities: a.activities))
+        let orgIDs = apps.map(\.organisationID)
+        let members = try await DirectoryQueries.memberTotals(orgIDs, year: year - 1, on: db)
+        let municipalities = try await DirectoryQueries.municipalityCounts(orgIDs, on: db)
+        let inputs = apps.map { a in
+            AllocationInput(key: a.id!, members: members[a.organisationID]?.total ?? 0, youngMembers: members[a.organisationID]?.young ?? 0,
+                            municipalities: municipalities[a.organisationID] ?? 0, activities: a.activities)
         }
         let preview = AllocationRules.preview(inputs, formula: formula, frameOre: try await ProgrammeService.frame(p.id!, year: year, on: db))
-        let names = try await DecisionService.organisationNames(apps.map(\.organisationID), on: db)
+        let names = try await DirectoryQueries.organisationNames(apps.map(\.organisationID), on: db)
         let orgOf = Dictionary(uniqueKeysWithValues: apps.map { ($0.id!, $0.organisationID) })
         let lines = preview.lines.map { AllocationDTO.Line(applicationId: $0.key, organisationName: orgOf[$0.key].flatMap { names[$0] } ?? "",
                                                            formulaOre: $0.formulaOre, cappedOre: $0.cappedOre, finalOre: $0.finalOre) }

@@ -1,5 +1,6 @@
 import Fluent
 import Vapor
+import SamverkaRules
 
 extension GrantReview: Auditable {
     static var auditEntityType: String { "grantReview" }
@@ -26,7 +27,7 @@ enum ReviewService {
         guard a.status == .submitted || a.status == .underReview else {
             throw AppError(.conflict, "Bara inskickade ansökningar kan bedömas.", fields: [FieldError(field: "status", code: "notSubmitted")])
         }
-        guard try await User.find(reviewerID, on: ctx.db) != nil else { throw AppError.invalid(field: "reviewerId", code: "notFound") }
+        guard try await AccountQueries.exists(reviewerID, on: ctx.db) else { throw AppError.invalid(field: "reviewerId", code: "notFound") }
         let grants = try await AccountService.grants(for: reviewerID, on: ctx.db)
         guard grants.contains(where: { ($0.role == .reviewer || $0.role == .official) && $0.bodyID == p.bodyID }) else {
             throw AppError.invalid(field: "reviewerId", code: "notReviewer")
@@ -113,7 +114,7 @@ enum ReviewService {
     }
 
     static func dto(_ r: GrantReview, on db: any Database) async throws -> ReviewDTO {
-        ReviewDTO(id: r.id!, applicationId: r.applicationID, reviewerId: r.reviewerID, reviewerName: try await User.find(r.reviewerID, on: db)?.displayName,
+        ReviewDTO(id: r.id!, applicationId: r.applicationID, reviewerId: r.reviewerID, reviewerName: try await AccountQueries.account(r.reviewerID, on: db)?.name,
                   jav: r.jav, javReason: r.javReason, javWithdrawalReason: r.javWithdrawalReason.isEmpty ? nil : r.javWithdrawalReason, scores: r.scoreMap, comment: r.comment, completed: r.completedAt != nil, version: r.version)
     }
 

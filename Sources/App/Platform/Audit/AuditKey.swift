@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Vapor
+import SamverkaRules
 
 /// Where the audit chain's key comes from: `SAMVERKA_AUDIT_KEY`, or the key file (by default `var/audit.key`,
 /// created with 32 random bytes on the first start). Never the database: the key is what makes a rewritten

@@ -3,6 +3,7 @@ import Vapor
 import SQLKit
 import Foundation
 import Crypto
+import SamverkaRules
 
 /// The change of one field for the audit log.
 public struct FieldChange: Sendable, Equatable {

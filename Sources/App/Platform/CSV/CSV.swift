@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// RFC 4180 CSV as Swedish spreadsheets write it: UTF-8 with or without BOM, `;` or `,` as
 /// delimiter (detected from the header line), quoted fields with doubled quotes, CRLF or LF.

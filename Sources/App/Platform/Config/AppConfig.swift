@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import SamverkaRules
 
 /// Every setting the application reads from the environment, parsed once at start-up.
 /// Handlers never read the environment themselves; they read `req.application.config`.
@@ -26,6 +27,10 @@ public struct AppConfig: Sendable {
     /// SMTP relay (`SMTP_HOST`, `SMTP_PORT`, `SMTP_FROM`); when unset the file mailer is used.
     public var smtpHost: String?
     public var smtpPort: Int
+    /// Implicit TLS to the relay (`SMTP_TLS=1`, port 465).
+    public var smtpTLS: Bool
+    public var smtpUser: String?
+    public var smtpPassword: String?
     public var mailFrom: String
     /// Trust `X-Forwarded-For` from a load balancer when computing the client address.
     public var trustForwardedFor: Bool
@@ -71,6 +76,9 @@ public struct AppConfig: Sendable {
             mailDirectory: env["SAMVERKA_MAIL_DIR"] ?? "var/mail",
             smtpHost: env["SMTP_HOST"].flatMap { $0.isEmpty ? nil : $0 },
             smtpPort: Int(env["SMTP_PORT"] ?? "") ?? 25,
+            smtpTLS: flag("SMTP_TLS", default: false),
+            smtpUser: env["SMTP_USER"].flatMap { $0.isEmpty ? nil : $0 },
+            smtpPassword: env["SMTP_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
             mailFrom: env["SMTP_FROM"] ?? "samverka@localhost",
             trustForwardedFor: flag("SAMVERKA_TRUST_PROXY", default: false),
             bcryptCost: Int(env["SAMVERKA_BCRYPT_COST"] ?? "") ?? 12,

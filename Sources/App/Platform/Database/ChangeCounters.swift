@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SamverkaRules
 
 /// Change counters kept by the database itself: a trigger on each watched table adds one to a named
 /// counter whenever a statement writes the table, inside the writing transaction. Every node reads the

@@ -1,6 +1,7 @@
 import Fluent
 import SQLKit
 import Vapor
+import SamverkaRules
 
 enum DatabaseSetup {
     /// SQLite: write-ahead logging so readers never wait for the writer. It is a property of the file,

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import PostgresNIO
 import SQLiteNIO
+import SamverkaRules
 
 /// Recognises errors that mean "the database cannot be reached right now" (PostgreSQL stopped or restarting,
 /// the pool shut down or exhausted, SQLite busy or its file unreadable). They are answered with 503 and

@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import NIOConcurrencyHelpers
 import SQLiteKit
+import SamverkaRules
 
 /// The columns of one result row, read by name without going through Codable.
 protocol ColumnValues {

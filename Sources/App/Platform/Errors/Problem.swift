@@ -1,34 +1,5 @@
 import Vapor
-
-/// One failing field: `field` is the JSON key (or form field name), `message` is shown to the user.
-public struct FieldError: Codable, Sendable, Equatable {
-    public var field: String
-    public var message: String
-    /// Machine-readable reason (`required`, `tooLong`, `orgnr.checkDigit` …); the message is its
-    /// translation (`invalid.<code>` in the localisation files) in the request's language.
-    public var code: String?
-    public var args: [String]?
-
-    public init(field: String, message: String) {
-        self.field = field
-        self.message = message
-    }
-
-    public init(field: String, code: String, args: [String] = []) {
-        self.field = field
-        self.code = code
-        self.args = args.isEmpty ? nil : args
-        self.message = code
-    }
-
-    /// The message in `lang` when the error has a code.
-    public func localized(_ localizer: Localizer, _ lang: Language) -> FieldError {
-        guard let code else { return self }
-        var copy = self
-        copy.message = localizer.text("invalid." + code, lang, args ?? [])
-        return copy
-    }
-}
+import SamverkaRules
 
 /// RFC 9457 problem details, with Samverka's `errors` extension listing failing fields.
 public struct Problem: Content, Sendable {
@@ -58,6 +29,7 @@ public struct Problem: Content, Sendable {
         case 413: return "/problems/too-large"
         case 422: return "/problems/invalid"
         case 429: return "/problems/rate-limited"
+        case 503: return "/problems/unavailable"
         default: return "about:blank"
         }
     }
@@ -111,22 +83,18 @@ public struct AppError: AbortError, DebuggableError, Sendable {
     }
 }
 
-/// Collects field errors while validating; throws one `AppError.invalid` at the end.
-public struct FieldErrors: Error, Sendable {
-    public private(set) var all: [FieldError] = []
-    public init() {}
-    public var isEmpty: Bool { all.isEmpty }
-    public mutating func add(_ field: String, _ message: String) {
-        all.append(FieldError(field: field, message: message))
+extension FieldError {
+    /// The message in `lang` when the error has a code.
+    public func localized(_ localizer: Localizer, _ lang: Language) -> FieldError {
+        guard let code else { return self }
+        var copy = self
+        copy.message = localizer.text("invalid." + code, lang, args ?? [])
+        return copy
     }
-    /// Adds an error by code (see `FieldError.code`).
-    public mutating func add(_ field: String, code: String, _ args: String...) {
-        all.append(FieldError(field: field, code: code, args: args))
-    }
-    public mutating func append(_ other: FieldErrors) { all += other.all }
-    public func hasError(_ field: String) -> Bool { all.contains { $0.field == field } }
+}
+
+extension FieldErrors {
     public func throwIfAny() throws {
         if !all.isEmpty { throw AppError.invalid(all) }
     }
-
 }

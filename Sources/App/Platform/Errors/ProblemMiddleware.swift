@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// Turns every error into either RFC 9457 problem+json (API) or an HTML page in the site layout,
 /// so browsers never see JSON and API clients never see HTML. 5xx details are logged, not shown.

@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 extension Response {
     /// A stored file as a download, with an RFC 6266 `Content-Disposition` (see `UploadRules.contentDisposition`).

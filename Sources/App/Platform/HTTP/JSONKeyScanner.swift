@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 /// Finds object keys that occur twice in the same JSON object (`{"name":"a","name":"b"}`), which
 /// decoders otherwise resolve silently by keeping one of them. Works on raw bytes, without building a tree.
 enum JSONKeyScanner {

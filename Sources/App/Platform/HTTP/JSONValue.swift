@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// A JSON document built in code (OpenAPI document, 360Giving records, audit diffs).
 public enum JSONValue: Codable, Sendable, Equatable {

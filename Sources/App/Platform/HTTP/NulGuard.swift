@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// Refuses text that holds a NUL character anywhere it can arrive — a JSON body (`\u0000`), a form field or a query
 /// parameter (`%00`) — before any handler sees it. No field of Samverka holds NUL; PostgreSQL cannot store it in text

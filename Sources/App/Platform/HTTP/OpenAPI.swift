@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// A JSON Schema (OpenAPI 3.1 dialect) written in Swift.
 public indirect enum Schema: Sendable {
@@ -15,7 +16,10 @@ public indirect enum Schema: Sendable {
     public static let uuid = Schema.string(format: "uuid")
     public static let date = Schema.string(format: "date", pattern: #"^\d{4}-\d{2}-\d{2}$"#)
     public static let dateTime = Schema.string(format: "date-time")
-    public static func text(max: Int, min: Int? = nil) -> Schema { .string(minLength: min, maxLength: max) }
+    /// Free text as `TextRules` takes it, as far as a JSON Schema pattern can say it without refusing anything the
+    /// rules accept: no control characters but whitespace, and no `<` that opens a tag, comment or instruction.
+    public static let textPattern = #"^(?:[^<\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]|<[^A-Za-z/!?\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f])*<?$"#
+    public static func text(max: Int, min: Int? = nil) -> Schema { .string(minLength: min, maxLength: max, pattern: textPattern) }
     public static func oneOf(_ values: [String]) -> Schema { .string(values: values) }
 
     public var json: JSONValue {
@@ -47,7 +51,13 @@ public indirect enum Schema: Sendable {
             if unique { o.append(("uniqueItems", true)) }
             return .object(o)
         case let .object(props, required, additional):
-            var o: [(String, JSONValue)] = [("type", "object"), ("properties", .object(props.map { ($0.0, $0.1.json) }))]
+            // A property that is not required may also be null: the API reads null as "not given".
+            let documented = props.map { name, schema -> (String, JSONValue) in
+                if required.contains(name) { return (name, schema.json) }
+                if case .nullable = schema { return (name, schema.json) }
+                return (name, Schema.nullable(schema).json)
+            }
+            var o: [(String, JSONValue)] = [("type", "object"), ("properties", .object(documented))]
             if !required.isEmpty { o.append(("required", .array(required.map { .string($0) }))) }
             o.append(("additionalProperties", .bool(additional)))
             return .object(o)

@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// Builds the OpenAPI 3.1 document from the route registry: every `/api/v1` route registered with
 /// documentation appears, with the standard problem responses added.

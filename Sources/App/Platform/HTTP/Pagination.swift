@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// `?page=1&per=50` (per at most 500).
 public struct PageRequest: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import Vapor
+import SamverkaRules
 
 /// Public JSON responses that are expensive to compute (e.g. a full-text search over 300,000 organisations),
 /// kept by this node for as long as the database's change counter for their data (`ChangeCounters`) is

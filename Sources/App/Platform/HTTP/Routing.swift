@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// One registered route as the policy and the API documentation see it.
 public struct RouteEntry: Sendable {
@@ -138,8 +139,8 @@ struct QueryValidation: AsyncMiddleware {
     }
 }
 
-/// Refuses JSON bodies with fields the API does not know (a typo would otherwise be silently ignored)
-/// and bodies that name a field twice.
+/// Refuses JSON bodies with fields the API does not know (a typo would otherwise be silently ignored), bodies that
+/// name a field twice, and a `version` below 1.
 struct UnknownFieldRejection: AsyncMiddleware {
     let schema: Schema
 
@@ -154,10 +155,16 @@ struct UnknownFieldRejection: AsyncMiddleware {
         }
         if let data = req.body.data, req.headers.contentType == .json,
            let value = try? JSONDecoder().decode(JSONValue.self, from: Data(data.readableBytesView)) {
-            let unknown = schema.unknownKeys(in: value, registry: req.application.routeRegistry.schemas)
+            let registry = req.application.routeRegistry.schemas
+            let unknown = schema.unknownKeys(in: value, registry: registry)
             if !unknown.isEmpty {
                 throw AppError(.unprocessableEntity, "Okända fält: \(unknown.joined(separator: ", ")).",
                                fields: unknown.map { FieldError(field: $0, code: "unknownField") })
+            }
+            // Every body's `version` is documented as at least 1; no record has a lower one, and a create that
+            // ignores the version must not accept an impossible one either.
+            if case .int(let v)? = value["version"], v < 1 {
+                throw AppError.invalid([FieldError(field: "version", code: "range", args: ["1", String(Int.max)])])
             }
         }
         return try await next.respond(to: req)

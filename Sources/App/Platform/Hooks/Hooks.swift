@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// Where a lower module lets higher ones contribute: the lower module owns a `Hooks` of a function type it
 /// defines (Accounts' personal-data export and erasure, Grants' council facts, Directory's role handover), and

@@ -1,6 +1,7 @@
 import Foundation
 import Vapor
 import Leaf
+import SamverkaRules
 
 /// The two UI languages. Swedish is the default.
 public enum Language: String, Codable, Sendable, CaseIterable {

@@ -2,6 +2,7 @@ import Fluent
 import NIOCore
 import SQLKit
 import Vapor
+import SamverkaRules
 
 /// Work a node does in the background. Each module adds its own jobs when it registers (the outbox, clean-up,
 /// reminders, retention). A job with an interval is claimed in the database (`job_runs`), so across all nodes it
@@ -76,10 +77,3 @@ enum JobClaims {
     }
 }
 
-struct CreateJobRuns: AsyncMigration {
-    var name: String { "P003_CreateJobRuns" }
-    func prepare(on database: any Database) async throws {
-        try await database.schema("job_runs").field("name", .string, .identifier(auto: false)).field("last_run_at", .string, .required).create()
-    }
-    func revert(on database: any Database) async throws { try await database.schema("job_runs").delete() }
-}

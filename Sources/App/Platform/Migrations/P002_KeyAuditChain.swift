@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import SamverkaRules
 
 /// Keys the audit chain: checks the chain as it was (plain SHA-256) and, only if it is intact, recomputes every
 /// hash as an HMAC with the installation's key, in one transaction. From then on the key's fingerprint is kept

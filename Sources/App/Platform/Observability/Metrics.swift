@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// Request counters and latency histograms for `/metrics` (Prometheus text format). Each node keeps
 /// its own figures; Prometheus scrapes every node, so nothing here is shared state between nodes.

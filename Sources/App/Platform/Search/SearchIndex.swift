@@ -1,5 +1,6 @@
 import Foundation
 import SQLKit
+import SamverkaRules
 
 /// What can be found by full-text search.
 public enum SearchKind: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// Turns Swedish text into search terms: lower-cased words (å, ä and ö kept as their own letters),
 /// stemmed with the Snowball Swedish algorithm. The SQLite index stores and queries these terms;

@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// Resolves the resource a request is about (e.g. the unit named in the path) into a `ResourceScope`.
 public typealias ScopeResolver = @Sendable (Request) async throws -> ResourceScope

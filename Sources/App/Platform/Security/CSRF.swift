@@ -1,5 +1,6 @@
 import Vapor
 import Crypto
+import SamverkaRules
 
 /// Double-submit CSRF protection: a random token in an HttpOnly, SameSite=Lax cookie must come back
 /// in the form field `_csrf` (or the `X-CSRF-Token` header) of every state-changing browser request.

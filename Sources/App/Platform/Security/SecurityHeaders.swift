@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// Security headers on every response: a CSP without inline scripts, no framing, no MIME sniffing,
 /// a strict referrer policy, and HSTS when served over HTTPS.

@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// One form control, described in Swift and drawn by `partials/fields.leaf`, so every form gets the
 /// same labels, hints, error messages (`aria-describedby`, `aria-invalid`) and keyboard behaviour.

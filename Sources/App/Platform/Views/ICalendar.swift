@@ -1,4 +1,5 @@
 import Foundation
+import SamverkaRules
 
 /// iCalendar (RFC 5545) feeds: one VEVENT per meeting or event. Times are written in UTC ("Z"), so no
 /// VTIMEZONE is needed; lines end in CRLF and are folded at 75 octets without splitting a UTF-8 character.

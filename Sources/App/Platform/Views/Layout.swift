@@ -1,4 +1,5 @@
 import Vapor
+import SamverkaRules
 
 /// A link in the main navigation or a module's sub-navigation.
 public struct NavItem: Encodable, Sendable {

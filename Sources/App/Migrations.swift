@@ -1,0 +1,23 @@
+import Fluent
+import SamverkaRules
+import Vapor
+
+/// Every migration, in the order it runs. Each module keeps its migrations in its `Migrations/` folder, numbered
+/// within the module (`P` Platform, `D` Directory, `A` Accounts, `G` Grants, `DL` Dialogue …); a new migration is
+/// added at the end of its module's group. An installation runs those it has not run, in this order.
+enum MigrationOrder {
+    static func all(_ app: Application) -> [any Migration] {
+        [
+            // Platform
+            CreatePlatformTables(), KeyAuditChain(), CreateJobRuns(),
+            // Directory
+            CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(),
+            // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
+            CreateAccounts(),
+            // Grants
+            CreateGrants(), GrantsJavDutiesAndRegistry(),
+            // Dialogue
+            CreateDialogue(), DialogueSecrecyMarkings(),
+        ]
+    }
+}
