@@ -312,4 +312,31 @@ struct GrantRulesTests {
         #expect(Money.format(100_000_000, "en") == "SEK 1,000,000")
         #expect(Money.decimal(-250) == "-2.50")
     }
+
+    @Test("the call form's text editors read fields and criteria line by line, name bad lines and round-trip")
+    func callFormText() {
+        var errors = FieldErrors()
+        let fields = CallFormText.parseFields("""
+            purpose | Syfte | text | ja
+            target | Målgrupp | choice | nej | Unga; Äldre ;  ; Alla
+            plan | Verksamhetsplan | file | yes
+            broken line without kind
+            x | y | colour | ja
+            """, errors: &errors)
+        #expect(fields.map(\.key) == ["purpose", "target", "plan"])
+        #expect(fields[0].required && !fields[1].required && fields[2].required)
+        #expect(fields[1].options == ["Unga", "Äldre", "Alla"])
+        #expect(fields[2].maxMB == 10 && fields[0].maxMB == nil)
+        #expect(errors.all.map(\.field) == ["fields", "fields"])
+        #expect(errors.all.map { $0.args } == [["4"], ["5"]])
+        var again = FieldErrors()
+        #expect(CallFormText.parseFields(CallFormText.fieldsText(fields), errors: &again) == fields)
+        #expect(again.all.isEmpty)
+
+        var cErrors = FieldErrors()
+        let criteria = CallFormText.parseCriteria("relevance | Relevans | 3\nreach | Räckvidd | två\nquality | Kvalitet | 1", errors: &cErrors)
+        #expect(criteria.map(\.key) == ["relevance", "quality"])
+        #expect(criteria.map(\.weight) == [3, 1])
+        #expect(cErrors.all.map(\.code) == ["criteriaLine"])
+    }
 }

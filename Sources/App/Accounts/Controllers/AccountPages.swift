@@ -52,18 +52,18 @@ enum AccountPages {
 
     static func render(_ req: Request, newToken: String? = nil, profileErrors: [FieldError] = [], passwordErrors: [FieldError] = [],
                        tokenErrors: [FieldError] = [], status: HTTPStatus = .ok) async throws -> Response {
-        guard let userID = req.principal.userID, let user = try await User.find(userID, on: req.db) else {
+        guard let userID = req.principal.userID, let user = try await AccountService.user(userID, on: req.db) else {
             // The deprecated admin token has no account page.
             throw AppError.forbidden("Kontosidan kräver ett personligt konto.")
         }
         var rows: [MembershipRow] = []
-        for m in try await Membership.query(on: req.db).filter(\.$userID == userID).all() {
+        for m in try await AccountService.memberships(of: userID, on: req.db) {
             var via: String?
             if let r = m.viaRoleID, let role = try await DirectoryQueries.role(r, on: req.db) { via = role.title }
             rows.append(MembershipRow(role: req.t("role.\(m.role.rawValue)"), scope: try await scopeText(m, req), via: via))
         }
-        let tokens = try await APIToken.query(on: req.db).filter(\.$userID == userID).filter(\.$kind == "api").sort(\.$createdAt, .descending).all()
-        let sessions = try await UserSession.query(on: req.db).filter(\.$userID == userID).sort(\.$lastSeenAt, .descending).all()
+        let tokens = try await TokenService.apiTokens(userID: userID, on: req.db)
+        let sessions = try await SessionService.sessions(userID: userID, on: req.db)
         let now = Date()
         let data = AccountPage(
             name: user.name, email: user.email, memberships: rows, hasMemberships: !rows.isEmpty,
@@ -97,18 +97,7 @@ enum AccountPages {
         guard let userID = req.principal.userID else { throw AppError.forbidden() }
         do {
             try await req.write { ctx in
-                guard let user = try await User.find(userID, on: ctx.db) else { throw AppError.notFound() }
-                if let v = body.version, v != user.version { throw AppError.staleVersion() }
-                var errors = FieldErrors()
-                let name = TextRules.line(body.name, field: "name", max: 200, required: true, min: 2, errors: &errors)
-                let lang = body.language == "en" ? "en" : "sv"
-                try errors.throwIfAny()
-                let before = user.auditSnapshot
-                user.name = name
-                user.language = lang
-                user.version += 1
-                try await user.save(on: ctx.db)
-                ctx.audit("update", user, id: user.id, before: before)
+                try await AccountService.updateProfile(userID: userID, name: body.name, language: body.language, version: body.version, in: ctx)
             }
             let res = req.redirect(to: "/account", flash: req.t("saved"))
             res.cookies["lang"] = HTTPCookies.Value(string: body.language == "en" ? "en" : "sv", maxAge: 365 * 86400, path: "/",
@@ -123,7 +112,7 @@ enum AccountPages {
 
     @Sendable static func changePassword(_ req: Request) async throws -> Response {
         let body = try req.decodeForm(PasswordBody.self)
-        guard let userID = req.principal.userID, let user = try await User.find(userID, on: req.db) else { throw AppError.forbidden() }
+        guard let userID = req.principal.userID, let user = try await AccountService.user(userID, on: req.db) else { throw AppError.forbidden() }
         do {
             guard let hash = user.passwordHash, try await req.password.async.verify(body.current ?? "", created: hash).get() else {
                 throw AppError.invalid(field: "current", code: "wrongPassword")
@@ -151,11 +140,7 @@ enum AccountPages {
             let name = TextRules.line(body.name, field: "name", max: 100, required: true, errors: &errors)
             let days = TextRules.integer(body.days, field: "days", range: 1...365, required: true, errors: &errors)
             try errors.throwIfAny()
-            let token = try await req.write { ctx in
-                let (token, model) = try await TokenService.create(userID: userID, name: name, kind: "api", lifetime: TimeInterval(days!) * 86400, in: ctx.db)
-                ctx.audit("create", "apiToken", model.id!.uuidString, before: nil, after: AuditSnapshot(["name": .string(name), "prefix": .string(model.prefix)]))
-                return token
-            }
+            let token = try await req.write { ctx in try await TokenService.createAPIToken(userID: userID, name: name, days: days ?? 90, in: ctx).token }
             return try await render(req, newToken: token)
         } catch {
             return try await rerender(req, error: error) { try await render(req, tokenErrors: $0) }
@@ -165,19 +150,14 @@ enum AccountPages {
     @Sendable static func revokeToken(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let userID = req.principal.userID else { throw AppError.forbidden() }
-        try await req.write { ctx in
-            guard let t = try await APIToken.find(id, on: ctx.db), t.userID == userID else { throw AppError.notFound() }
-            t.revokedAt = Date()
-            try await t.save(on: ctx.db)
-            ctx.audit("revoke", "apiToken", id.uuidString, before: nil, after: nil)
-        }
+        try await req.write { ctx in try await TokenService.revokeAPIToken(id, userID: userID, in: ctx) }
         return req.redirect(to: "/account", flash: req.t("account.tokens.revoked"))
     }
 
     @Sendable static func revokeSession(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let userID = req.principal.userID else { throw AppError.forbidden() }
-        try await UserSession.query(on: req.db).filter(\.$id == id).filter(\.$userID == userID).delete()
+        try await SessionService.revoke(id, userID: userID, on: req.db)
         return req.redirect(to: "/account", flash: req.t("account.sessions.revoked"))
     }
 
@@ -201,7 +181,7 @@ enum AccountPages {
 
     @Sendable static func erase(_ req: Request) async throws -> Response {
         let body = try req.decodeForm(PasswordBody.self)
-        guard let userID = req.principal.userID, let user = try await User.find(userID, on: req.db) else { throw AppError.forbidden() }
+        guard let userID = req.principal.userID, let user = try await AccountService.user(userID, on: req.db) else { throw AppError.forbidden() }
         do {
             guard let hash = user.passwordHash, try await req.password.async.verify(body.current ?? "", created: hash).get() else {
                 throw AppError.invalid(field: "current", code: "wrongPassword")

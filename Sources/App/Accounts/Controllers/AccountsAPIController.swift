@@ -71,14 +71,7 @@ enum AccountsAPIController {
     }
 
     @Sendable static func signOut(_ req: Request) async throws -> HTTPStatus {
-        if let id = req.principal.tokenID, let token = try await APIToken.find(id, on: req.db) {
-            // Long-lived integration tokens are revoked deliberately (DELETE /api/v1/me/tokens/{id}), never by a sign-out.
-            guard token.kind == "session" else {
-                throw AppError(.conflict, "Det här är en namngiven API-nyckel; återkalla den med DELETE /api/v1/me/tokens/\(id).")
-            }
-            token.revokedAt = Date()
-            try await token.save(on: req.db)
-        }
+        if let id = req.principal.tokenID { try await TokenService.endSessionToken(id, on: req.db) }
         if req.principal.method == .session { try await SessionService.end(req) }
         return .noContent
     }
@@ -87,14 +80,14 @@ enum AccountsAPIController {
     struct UserDTO: Content { var id: UUID; var email: String; var name: String; var status: String; var language: String; var memberships: [MembershipDTO] }
 
     static func dto(_ u: User, on db: any Database) async throws -> UserDTO {
-        let ms = try await Membership.query(on: db).filter(\.$userID == u.id!).all().map {
+        let ms = try await AccountService.memberships(of: u.id!, on: db).map {
             MembershipDTO(id: $0.id!, role: $0.role.rawValue, bodyId: $0.bodyID, organisationId: $0.organisationID, unitIds: $0.grant.unitIDs, viaRoleId: $0.viaRoleID)
         }
         return UserDTO(id: u.id!, email: u.email, name: u.displayName, status: u.status.rawValue, language: u.language, memberships: ms)
     }
 
     @Sendable static func me(_ req: Request) async throws -> UserDTO {
-        guard let id = req.principal.userID, let u = try await User.find(id, on: req.db) else {
+        guard let id = req.principal.userID, let u = try await AccountService.user(id, on: req.db) else {
             // The deprecated admin token has no user; describe it as such.
             return UserDTO(id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), email: "", name: req.principal.displayName,
                            status: "active", language: "sv", memberships: [])
@@ -113,7 +106,7 @@ enum AccountsAPIController {
 
     @Sendable static func tokens(_ req: Request) async throws -> [TokenDTO] {
         guard let id = req.principal.userID else { return [] }
-        return try await APIToken.query(on: req.db).filter(\.$userID == id).filter(\.$kind == "api").sort(\.$createdAt, .descending).all()
+        return try await TokenService.apiTokens(userID: id, on: req.db)
             .map { TokenDTO(id: $0.id!, name: $0.name, prefix: $0.prefix, expiresAt: $0.expiresAt, revokedAt: $0.revokedAt, lastUsedAt: $0.lastUsedAt, token: nil) }
     }
 
@@ -127,11 +120,7 @@ enum AccountsAPIController {
         let days = body.expiresInDays ?? 90
         if !(1...365).contains(days) { errors.add("expiresInDays", code: "range", "1", "365") }
         try errors.throwIfAny()
-        let (token, model) = try await req.write { ctx in
-            let r = try await TokenService.create(userID: userID, name: name, kind: "api", lifetime: TimeInterval(days) * 86400, in: ctx.db)
-            ctx.audit("create", "apiToken", r.model.id!.uuidString, before: nil, after: AuditSnapshot(["name": .string(name), "prefix": .string(r.model.prefix)]))
-            return r
-        }
+        let (token, model) = try await req.write { ctx in try await TokenService.createAPIToken(userID: userID, name: name, days: days, in: ctx) }
         return try await TokenDTO(id: model.id!, name: model.name, prefix: model.prefix, expiresAt: model.expiresAt, revokedAt: nil, lastUsedAt: nil, token: token)
             .encodeResponse(status: .created, for: req)
     }
@@ -139,12 +128,7 @@ enum AccountsAPIController {
     @Sendable static func revokeToken(_ req: Request) async throws -> HTTPStatus {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let userID = req.principal.userID else { throw AppError.notFound() }
-        try await req.write { ctx in
-            guard let t = try await APIToken.find(id, on: ctx.db), t.userID == userID, t.kind == "api" else { throw AppError.notFound() }
-            t.revokedAt = Date()
-            try await t.save(on: ctx.db)
-            ctx.audit("revoke", "apiToken", id.uuidString, before: nil, after: nil)
-        }
+        try await req.write { ctx in try await TokenService.revokeAPIToken(id, userID: userID, in: ctx) }
         return .noContent
     }
 
@@ -152,11 +136,9 @@ enum AccountsAPIController {
         let page = try PageRequest.from(req)
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100 else { throw AppError.badRequest("q är för lång.", field: "q") }
-        var query = User.query(on: req.db)
-        if !q.isEmpty { query = query.group(.or) { $0.filter(\.$email ~~ q.lowercased()).filter(\.$name ~~ q) } }
-        let total = try await query.count()
+        let (total, users) = try await AccountService.search(q, page: page, on: req.db)
         var items: [UserDTO] = []
-        for u in try await query.sort(\.$email).range(page.offset..<(page.offset + page.per)).all() { items.append(try await dto(u, on: req.db)) }
+        for u in users { items.append(try await dto(u, on: req.db)) }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -180,15 +162,13 @@ enum AccountsAPIController {
 
     @Sendable static func audit(_ req: Request) async throws -> Response {
         let page = try PageRequest.from(req)
-        let f = AdminPages.AuditFilter.from(req)
+        let f = AdminPages.auditFilter(req)
         for (k, v) in [("from", f.from), ("to", f.to)] where !v.isEmpty && LocalDate(v) == nil {
             throw AppError.badRequest("\(k) måste vara ett datum ÅÅÅÅ-MM-DD.", field: k)
         }
-        let q = try await AdminPages.auditQuery(f, on: req.db)
-        let total = try await q.count()
-        let events = try await q.sort(\.$seq, .descending).range(page.offset..<(page.offset + page.per)).all()
-        let names = try await AdminPages.actorNames(events, on: req.db)
-        let items: [JSONValue] = events.map { e in
+        let found = try await AuditLogService.search(f, page: page, on: req.db)
+        let (total, names) = (found.total, found.names)
+        let items: [JSONValue] = found.events.map { e in
             let changes = (try? JSONDecoder().decode(JSONValue.self, from: Data(e.changes.utf8))) ?? .object([])
             return .object([
                 ("seq", .int(e.seq)), ("occurredAt", .string(e.occurredAt)), ("actorUserId", e.actorUserID.map { .string($0.uuidString) } ?? .null),

@@ -22,13 +22,10 @@ enum AdminPages {
     @Sendable static func users(_ req: Request) async throws -> Response {
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
         let page = try PageRequest.from(req, defaultPer: 50)
-        var query = User.query(on: req.db)
-        if !q.isEmpty { query = query.group(.or) { $0.filter(\.$email ~~ q.lowercased()).filter(\.$name ~~ q) } }
-        let total = try await query.count()
-        let users = try await query.sort(\.$email).range(page.offset..<(page.offset + page.per)).all()
+        let (total, users) = try await AccountService.search(q, page: page, on: req.db)
         var rows: [UserRow] = []
         for u in users {
-            let roles = try await Membership.query(on: req.db).filter(\.$userID == u.id!).all().map { req.t("role.\($0.role.rawValue)") }
+            let roles = try await AccountService.memberships(of: u.id!, on: req.db).map { req.t("role.\($0.role.rawValue)") }
             rows.append(UserRow(href: "/admin/users/\(u.id!)", name: u.displayName, email: u.email, status: req.t("userStatus.\(u.status.rawValue)"),
                                 roles: Array(Set(roles)).sorted().joined(separator: ", ")))
         }
@@ -51,9 +48,9 @@ enum AdminPages {
     }
 
     static func userPage(_ req: Request, id: UUID, errors: [FieldError] = []) async throws -> Response {
-        guard let u = try await User.find(id, on: req.db) else { throw AppError.notFound() }
+        let u = try await AccountService.requireUser(id, on: req.db)
         var rows: [MembershipRow] = []
-        for m in try await Membership.query(on: req.db).filter(\.$userID == id).all() {
+        for m in try await AccountService.memberships(of: id, on: req.db) {
             rows.append(MembershipRow(id: m.id!, role: req.t("role.\(m.role.rawValue)"), scope: try await AccountPages.scopeText(m, req),
                                       via: try await m.viaRoleID.asyncFlatMap { try await DirectoryQueries.role($0, on: req.db)?.title }))
         }
@@ -89,7 +86,7 @@ enum AdminPages {
             let bodyID = b.bodyId.flatMap { UUID(uuidString: $0) }
             let organisationID = orgID
             _ = try await req.write { ctx in
-                guard try await User.find(id, on: ctx.db) != nil else { throw AppError.notFound() }
+                _ = try await AccountService.requireUser(id, on: ctx.db)
                 return try await AccountService.addMembership(userID: id, role: role, bodyID: bodyID, organisationID: organisationID, in: ctx)
             }
             return req.redirect(to: "/admin/users/\(id)", flash: req.t("saved"))
@@ -103,10 +100,7 @@ enum AdminPages {
     @Sendable static func removeMembership(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
         let mid = try req.parameters.require("mid", as: UUID.self)
-        try await req.write { ctx in
-            guard let m = try await Membership.find(mid, on: ctx.db), m.userID == id else { throw AppError.notFound() }
-            try await AccountService.removeMembership(mid, in: ctx)
-        }
+        try await req.write { ctx in try await AccountService.removeMembership(mid, ofUser: id, in: ctx) }
         return req.redirect(to: "/admin/users/\(id)", flash: req.t("saved"))
     }
 
@@ -119,18 +113,7 @@ enum AdminPages {
             throw AppError.badRequest("Okänd status.", field: "status")
         }
         guard id != req.principal.userID else { throw AppError(.conflict, "Du kan inte stänga av ditt eget konto.") }
-        try await req.write { ctx in
-            guard let u = try await User.find(id, on: ctx.db), u.status != .erased else { throw AppError.notFound() }
-            let before = u.auditSnapshot
-            u.status = status == .active && u.passwordHash == nil ? .invited : status
-            u.version += 1
-            try await u.save(on: ctx.db)
-            if status == .disabled {
-                try await UserSession.query(on: ctx.db).filter(\.$userID == id).delete()
-                try await APIToken.query(on: ctx.db).filter(\.$userID == id).delete()
-            }
-            ctx.audit("update", u, id: id, before: before)
-        }
+        try await req.write { ctx in try await AccountService.setStatus(userID: id, to: status, in: ctx) }
         return req.redirect(to: "/admin/users/\(id)", flash: req.t("saved"))
     }
 
@@ -157,34 +140,9 @@ enum AdminPages {
     }
     struct AuditPage: Encodable, Sendable { var filters: [FormField]; var rows: [EventRow]; var hasRows: Bool; var pager: PagerContext; var verify: String?; var verifyHref: String }
 
-    struct AuditFilter: Sendable {
-        var entityType = "", entityID = "", action = "", actor = "", from = "", to = ""
-        static func from(_ req: Request) -> AuditFilter {
-            func q(_ k: String) -> String { String((req.query[String.self, at: k] ?? "").trimmingCharacters(in: .whitespaces).prefix(100)) }
-            return AuditFilter(entityType: q("entityType"), entityID: q("entityId"), action: q("action"), actor: q("actor"), from: q("from"), to: q("to"))
-        }
-        var pairs: [(String, String)] { [("entityType", entityType), ("entityId", entityID), ("action", action), ("actor", actor), ("from", from), ("to", to)] }
-    }
-
-    /// Events matching the filter, newest first.
-    static func auditQuery(_ f: AuditFilter, on db: any Database) async throws -> QueryBuilder<AuditEvent> {
-        var q = AuditEvent.query(on: db)
-        if !f.entityType.isEmpty { q = q.filter(\.$entityType == f.entityType) }
-        if !f.entityID.isEmpty { q = q.filter(\.$entityID == f.entityID) }
-        if !f.action.isEmpty { q = q.filter(\.$action == f.action) }
-        if !f.actor.isEmpty {
-            let ids = try await User.query(on: db).filter(\.$email ~~ f.actor.lowercased()).all().compactMap(\.id)
-            q = q.group(.or) { g in g.filter(\.$actorUserID ~~ ids).filter(\.$actorLabel == f.actor) }
-        }
-        if let d = LocalDate(f.from) { q = q.filter(\.$occurredAt >= d.description) }
-        if let d = LocalDate(f.to) { q = q.filter(\.$occurredAt < d.adding(days: 1).description) }
-        return q
-    }
-
-    static func actorNames(_ events: [AuditEvent], on db: any Database) async throws -> [UUID: String] {
-        let ids = Array(Set(events.compactMap(\.actorUserID)))
-        guard !ids.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await User.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.displayName) })
+    static func auditFilter(_ req: Request) -> AuditLogService.Filter {
+        func q(_ k: String) -> String { String((req.query[String.self, at: k] ?? "").trimmingCharacters(in: .whitespaces).prefix(100)) }
+        return AuditLogService.Filter(entityType: q("entityType"), entityID: q("entityId"), action: q("action"), actor: q("actor"), from: q("from"), to: q("to"))
     }
 
     static func changeRows(_ json: String) -> [ChangeRow] {
@@ -206,13 +164,11 @@ enum AdminPages {
     }
 
     @Sendable static func audit(_ req: Request) async throws -> Response {
-        let f = AuditFilter.from(req)
+        let f = auditFilter(req)
         let page = try PageRequest.from(req, defaultPer: 50)
-        let q = try await auditQuery(f, on: req.db)
-        let total = try await q.count()
-        let events = try await q.sort(\.$seq, .descending).range(page.offset..<(page.offset + page.per)).all()
-        let names = try await actorNames(events, on: req.db)
-        let rows = events.map { e in
+        let found = try await AuditLogService.search(f, page: page, on: req.db)
+        let (total, names) = (found.total, found.names)
+        let rows = found.events.map { e in
             EventRow(seq: e.seq, at: e.occurredAt.replacingOccurrences(of: "T", with: " ").prefix(19).description,
                      actor: e.actorUserID.flatMap { names[$0] } ?? (e.actorLabel.isEmpty ? e.actorKind : "\(e.actorKind): \(e.actorLabel)"),
                      action: e.action, entity: "\(e.entityType) \(e.entityID.prefix(8))",

@@ -26,7 +26,7 @@ enum AuthPages {
             FormField("password", label: req.t("auth.password"), kind: .password, required: true, autocomplete: "current-password", maxLength: 200),
             FormField("next", kind: .hidden, value: SafeRedirect.path(next)),
         ], errors: errors)
-        let demo = try await User.query(on: req.db).filter(\.$isDemo == true).count() > 0
+        let demo = try await AccountService.hasDemoAccounts(on: req.db)
         return try await req.page("accounts/sign-in", title: req.t("auth.signIn"), SignInPage(form: form, message: message, demo: demo), status: status)
     }
 
@@ -139,7 +139,7 @@ enum AuthPages {
 
     @Sendable static func resetForm(_ req: Request) async throws -> Response {
         let token = try req.parameters.require("token")
-        guard try await OneTimeLinks.find(token, purpose: "reset", on: req.db) != nil else {
+        guard try await OneTimeLinks.user(for: token, purpose: "reset", on: req.db) != nil else {
             throw AppError(.notFound, req.t("auth.reset.invalid"))
         }
         let form = req.form(action: "/password/reset/\(token)", submitLabel: req.t("auth.reset.submit"), fields: passwordFields(req, withName: nil))
@@ -150,7 +150,7 @@ enum AuthPages {
         let token = try req.parameters.require("token")
         let body = try req.decodeForm(PasswordBody.self)
         do {
-            guard let t = try await OneTimeLinks.find(token, purpose: "reset", on: req.db), let user = try await User.find(t.userID, on: req.db) else {
+            guard let user = try await OneTimeLinks.user(for: token, purpose: "reset", on: req.db) else {
                 throw AppError(.notFound, req.t("auth.reset.invalid"))
             }
             let hash = try await newPasswordHash(body, email: user.email, req)
@@ -169,7 +169,7 @@ enum AuthPages {
     // MARK: Invitations
 
     static func acceptPage(_ req: Request, token: String, name: String, errors: [FieldError]) async throws -> Response {
-        guard let t = try await OneTimeLinks.find(token, purpose: "invite", on: req.db), let user = try await User.find(t.userID, on: req.db) else {
+        guard let user = try await OneTimeLinks.user(for: token, purpose: "invite", on: req.db) else {
             throw AppError(.notFound, req.t("auth.invite.invalid"))
         }
         let form = req.form(action: "/invitations/\(token)", submitLabel: req.t("auth.invite.submit"), fields: passwordFields(req, withName: name.isEmpty ? user.name : name), errors: errors)
@@ -185,7 +185,7 @@ enum AuthPages {
         let token = try req.parameters.require("token")
         let body = try req.decodeForm(PasswordBody.self)
         do {
-            guard let t = try await OneTimeLinks.find(token, purpose: "invite", on: req.db), let invited = try await User.find(t.userID, on: req.db) else {
+            guard let invited = try await OneTimeLinks.user(for: token, purpose: "invite", on: req.db) else {
                 throw AppError(.notFound, req.t("auth.invite.invalid"))
             }
             let hash = try await newPasswordHash(body, email: invited.email, req)

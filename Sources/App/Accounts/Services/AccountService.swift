@@ -29,6 +29,67 @@ enum AccountService {
         try await User.query(on: db).filter(\.$email == normalizeEmail(email)).first()
     }
 
+    static func user(_ id: UUID, on db: any Database) async throws -> User? { try await User.find(id, on: db) }
+
+    static func requireUser(_ id: UUID, on db: any Database) async throws -> User { try await User.require(id, on: db) }
+
+    static func memberships(of userID: UUID, on db: any Database) async throws -> [Membership] {
+        try await Membership.query(on: db).filter(\.$userID == userID).all()
+    }
+
+    /// Accounts whose e-mail or name contains `q`, by e-mail, one page at a time.
+    static func search(_ q: String, page: PageRequest, on db: any Database) async throws -> (total: Int, users: [User]) {
+        var query = User.query(on: db)
+        if !q.isEmpty { query = query.group(.or) { $0.filter(\.$email ~~ q.lowercased()).filter(\.$name ~~ q) } }
+        let total = try await query.count()
+        return (total, try await query.sort(\.$email).range(page.offset..<(page.offset + page.per)).all())
+    }
+
+    /// Whether the demo accounts are loaded (the sign-in page then lists them).
+    static func hasDemoAccounts(on db: any Database) async throws -> Bool {
+        try await User.query(on: db).filter(\.$isDemo == true).count() > 0
+    }
+
+    /// Display names of accounts by id (for audit rows and lists).
+    static func displayNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(try await User.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().compactMap { u in u.id.map { ($0, u.displayName) } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Ids of accounts whose e-mail contains `text`.
+    static func userIDs(emailContaining text: String, on db: any Database) async throws -> [UUID] {
+        try await User.query(on: db).filter(\.$email ~~ text.lowercased()).all().compactMap(\.id)
+    }
+
+    /// Updates a person's own name and language (optimistic version check).
+    static func updateProfile(userID: UUID, name rawName: String?, language: String?, version: Int?, in ctx: WriteContext) async throws {
+        guard let user = try await User.find(userID, on: ctx.db) else { throw AppError.notFound() }
+        if let v = version, v != user.version { throw AppError.staleVersion() }
+        var errors = FieldErrors()
+        let name = TextRules.line(rawName, field: "name", max: 200, required: true, min: 2, errors: &errors)
+        try errors.throwIfAny()
+        let before = user.auditSnapshot
+        user.name = name
+        user.language = language == "en" ? "en" : "sv"
+        user.version += 1
+        try await user.save(on: ctx.db)
+        ctx.audit("update", user, id: user.id, before: before)
+    }
+
+    /// Activates or disables an account; a disabled account loses its sessions and tokens at once.
+    static func setStatus(userID: UUID, to status: User.Status, in ctx: WriteContext) async throws {
+        guard let u = try await User.find(userID, on: ctx.db), u.status != .erased else { throw AppError.notFound() }
+        let before = u.auditSnapshot
+        u.status = status == .active && u.passwordHash == nil ? .invited : status
+        u.version += 1
+        try await u.save(on: ctx.db)
+        if status == .disabled {
+            try await SessionService.endAll(userID: userID, on: ctx.db)
+            try await TokenService.removeAll(userID: userID, on: ctx.db)
+        }
+        ctx.audit("update", u, id: userID, before: before)
+    }
+
     static func grants(for userID: UUID, on db: any Database) async throws -> [Grant] {
         try await Membership.query(on: db).filter(\.$userID == userID).all().map(\.grant)
     }
@@ -95,8 +156,8 @@ enum AccountService {
         return m
     }
 
-    static func removeMembership(_ id: UUID, in ctx: WriteContext) async throws {
-        guard let m = try await Membership.find(id, on: ctx.db) else { throw AppError.notFound() }
+    static func removeMembership(_ id: UUID, ofUser userID: UUID? = nil, in ctx: WriteContext) async throws {
+        guard let m = try await Membership.find(id, on: ctx.db), userID == nil || m.userID == userID else { throw AppError.notFound() }
         let before = m.auditSnapshot
         try await m.delete(on: ctx.db)
         ctx.audit("delete", Membership.auditEntityType, id.uuidString, before: before, after: nil)
@@ -111,7 +172,7 @@ enum AccountService {
         ctx.audit("update", user, id: user.id, before: before)
         ctx.audit("passwordChanged", User.auditEntityType, user.id!.uuidString, before: nil, after: nil)
         // A new password ends every other way in.
-        try await UserSession.query(on: ctx.db).filter(\.$userID == user.id!).delete()
+        try await SessionService.endAll(userID: user.id!, on: ctx.db)
         try await APIToken.query(on: ctx.db).filter(\.$userID == user.id!).filter(\.$kind == "session").delete()
     }
 

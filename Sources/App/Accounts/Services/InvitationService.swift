@@ -62,6 +62,12 @@ enum OneTimeLinks {
         return t
     }
 
+    /// The account a valid, unused link of `purpose` belongs to, or nil.
+    static func user(for token: String, purpose: String, on db: any Database) async throws -> User? {
+        guard let t = try await find(token, purpose: purpose, on: db) else { return nil }
+        return try await User.find(t.userID, on: db)
+    }
+
     /// Accepts an invitation: sets the password, activates the account and adds the membership.
     static func accept(_ token: String, name: String, passwordHash: String, in ctx: WriteContext) async throws -> User {
         guard let t = try await find(token, purpose: "invite", on: ctx.db), let user = try await User.find(t.userID, on: ctx.db) else {

@@ -47,6 +47,21 @@ enum SessionService {
         return s
     }
 
+    /// A person's open sessions, most recently used first.
+    static func sessions(userID: UUID, on db: any Database) async throws -> [UserSession] {
+        try await UserSession.query(on: db).filter(\.$userID == userID).sort(\.$lastSeenAt, .descending).all()
+    }
+
+    /// Ends one of the person's own sessions (someone else's id does nothing).
+    static func revoke(_ id: UUID, userID: UUID, on db: any Database) async throws {
+        try await UserSession.query(on: db).filter(\.$id == id).filter(\.$userID == userID).delete()
+    }
+
+    /// Ends every session of an account.
+    static func endAll(userID: UUID, on db: any Database) async throws {
+        try await UserSession.query(on: db).filter(\.$userID == userID).delete()
+    }
+
     static func end(_ req: Request) async throws {
         if let id = req.principal.sessionID { try await UserSession.query(on: req.db).filter(\.$id == id).delete() }
     }

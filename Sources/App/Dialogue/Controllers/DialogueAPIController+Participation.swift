@@ -80,42 +80,35 @@ extension DialogueAPIController {
 
     /// The organisation that gave a consultation response.
     static func responseScope(_ req: Request) async throws -> ResourceScope {
-        guard let r = try await ConsultationResponse.find(try id(req), on: req.db) else { throw AppError.notFound() }
-        return .organisation(r.organisationID)
+        .organisation(try await DialogueQueries.response(try id(req), on: req.db).organisationID)
     }
 
     static func commentScope(_ req: Request) async throws -> ResourceScope {
-        guard let c = try await ConsultationComment.find(try id(req), on: req.db), let k = try await Consultation.find(c.consultationID, on: req.db) else { throw AppError.notFound() }
-        return try await ConsultationService.scope(k, on: req.db)
+        let c = try await DialogueQueries.comment(try id(req), on: req.db)
+        return try await ConsultationService.scope(try await DialogueQueries.consultation(c.consultationID, on: req.db), on: req.db)
     }
 
     // MARK: Questions
 
     @Sendable static func listQuestions(_ req: Request) async throws -> Paged<QuestionDTO> {
         let page = try PageRequest.from(req)
-        var q = try await QuestionService.visible(req.principal, on: req.db)
-        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
-        if let f = try req.uuidParameter("forum") { q = q.filter(\.$forumID == f) }
+        var filter = DialogueQueries.QuestionFilter(bodyID: try req.uuidParameter("body"), forumID: try req.uuidParameter("forum"))
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = QuestionStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
-            q = q.filter(\.$status == st)
+            filter.status = st
         }
-        if (try? req.query.get(Bool.self, at: "overdue")) == true {
-            q = q.filter(\.$status ~~ [.received, .inProgress]).filter(\.$deadline < LocalDate.today().description)
-        }
+        if (try? req.query.get(Bool.self, at: "overdue")) == true { filter.overdueOn = LocalDate.today() }
         switch req.query[String.self, at: "mine"] ?? "" {
         case "raised":
             guard let uid = req.principal.userID else { throw AppError.unauthenticated() }
-            q = q.filter(\.$askedBy == uid)
+            filter.askedBy = uid
         case "owed":
             guard let uid = req.principal.userID else { throw AppError.unauthenticated() }
-            let roles = try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db)
-            q = q.filter(\.$ownerRoleID ~~ roles).filter(\.$status ~~ [.received, .inProgress])
+            filter.owedByRoles = try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db)
         case "": break
         default: throw AppError.badRequest("mine är raised eller owed.", field: "mine")
         }
-        let total = try await q.count()
-        let items = try await q.sort(\.$raisedOn, .descending).sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await DialogueQueries.questions(visibleTo: req.principal, filter, page: page, on: req.db)
         return Paged(items: try await QuestionService.dtos(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -126,7 +119,7 @@ extension DialogueAPIController {
     }
 
     static func readableQuestion(_ req: Request) async throws -> DialogueQuestion {
-        guard let q = try await DialogueQuestion.find(try id(req), on: req.db) else { throw AppError.notFound() }
+        let q = try await DialogueQueries.question(try id(req), on: req.db)
         guard try await QuestionService.mayRead(q, req.principal, on: req.db) else {
             throw req.principal.isSignedIn ? AppError.forbidden("Frågan är inte offentlig.") : AppError.unauthenticated()
         }
@@ -154,21 +147,20 @@ extension DialogueAPIController {
 
     @Sendable static func listConsultations(_ req: Request) async throws -> Paged<ConsultationDTO> {
         let page = try PageRequest.from(req)
-        var q = Consultation.query(on: req.db)
-        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
+        var status: ConsultationStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = ConsultationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
-            q = q.filter(\.$status == st)
+            status = st
         }
-        var visible: [Consultation] = []
-        for c in try await q.sort(\.$deadline, .descending).all() where try await ConsultationService.mayRead(c, req.principal, on: req.db) { visible.append(c) }
+        let visible = try await DialogueQueries.consultations(visibleTo: req.principal, bodyID: try req.uuidParameter("body"), status: status, on: req.db)
         var items: [ConsultationDTO] = []
         for c in visible.dropFirst(page.offset).prefix(page.per) { items.append(try await ConsultationService.dto(c, on: req.db)) }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: visible.count))
     }
 
     static func readableConsultation(_ req: Request) async throws -> Consultation {
-        guard let c = try await Consultation.find(try id(req), on: req.db), try await ConsultationService.mayRead(c, req.principal, on: req.db) else { throw AppError.notFound() }
+        let c = try await DialogueQueries.consultation(try id(req), on: req.db)
+        guard try await ConsultationService.mayRead(c, req.principal, on: req.db) else { throw AppError.notFound() }
         return c
     }
 
@@ -211,8 +203,7 @@ extension DialogueAPIController {
     @Sendable static func listResponses(_ req: Request) async throws -> [ConsultationResponseDTO] {
         let c = try await readableConsultation(req)
         var out: [ConsultationResponseDTO] = []
-        for r in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == c.id!).sort(\.$createdAt).all()
-        where try await ConsultationService.mayReadResponse(r, c, req.principal, on: req.db) {
+        for r in try await DialogueQueries.responses(to: c, readableBy: req.principal, on: req.db) {
             out.append(try await ConsultationService.responseDTO(r, on: req.db))
         }
         return out
@@ -235,8 +226,9 @@ extension DialogueAPIController {
     }
 
     @Sendable static func responseDocument(_ req: Request) async throws -> Response {
-        guard let r = try await ConsultationResponse.find(try id(req), on: req.db), let c = try await Consultation.find(r.consultationID, on: req.db),
-              let data = r.documentData, let name = r.documentFilename else { throw AppError.notFound() }
+        let r = try await DialogueQueries.response(try id(req), on: req.db)
+        let c = try await DialogueQueries.consultation(r.consultationID, on: req.db)
+        guard let data = r.documentData, let name = r.documentFilename else { throw AppError.notFound() }
         guard try await ConsultationService.mayReadResponse(r, c, req.principal, on: req.db) else {
             throw req.principal.isSignedIn ? AppError.forbidden("Svaret blir offentligt när remisstiden har gått ut.") : AppError.unauthenticated()
         }
@@ -254,12 +246,10 @@ extension DialogueAPIController {
 
     @Sendable static func listEvents(_ req: Request) async throws -> Paged<EventDTO> {
         let page = try PageRequest.from(req)
-        var q = DialogueEvent.query(on: req.db)
-        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
-        if (try? req.query.get(Bool.self, at: "upcoming")) == true { q = q.filter(\.$date >= LocalDate.today().description) }
-        let total = try await q.count()
+        let upcoming = (try? req.query.get(Bool.self, at: "upcoming")) == true
+        let (events, total) = try await DialogueQueries.events(bodyID: try req.uuidParameter("body"), from: upcoming ? LocalDate.today() : nil, page: page, on: req.db)
         var items: [EventDTO] = []
-        for e in try await q.sort(\.$date).range(page.offset..<(page.offset + page.per)).all() { items.append(try await EventService.dto(e, on: req.db)) }
+        for e in events { items.append(try await EventService.dto(e, on: req.db)) }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -282,7 +272,7 @@ extension DialogueAPIController {
 
     @Sendable static func registrations(_ req: Request) async throws -> [RegistrationDTO] {
         let e = try await EventService.find(try id(req), on: req.db)
-        let regs = try await EventRegistration.query(on: req.db).filter(\.$eventID == e.id!).sort(\.$createdAt).all()
+        let regs = try await DialogueQueries.registrations(eventID: e.id!, includingCancelled: true, on: req.db)
         return try await EventService.registrationDTOs(regs, full: true, on: req.db)
     }
 

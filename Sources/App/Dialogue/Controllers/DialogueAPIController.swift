@@ -72,17 +72,17 @@ enum DialogueAPIController {
     }
 
     static func seatScope(_ req: Request) async throws -> ResourceScope {
-        guard let s = try await ForumSeat.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let s = try await DialogueQueries.seat(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await ForumService.scope(try await ForumService.find(s.forumID, on: req.db), on: req.db)
     }
 
     static func agendaScope(_ req: Request) async throws -> ResourceScope {
-        guard let a = try await AgendaItem.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let a = try await DialogueQueries.agendaItem(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await ForumService.scope(try await MeetingService.find(a.meetingID, on: req.db).1, on: req.db)
     }
 
     static func actionScope(_ req: Request) async throws -> ResourceScope {
-        guard let a = try await MeetingAction.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let a = try await DialogueQueries.action(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await ForumService.scope(try await MeetingService.find(a.meetingID, on: req.db).1, on: req.db)
     }
 
@@ -99,15 +99,14 @@ enum DialogueAPIController {
 
     @Sendable static func listForums(_ req: Request) async throws -> Paged<ForumDTO> {
         let page = try PageRequest.from(req)
-        var q = Forum.query(on: req.db)
-        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
+        var kind: ForumKind?
         if let k = req.query[String.self, at: "kind"], !k.isEmpty {
-            guard let kind = ForumKind(rawValue: k) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
-            q = q.filter(\.$kind == kind)
+            guard let parsed = ForumKind(rawValue: k) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
+            kind = parsed
         }
-        let total = try await q.count()
+        let (forums, total) = try await DialogueQueries.forums(bodyID: try req.uuidParameter("body"), kind: kind, page: page, on: req.db)
         var items: [ForumDTO] = []
-        for f in try await q.sort(\.$name).range(page.offset..<(page.offset + page.per)).all() { items.append(try await ForumService.dto(f, on: req.db)) }
+        for f in forums { items.append(try await ForumService.dto(f, on: req.db)) }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -132,7 +131,7 @@ enum DialogueAPIController {
         let f = try await ForumService.find(try id(req), on: req.db)
         try await requireInside(f, req)
         let history = (try? req.query.get(Bool.self, at: "history")) ?? false
-        let all = try await ForumSeat.query(on: req.db).filter(\.$forumID == f.id!).all()
+        let all = try await DialogueQueries.seats(forumID: f.id!, on: req.db)
         let seats = history ? all : all.filter { $0.phase(on: .today()) != .ended }
         let showContact = req.principal.isSignedIn
         return try await ForumService.seatDTOs(ForumService.ordered(seats), showContact: showContact, on: req.db)
@@ -147,7 +146,7 @@ enum DialogueAPIController {
 
     @Sendable static func updateSeat(_ req: Request) async throws -> SeatDTO {
         let sid = try id(req)
-        guard let existing = try await ForumSeat.find(sid, on: req.db) else { throw AppError.notFound() }
+        let existing = try await DialogueQueries.seat(sid, on: req.db)
         let b = try req.content.decode(SeatBody.self)
         let s = try await req.write { ctx in try await ForumService.saveSeat(forumID: existing.forumID, seatID: sid, b, in: ctx) }
         return try await ForumService.seatDTOs([s], showContact: true, on: req.db)[0]
@@ -182,22 +181,16 @@ enum DialogueAPIController {
 
     @Sendable static func listMeetings(_ req: Request) async throws -> Paged<MeetingDTO> {
         let page = try PageRequest.from(req)
-        var forums = try await Forum.query(on: req.db).all()
-        if let fid = try req.uuidParameter("forum") { forums = forums.filter { $0.id == fid } }
-        var visible: [Forum] = []
-        for f in forums where try await ForumService.mayReadInside(f, req.principal, on: req.db) { visible.append(f) }
-        var q = Meeting.query(on: req.db).filter(\.$forumID ~~ visible.map { $0.id! })
-        if let from = try req.dateParameter("from") { q = q.filter(\.$date >= from.description) }
-        if let to = try req.dateParameter("to") { q = q.filter(\.$date <= to.description) }
+        var status: MeetingStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = MeetingStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
-            q = q.filter(\.$status == st)
+            status = st
         }
-        let total = try await q.count()
-        let byID = Dictionary(uniqueKeysWithValues: visible.map { ($0.id!, $0) })
+        let (meetings, total) = try await DialogueQueries.meetings(visibleTo: req.principal, forumID: try req.uuidParameter("forum"), from: try req.dateParameter("from"),
+                                                                   to: try req.dateParameter("to"), status: status, page: page, on: req.db)
         var items: [MeetingDTO] = []
-        for m in try await q.sort(\.$date).sort(\.$startTime).range(page.offset..<(page.offset + page.per)).all() {
-            items.append(try await MeetingService.dto(m, forum: byID[m.forumID]!, full: false, principal: req.principal, on: req.db))
+        for (m, f) in meetings {
+            items.append(try await MeetingService.dto(m, forum: f, full: false, principal: req.principal, on: req.db))
         }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
@@ -257,7 +250,7 @@ enum DialogueAPIController {
 
     @Sendable static func updateAgendaItem(_ req: Request) async throws -> AgendaItemDTO {
         let aid = try id(req)
-        guard let existing = try await AgendaItem.find(aid, on: req.db) else { throw AppError.notFound() }
+        let existing = try await DialogueQueries.agendaItem(aid, on: req.db)
         let b = try req.content.decode(AgendaItemBody.self)
         return agendaDTO(try await req.write { ctx in try await MeetingService.saveAgendaItem(meetingID: existing.meetingID, itemID: aid, b, in: ctx) })
     }
@@ -284,7 +277,7 @@ enum DialogueAPIController {
     }
 
     @Sendable static func document(_ req: Request) async throws -> Response {
-        guard let d = try await MeetingDocument.find(try id(req), on: req.db) else { throw AppError.notFound() }
+        let d = try await DialogueQueries.document(try id(req), on: req.db)
         guard try await MeetingService.mayReadDocument(d, req.principal, on: req.db) else {
             let marking = SecrecyRules.reference(provision: d.secrecyProvision)
             let why = "Handlingen omfattas av sekretess" + (marking.isEmpty ? "" : " enligt \(marking)") + (d.secrecyReason.isEmpty ? "." : ": \(d.secrecyReason).")
@@ -351,15 +344,12 @@ enum DialogueAPIController {
     @Sendable static func listActions(_ req: Request) async throws -> Paged<ActionDTO> {
         let page = try PageRequest.from(req)
         // Actions of the forums the principal runs.
-        let forums = try await ForumService.managed(by: req.principal, on: req.db).map { $0.id! }
-        let meetings = forums.isEmpty ? [] : try await Meeting.query(on: req.db).filter(\.$forumID ~~ forums).all().map { $0.id! }
-        var q = MeetingAction.query(on: req.db).filter(\.$meetingID ~~ meetings)
+        var status: ActionStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = ActionStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
-            q = q.filter(\.$status == st)
+            status = st
         }
-        let total = try await q.count()
-        let items = try await q.sort(\.$dueOn).sort(\.$createdAt).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await DialogueQueries.actions(managedBy: req.principal, status: status, page: page, on: req.db)
         return Paged(items: try await MeetingService.actionDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 }

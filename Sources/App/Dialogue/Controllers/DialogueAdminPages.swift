@@ -68,7 +68,7 @@ enum DialogueAdminPages {
 
     static func consultationFormPage(_ req: Request, _ f: ConsultationForm, errors: [FieldError]) async throws -> Response {
         let bodies = try await req.officialBodies()
-        let forums = try await Forum.query(on: req.db).filter(\.$bodyID ~~ bodies.compactMap(\.id)).sort(\.$name).all()
+        let forums = try await DialogueQueries.forums(ofBodies: bodies.compactMap(\.id), on: req.db)
         let mapped = errors.map { e -> FieldError in
             var e = e
             if e.field.hasPrefix("sections") { e.field = "sections" }

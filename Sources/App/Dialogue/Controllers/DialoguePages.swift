@@ -60,7 +60,7 @@ enum DialoguePages {
 
     @Sendable static func index(_ req: Request) async throws -> Response {
         struct Page: Encodable, Sendable { var forums: [ForumRow]; var canCreate: Bool; var mine: [ForumRow]; var hasMine: Bool }
-        let forums = try await Forum.query(on: req.db).sort(\.$name).all()
+        let forums = try await DialogueQueries.allForums(on: req.db)
         let bodies = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.allBodies(on: req.db).map { ($0.id, $0.name) })
         func row(_ f: Forum) -> ForumRow {
             ForumRow(href: "/forums/\(f.id!)", name: f.name, kind: req.label(f.kind), level: req.label(f.participationLevel), body: bodies[f.bodyID] ?? "", isPublic: f.isPublic)
@@ -96,7 +96,7 @@ enum DialoguePages {
         let today = LocalDate.today()
         var seats: [SeatRow] = [], history: [SeatRow] = []
         if inside {
-            let all = ForumService.ordered(try await ForumSeat.query(on: req.db).filter(\.$forumID == f.id!).all())
+            let all = ForumService.ordered(try await DialogueQueries.seats(forumID: f.id!, on: req.db))
             for s in try await ForumService.seatDTOs(all, showContact: req.principal.isSignedIn, on: req.db) {
                 let active = s.phase != SeatRules.Phase.ended.rawValue
                 let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
@@ -109,14 +109,14 @@ enum DialoguePages {
         }
         var meetings: [MeetingRow] = []
         if inside {
-            for m in try await Meeting.query(on: req.db).filter(\.$forumID == f.id!).filter(\.$date >= "\(today.year - 1)-01-01").sort(\.$date).all() {
+            for m in try await DialogueQueries.meetings(forumID: f.id!, from: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db) {
                 meetings.append(MeetingRow(href: "/meetings/\(m.id!)", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
                                            status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
             }
         }
-        let visible = try await QuestionService.visible(req.principal, on: req.db).filter(\.$forumID == f.id!).sort(\.$raisedOn, .descending).limit(50).all()
+        let visible = try await DialogueQueries.questions(visibleTo: req.principal, .init(forumID: f.id!), limit: 50, on: req.db).items
         let questions = try await ParticipationPages.questionRows(visible, req)
-        let all = try await DialogueQuestion.query(on: req.db).filter(\.$forumID == f.id!).all()
+        let all = try await DialogueQueries.questions(forumID: f.id!, on: req.db)
         let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: f.id, name: f.name, all, today: today), req)
         let cadence = dto.cadence.map { c in
             req.t("dialogue.cadenceText", String(c.meetingsPerYear), String(c.extra.count)) + (c.extra.isEmpty ? "" : " (" + c.extra.map(\.title).joined(separator: ", ") + ")")
@@ -338,12 +338,12 @@ enum DialoguePages {
     }
 
     @Sendable static func replaceSeatForm(_ req: Request) async throws -> Response {
-        guard let s = try await ForumSeat.find(try DialogueAPIController.id(req), on: req.db) else { throw AppError.notFound() }
+        let s = try await DialogueQueries.seat(try DialogueAPIController.id(req), on: req.db)
         return try await seatFormPage(req, forumID: s.forumID, SeatBody(termFrom: LocalDate.today().description), replacing: s, errors: [])
     }
 
     @Sendable static func replaceSeat(_ req: Request) async throws -> Response {
-        guard let s = try await ForumSeat.find(try DialogueAPIController.id(req), on: req.db) else { throw AppError.notFound() }
+        let s = try await DialogueQueries.seat(try DialogueAPIController.id(req), on: req.db)
         let b = try req.decodeForm(SeatForm.self).body
         do {
             _ = try await req.write { ctx in try await ForumService.replaceHolder(s.id!, b, in: ctx) }
@@ -352,7 +352,7 @@ enum DialoguePages {
     }
 
     @Sendable static func endSeat(_ req: Request) async throws -> Response {
-        guard let s = try await ForumSeat.find(try DialogueAPIController.id(req), on: req.db) else { throw AppError.notFound() }
+        let s = try await DialogueQueries.seat(try DialogueAPIController.id(req), on: req.db)
         let sid = s.id!
         return try await action(req, back: "/forums/\(s.forumID)#seats", success: req.t("dialogue.seat.ended")) { ctx in
             _ = try await ForumService.endSeat(sid, on: .today(), in: ctx)

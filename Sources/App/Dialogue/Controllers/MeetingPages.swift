@@ -75,8 +75,8 @@ enum MeetingPages {
                 buttons.append(StatusButton(status: s.rawValue, label: req.t("meeting.to.\(s.rawValue)")))
             }
         }
-        let myAttendance = try await mine.first.asyncFlatMap { s in try await MeetingAttendance.query(on: req.db).filter(\.$meetingID == m.id!).filter(\.$seatID == s.id!).first() }
-        let adjusterName = try await m.adjusterSeatID.asyncFlatMap { try await ForumSeat.find($0, on: req.db) }.asyncFlatMap { try await ForumService.holder($0, on: req.db).name }
+        let myAttendance = try await mine.first.asyncFlatMap { s in try await DialogueQueries.attendance(meetingID: m.id!, seatID: s.id!, on: req.db) }
+        let adjusterName = try await m.adjusterSeatID.asyncFlatMap { try? await DialogueQueries.seat($0, on: req.db) }.asyncFlatMap { try await ForumService.holder($0, on: req.db).name }
         let data = Page(meeting: dto, forumHref: "/forums/\(f.id!)", forumName: f.name, date: m.day.formatted(req.language.rawValue),
                         status: req.t("meetingStatus.\(m.status.rawValue)"), manage: manage, items: items, hasItems: !items.isEmpty,
                         documents: documents, hasDocuments: !documents.isEmpty, secrecyOptions: DialoguePages.secrecyOptions(req), attendance: att, hasAttendance: !att.isEmpty, quorum: dto.quorum,
@@ -133,7 +133,7 @@ enum MeetingPages {
         struct B: Content { var title: String?; var description: String?; var raisedBy: String?; var secrecyProvision: String?; var secrecyReason: String? }
         let mid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
-        let count = try await AgendaItem.query(on: req.db).filter(\.$meetingID == mid).count()
+        let count = try await DialogueQueries.agendaCount(meetingID: mid, on: req.db)
         let body = AgendaItemBody(position: count + 1, title: b.title, description: b.description, raisedBy: b.raisedBy,
                                   secrecyProvision: b.secrecyProvision ?? "", secrecyReason: b.secrecyReason)
         return try await DialoguePages.action(req, back: back(mid, "agenda"), success: req.t("saved")) { ctx in
@@ -147,17 +147,7 @@ enum MeetingPages {
         let mid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
         return try await DialoguePages.action(req, back: back(mid, "agenda"), success: req.t("meeting.minutesSaved")) { ctx in
-            let (m, _) = try await MeetingService.manageable(mid, ctx)
-            if let intro = b.minutesIntro, intro != m.minutesIntro {
-                _ = try await MeetingService.save(mid, MeetingBody(minutesIntro: intro, version: m.version), in: ctx)
-            }
-            for item in try await AgendaItem.query(on: ctx.db).filter(\.$meetingID == mid).all() {
-                let key = item.id!.uuidString
-                let minutes = b.minutes?[key] ?? b.minutes?[key.lowercased()], decision = b.decision?[key] ?? b.decision?[key.lowercased()]
-                if minutes == nil && decision == nil { continue }
-                if minutes == item.minutes && decision == item.decision { continue }
-                _ = try await MeetingService.saveAgendaItem(meetingID: mid, itemID: item.id, AgendaItemBody(minutes: minutes, decision: decision), in: ctx)
-            }
+            try await MeetingService.saveMinutes(mid, intro: b.minutesIntro, minutes: b.minutes ?? [:], decisions: b.decision ?? [:], in: ctx)
         }
     }
 
@@ -185,7 +175,7 @@ enum MeetingPages {
 
     @Sendable static func actionDone(_ req: Request) async throws -> Response {
         let aid = try DialogueAPIController.id(req)
-        guard let a = try await MeetingAction.find(aid, on: req.db) else { throw AppError.notFound() }
+        let a = try await DialogueQueries.action(aid, on: req.db)
         return try await DialoguePages.action(req, back: back(a.meetingID, "actions"), success: req.t("saved")) { ctx in
             _ = try await MeetingService.saveAction(meetingID: nil, actionID: aid, ActionBody(status: "done"), in: ctx)
         }

@@ -46,23 +46,16 @@ enum ParticipationPages {
             var questions: [QuestionRow]; var raised: [QuestionRow]; var owed: [QuestionRow]; var overdue: [QuestionRow]
             var hasAll: Bool; var hasRaised: Bool; var hasOwed: Bool; var hasOverdue: Bool; var signedIn: Bool; var canRaise: Bool; var rates: [RateView]; var hasRates: Bool
         }
-        let today = LocalDate.today().description
-        let all = try await QuestionService.visible(req.principal, on: req.db).sort(\.$raisedOn, .descending).limit(100).all()
+        let all = try await DialogueQueries.questions(visibleTo: req.principal, limit: 100, on: req.db).items
         var raised: [DialogueQuestion] = [], owed: [DialogueQuestion] = [], overdue: [DialogueQuestion] = []
         var rates: [RateView] = []
         if let uid = req.principal.userID {
-            raised = try await DialogueQuestion.query(on: req.db).filter(\.$askedBy == uid).sort(\.$raisedOn, .descending).all()
-            let roles = try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db)
-            if !roles.isEmpty {
-                owed = try await DialogueQuestion.query(on: req.db).filter(\.$ownerRoleID ~~ roles).filter(\.$status ~~ [.received, .inProgress]).sort(\.$deadline).all()
-            }
+            raised = try await DialogueQueries.questions(raisedBy: uid, on: req.db)
+            owed = try await DialogueQueries.questions(owedByRoles: try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db), on: req.db)
             let bodies = req.principal.isAdmin ? try await DirectoryQueries.allBodies(on: req.db).map(\.id) : req.principal.officialBodyIDs
-            if !bodies.isEmpty {
-                overdue = try await DialogueQuestion.query(on: req.db).filter(\.$bodyID ~~ bodies).filter(\.$status ~~ [.received, .inProgress])
-                    .filter(\.$deadline < today).sort(\.$deadline).all()
-                for b in bodies where try await DialogueQuestion.query(on: req.db).filter(\.$bodyID == b).count() > 0 {
-                    rates += try await QuestionService.rates(bodyID: b, from: nil, to: nil, on: req.db).map { RateView($0, req) }
-                }
+            overdue = try await DialogueQueries.overdueQuestions(bodies: bodies, on: LocalDate.today(), db: req.db)
+            for b in try await DialogueQueries.bodiesWithQuestions(bodies, on: req.db) {
+                rates += try await QuestionService.rates(bodyID: b, from: nil, to: nil, on: req.db).map { RateView($0, req) }
             }
         }
         let data = Page(questions: try await questionRows(all, req), raised: try await questionRows(raised, req), owed: try await questionRows(owed, req),
@@ -75,7 +68,7 @@ enum ParticipationPages {
     struct QuestionForm: Content { var forumId: String?; var unitId: String?; var organisationId: String?; var isProposal: String?; var title: String?; var text: String?; var isPublic: String? }
 
     static func questionFormPage(_ req: Request, _ f: QuestionForm, errors: [FieldError]) async throws -> Response {
-        let forums = try await Forum.query(on: req.db).sort(\.$name).all()
+        let forums = try await DialogueQueries.allForums(on: req.db)
         let bodies = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.allBodies(on: req.db).map { ($0.id, $0.name) })
         let units = try await DirectoryQueries.units(on: req.db)
         let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
@@ -153,7 +146,7 @@ enum ParticipationPages {
             _ = try await req.write { ctx in try await QuestionService.answer(qid, body, in: ctx) }
             return req.redirect(to: "/questions/\(qid)", flash: req.t("saved"))
         } catch {
-            guard let q = try await DialogueQuestion.find(qid, on: req.db) else { throw error }
+            guard let q = try await DialogueQueries.findQuestion(qid, on: req.db) else { throw error }
             return try await rerender(req, error: error) { try await questionPage(req, q, errors: $0, form: body) }
         }
     }
@@ -164,7 +157,7 @@ enum ParticipationPages {
         struct Row: Encodable, Sendable { var href: String; var title: String; var body: String; var deadline: String; var status: String; var responses: Int }
         struct Page: Encodable, Sendable { var rows: [Row]; var hasRows: Bool; var canCreate: Bool }
         var rows: [Row] = []
-        for c in try await Consultation.query(on: req.db).sort(\.$deadline, .descending).all() where try await ConsultationService.mayRead(c, req.principal, on: req.db) {
+        for c in try await DialogueQueries.consultations(visibleTo: req.principal, on: req.db) {
             let d = try await ConsultationService.dto(c, on: req.db)
             rows.append(Row(href: "/consultations/\(d.id)", title: d.title, body: d.bodyName ?? "", deadline: LocalDate(d.deadline)?.formatted(req.language.rawValue) ?? d.deadline,
                             status: req.t("consultationStatus.\(d.status)"), responses: d.responseCount))
@@ -190,12 +183,11 @@ enum ParticipationPages {
         let sectionTitles = Dictionary(uniqueKeysWithValues: c.sections.map { ($0.key, $0.title) })
         let invited = try await ConsultationService.invitedOrganisations(k, on: req.db)
         let myOrg = req.principal.organisationIDs.first { c.openToAll || invited.contains($0) }
-        let mine = try await myOrg.asyncFlatMap { o in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == k.id!).filter(\.$organisationID == o).first() }
-        let myComments = try await mine.asyncFlatMap { r in try await ConsultationComment.query(on: req.db).filter(\.$responseID == r.id!).all() } ?? []
+        let mine = try await myOrg.asyncFlatMap { o in try await DialogueQueries.response(consultationID: k.id!, organisationID: o, on: req.db) }
+        let myComments = try await mine.asyncFlatMap { r in try await DialogueQueries.comments(responseID: r.id!, on: req.db) } ?? []
         var responses: [ResponseView] = []
         let outcomeAllowed = manage && (k.status == .closed || (k.status == .open && today > k.deadlineDate))
-        for r in try await ConsultationResponse.query(on: req.db).filter(\.$consultationID == k.id!).sort(\.$createdAt).all()
-        where try await ConsultationService.mayReadResponse(r, k, req.principal, on: req.db) {
+        for r in try await DialogueQueries.responses(to: k, readableBy: req.principal, on: req.db) {
             let d = try await ConsultationService.responseDTO(r, on: req.db)
             let comments = d.comments.map {
                 CommentView(id: $0.id, section: sectionTitles[$0.sectionKey] ?? $0.sectionKey, comment: $0.comment, outcome: $0.outcome.map { req.label(CommentOutcome.self, $0) },
@@ -228,7 +220,7 @@ enum ParticipationPages {
 
     @Sendable static func outcome(_ req: Request) async throws -> Response {
         let cmid = try DialogueAPIController.id(req)
-        guard let cm = try await ConsultationComment.find(cmid, on: req.db) else { throw AppError.notFound() }
+        let cm = try await DialogueQueries.comment(cmid, on: req.db)
         let b = try req.decodeForm(CommentOutcomeBody.self)
         return try await DialoguePages.action(req, back: "/consultations/\(cm.consultationID)#responses", success: req.t("saved")) { ctx in
             _ = try await ConsultationService.setOutcome(cmid, b, in: ctx)
@@ -251,7 +243,7 @@ enum ParticipationPages {
         struct Row: Encodable, Sendable { var href: String; var title: String; var date: String; var location: String; var places: String }
         struct Page: Encodable, Sendable { var rows: [Row]; var hasRows: Bool; var canCreate: Bool }
         var rows: [Row] = []
-        for e in try await DialogueEvent.query(on: req.db).sort(\.$date).all() {
+        for e in try await DialogueQueries.events(on: req.db).items {
             let d = try await EventService.dto(e, on: req.db)
             rows.append(Row(href: "/events/\(d.id)", title: d.title, date: LocalDate(d.date)?.formatted(req.language.rawValue) ?? d.date, location: d.location,
                             places: d.capacity.map { req.t("event.places", String(max(0, $0 - d.registered)), String($0)) } ?? req.t("event.noLimit")))
@@ -279,7 +271,7 @@ enum ParticipationPages {
         var mine: RegistrationDTO?
         var form: FormContext?
         if let uid = req.principal.userID {
-            if let r = try await EventRegistration.query(on: req.db).filter(\.$eventID == ev.id!).filter(\.$userID == uid).filter(\.$status != .cancelled).first() {
+            if let r = try await DialogueQueries.registration(eventID: ev.id!, userID: uid, on: req.db) {
                 mine = try await EventService.registrationDTOs([r], full: true, on: req.db)[0]
             } else if d.registrationOpen {
                 let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
@@ -296,7 +288,7 @@ enum ParticipationPages {
             }
         }
         let participants = manage ? try await EventService.registrationDTOs(
-            try await EventRegistration.query(on: req.db).filter(\.$eventID == ev.id!).filter(\.$status != .cancelled).sort(\.$createdAt).all(), full: true, on: req.db) : []
+            try await DialogueQueries.registrations(eventID: ev.id!, includingCancelled: false, on: req.db), full: true, on: req.db) : []
         return try await req.page("dialogue/event", title: d.title, Page(
             e: d, date: LocalDate(d.date)?.formatted(req.language.rawValue) ?? d.date, form: form, mine: mine, mineStatus: mine.map { req.t("registration.\($0.status)") },
             csrf: req.csrfToken, participants: participants, hasParticipants: !participants.isEmpty, manage: manage), status: errors.isEmpty ? .ok : .unprocessableEntity)
@@ -315,7 +307,7 @@ enum ParticipationPages {
 
     @Sendable static func cancelRegistration(_ req: Request) async throws -> Response {
         let rid = try DialogueAPIController.id(req)
-        guard let r = try await EventRegistration.find(rid, on: req.db) else { throw AppError.notFound() }
+        let r = try await DialogueQueries.registration(rid, on: req.db)
         return try await DialoguePages.action(req, back: "/events/\(r.eventID)", success: req.t("event.cancelled")) { ctx in _ = try await EventService.cancel(rid, in: ctx) }
     }
 

@@ -58,17 +58,8 @@ enum ConsultationService {
         if let existing, existing.status != .draft, b.sections != nil, sections != existing.sectionList {
             errors.add("sections", code: "lockedAfterOpen")
         }
-        var bodyID = existing?.bodyID
-        if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
-            else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
-        }
-        var unitID = existing?.unitID
-        if let raw = b.unitId {
-            if raw.isEmpty { unitID = nil }
-            else if let u = UUID(uuidString: raw), let unit = try await DirectoryQueries.unit(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
-            else { errors.add("unitId", code: "notFound") }
-        }
+        let (bodyID, unitID) = try await DirectoryQueries.resolveOwner(bodyId: b.bodyId, unitId: b.unitId, existingBody: existing?.bodyID,
+                                                                       existingUnit: existing?.unitID, errors: &errors, on: ctx.db)
         var orgs: [UUID] = []
         for (i, raw) in (b.invitedOrganisationIds ?? []).enumerated() {
             if let u = UUID(uuidString: raw), try await DirectoryQueries.organisationExists(u, on: ctx.db) { if !orgs.contains(u) { orgs.append(u) } }

@@ -103,23 +103,9 @@ enum ForumService {
         let feedbackDays = b.feedbackDays ?? existing?.feedbackDays ?? FeedbackRules.defaultDays
         if !(1...365).contains(feedbackDays) { errors.add("feedbackDays", code: "range", "1", "365") }
         let location = TextRules.line(b.location ?? existing?.location, field: "location", max: 300, errors: &errors)
-        var bodyID = existing?.bodyID
-        if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
-            else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
-        }
-        var unitID = existing?.unitID
-        if let raw = b.unitId {
-            if raw.isEmpty { unitID = nil }
-            else if let u = UUID(uuidString: raw), let unit = try await DirectoryQueries.unit(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
-            else { errors.add("unitId", code: "notFound") }
-        }
-        var secretary = existing?.secretaryRoleID
-        if let raw = b.secretaryRoleId {
-            if raw.isEmpty { secretary = nil }
-            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { secretary = u }
-            else { errors.add("secretaryRoleId", code: "notFound") }
-        }
+        let (bodyID, unitID) = try await DirectoryQueries.resolveOwner(bodyId: b.bodyId, unitId: b.unitId, existingBody: existing?.bodyID,
+                                                                       existingUnit: existing?.unitID, errors: &errors, on: ctx.db)
+        let secretary = try await DirectoryQueries.resolveRole(b.secretaryRoleId, existing: existing?.secretaryRoleID, field: "secretaryRoleId", errors: &errors, on: ctx.db)
         try errors.throwIfAny()
         let f = existing ?? Forum()
         let before = existing?.auditSnapshot

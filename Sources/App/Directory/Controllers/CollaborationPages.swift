@@ -23,17 +23,15 @@ enum CollaborationPages {
     static func page(_ req: Request, _ f: FormBody, errors: [FieldError]) async throws -> Response {
         var fields: [FormField] = []
         var intro: String?
-        if let o = f.organisationId.flatMap(UUID.init(uuidString:)), let org = try await Organisation.find(o, on: req.db) {
+        if let o = f.organisationId.flatMap(UUID.init(uuidString:)), let org = try await OrganisationService.find(o, on: req.db) {
             fields.append(FormField("organisationId", kind: .hidden, value: o.uuidString))
             intro = req.t("collab.introOrg", org.name)
             // The other side: units of the bodies the principal works in (or all, for admins).
             let bodyIDs = req.principal.isAdmin ? nil : req.principal.grants.compactMap(\.bodyID)
-            var q = OrgUnit.query(on: req.db)
-            if let bodyIDs { q = q.filter(\.$bodyID ~~ bodyIDs) }
-            let units = try await StructureService.unitDTOs(try await q.sort(\.$name).limit(1000).all(), on: req.db)
+            let units = try await StructureService.unitDTOs(ofBodies: bodyIDs, limit: 1000, on: req.db)
             fields.append(FormField("unitId", label: req.t("collab.unit"), kind: .select, required: true,
                                     options: [.init(value: "", label: req.t("form.choose"))] + units.map { .init(value: $0.id.uuidString, label: "\($0.name) (\($0.bodyName ?? ""))", selected: f.unitId == $0.id.uuidString) }))
-        } else if let u = f.unitId.flatMap(UUID.init(uuidString:)), let unit = try await OrgUnit.find(u, on: req.db) {
+        } else if let u = f.unitId.flatMap(UUID.init(uuidString:)), let unit = try await DirectoryQueries.unit(u, on: req.db) {
             fields.append(FormField("unitId", kind: .hidden, value: u.uuidString))
             intro = req.t("collab.introUnit", unit.name)
             fields.append(FormField("organisationId", label: req.t("collab.organisation"), value: f.organisationId, hint: req.t("collab.organisationHint"), required: true, maxLength: 40))
@@ -58,9 +56,8 @@ enum CollaborationPages {
     @Sendable static func create(_ req: Request) async throws -> Response {
         var f = try req.decodeForm(FormBody.self)
         // The organisation may be given by organisationsnummer on the unit's form.
-        if let raw = f.organisationId, UUID(uuidString: raw) == nil, case .success(let n) = OrganisationNumber.parse(raw),
-           let org = try await Organisation.query(on: req.db).filter(\.$orgnr == n.normalized).first() {
-            f.organisationId = org.id!.uuidString
+        if let raw = f.organisationId, UUID(uuidString: raw) == nil, let org = try await OrganisationService.resolve(idOrOrgnr: raw, on: req.db) {
+            f.organisationId = org.uuidString
         }
         let form = f
         do {
@@ -71,13 +68,7 @@ enum CollaborationPages {
 
     @Sendable static func delete(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        let orgID = try await req.write { ctx -> UUID in
-            guard let link = try await CollaborationLink.find(id, on: ctx.db), let unit = try await OrgUnit.find(link.unitID, on: ctx.db) else { throw AppError.notFound() }
-            let scope = ResourceScope.bodyAndOrganisation(unit.bodyID, unitPath: try await StructureService.unitPath(unit.id!, on: ctx.db), organisation: link.organisationID)
-            guard Policy.allows(ctx.actor, .collaborationEdit, scope) else { throw AppError.forbidden() }
-            try await CollaborationService.delete(id, in: ctx)
-            return link.organisationID
-        }
+        let orgID = try await req.write { ctx in try await CollaborationService.delete(id, in: ctx) }
         return req.redirect(to: "/organisations/\(orgID)", flash: req.t("deleted"))
     }
 
@@ -94,7 +85,7 @@ enum CollaborationPages {
 
     @Sendable static func matrix(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let body = try await PublicBody.find(id, on: req.db) else { throw AppError.notFound() }
+        let body = try await StructureService.requireBody(id, on: req.db)
         let today = LocalDate.today()
         let m = try await CollaborationService.matrix(bodyID: id, on: today, db: req.db)
         let rows = m.organisations.map { org in

@@ -42,7 +42,7 @@ enum OrganisationAPIController {
 
     @Sendable static func scope(_ req: Request) async throws -> ResourceScope {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard try await Organisation.find(id, on: req.db) != nil else { throw AppError.notFound() }
+        _ = try await OrganisationService.require(id, on: req.db)
         return .organisation(id)
     }
 
@@ -64,8 +64,7 @@ enum OrganisationAPIController {
 
     @Sendable static func show(_ req: Request) async throws -> OrganisationDTO {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let org = try await Organisation.find(id, on: req.db) else { throw AppError.notFound() }
-        return try await OrganisationService.dto(org, withMembers: true, on: req.db)
+        return try await OrganisationService.dto(try await OrganisationService.require(id, on: req.db), withMembers: true, on: req.db)
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
@@ -88,10 +87,11 @@ enum OrganisationAPIController {
         let id = try req.parameters.require("id", as: UUID.self)
         let body = try req.content.decode(OrganisationBody.self)
         let org = try await req.write { ctx in
-            guard let existing = try await Organisation.find(id, on: ctx.db) else { throw AppError.notFound() }
-            var input = body.input(merging: try await OrganisationService.input(from: existing, on: ctx.db))
-            input.version = body.version
-            return try await OrganisationService.update(id, input, in: ctx)
+            try await OrganisationService.patch(id, { stored in
+                var input = body.input(merging: stored)
+                input.version = body.version
+                return input
+            }, in: ctx)
         }
         return try await OrganisationService.dto(org, withMembers: true, on: req.db)
     }
@@ -105,7 +105,7 @@ enum OrganisationAPIController {
 
     @Sendable static func members(_ req: Request) async throws -> [MemberCountDTO] {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard try await Organisation.find(id, on: req.db) != nil else { throw AppError.notFound() }
+        _ = try await OrganisationService.require(id, on: req.db)
         return try await OrganisationService.memberCounts(id, on: req.db)
     }
 

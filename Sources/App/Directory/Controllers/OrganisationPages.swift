@@ -112,13 +112,13 @@ enum OrganisationPages {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let org = try await Organisation.find(id, on: req.db) else { throw AppError.notFound() }
+        let org = try await OrganisationService.require(id, on: req.db)
         let dto = try await OrganisationService.dto(org, withMembers: true, on: req.db)
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
-        let children = try await Organisation.query(on: req.db).filter(\.$parentID == id).sort(\.$sortName).limit(200).all()
+        let children = try await OrganisationService.children(of: id, limit: 200, on: req.db)
             .map { Link(href: "/organisations/\($0.id!)", label: $0.name, note: req.label($0.level)) }
-        let roles = try await RoleService.dtos(try await ContactRole.query(on: req.db).filter(\.$organisationID == id).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: req.db)
-        let links = try await CollaborationService.dtos(try await CollaborationLink.query(on: req.db).filter(\.$organisationID == id).sort(\.$startsOn, .descending).all(), on: req.db)
+        let roles = try await RoleService.openRoleDTOs(organisationID: id, on: req.db)
+        let links = try await CollaborationService.dtos(organisationID: id, on: req.db)
         let address = [dto.address.street, [dto.address.postalCode, dto.address.city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")]
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
         let data = DetailPage(
@@ -204,9 +204,8 @@ enum OrganisationPages {
         var parentID: String?
         var errors: [FieldError] = []
         if let p = f.parent?.trimmingCharacters(in: .whitespaces), !p.isEmpty {
-            if let id = UUID(uuidString: p) { parentID = id.uuidString }
-            else if case .success(let n) = OrganisationNumber.parse(p), let parent = try await Organisation.query(on: req.db).filter(\.$orgnr == n.normalized).first() {
-                parentID = parent.id!.uuidString
+            if let id = try await OrganisationService.resolve(idOrOrgnr: p, on: req.db) {
+                parentID = id.uuidString
             } else {
                 errors.append(FieldError(field: "parent", code: "parentNotFound").localized(req.application.localizer, req.language))
             }
@@ -248,10 +247,10 @@ enum OrganisationPages {
 
     @Sendable static func editForm(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let org = try await Organisation.find(id, on: req.db) else { throw AppError.notFound() }
+        let org = try await OrganisationService.require(id, on: req.db)
         let input = try await OrganisationService.input(from: org, on: req.db)
         var parentText = ""
-        if let pid = org.parentID, let p = try await Organisation.find(pid, on: req.db) { parentText = p.orgnr ?? pid.uuidString }
+        if let pid = org.parentID, let p = try await OrganisationService.find(pid, on: req.db) { parentText = p.orgnr ?? pid.uuidString }
         return try await renderForm(req, input: input, parentText: parentText, errors: [], id: id)
     }
 
@@ -275,7 +274,7 @@ enum OrganisationPages {
     struct MembersBody: Content { var year: String?; var total: String?; var young: String?; var municipality: String? }
 
     static func membersFormPage(_ req: Request, id: UUID, body: MembersBody, errors: [FieldError]) async throws -> Response {
-        guard let org = try await Organisation.find(id, on: req.db) else { throw AppError.notFound() }
+        let org = try await OrganisationService.require(id, on: req.db)
         let fields = [
             FormField("year", label: req.t("org.members.year"), kind: .number, value: body.year ?? String(LocalDate.today().year - 1), required: true, maxLength: 4),
             FormField("total", label: req.t("org.members.total"), kind: .number, value: body.total, required: true, maxLength: 9),
@@ -312,7 +311,7 @@ enum OrganisationPages {
 
     @Sendable static func deleteConfirm(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let org = try await Organisation.find(id, on: req.db) else { throw AppError.notFound() }
+        let org = try await OrganisationService.require(id, on: req.db)
         let form = req.form(action: "/organisations/\(id)/delete", submitLabel: req.t("org.delete.confirm"), fields: [], version: org.version, cancelHref: "/organisations/\(id)")
         return try await req.formPage(heading: req.t("org.delete.title", org.name), intro: req.t("org.delete.intro"), form: form)
     }
@@ -384,9 +383,4 @@ enum NumberFormat {
         }
         return (n < 0 ? "−" : "") + out
     }
-}
-
-extension String {
-    /// nil for "", so templates can test presence (Leaf treats "" as true).
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -52,7 +52,7 @@ enum RolePages {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let role = try await ContactRole.find(id, on: req.db) else { throw AppError.notFound() }
+        let role = try await RoleService.require(id, on: req.db)
         let dto = try await RoleService.dtos([role], withHistory: true, on: req.db)[0]
         let canEdit = Policy.allows(req.principal, .roleEdit, try await RoleService.roleScope(req))
         let history = (dto.history ?? []).map { t in
@@ -99,8 +99,8 @@ enum RolePages {
             fields.append(FormField("closedOn", label: req.t("roles.field.closedOn"), kind: .date, value: f.closedOn, hint: req.t("roles.field.closedOnHint")))
         }
         var owner = ""
-        if let u = f.unitId.flatMap(UUID.init(uuidString:)), let unit = try await OrgUnit.find(u, on: req.db) { owner = unit.name }
-        if let o = f.organisationId.flatMap(UUID.init(uuidString:)), let org = try await Organisation.find(o, on: req.db) { owner = org.name }
+        if let u = f.unitId.flatMap(UUID.init(uuidString:)), let unit = try await DirectoryQueries.unit(u, on: req.db) { owner = unit.name }
+        if let o = f.organisationId.flatMap(UUID.init(uuidString:)), let org = try await DirectoryQueries.organisation(o, on: req.db) { owner = org.name }
         let formCtx = req.form(action: id.map { "/roles/\($0)/edit" } ?? "/roles", submitLabel: req.t("form.save"), fields: fields, errors: errors,
                                version: f.version, cancelHref: id.map { "/roles/\($0)" } ?? "/roles")
         return try await req.formPage(heading: id == nil ? req.t("roles.new") : req.t("roles.edit"), intro: owner.isEmpty ? nil : req.t("roles.ownerIntro", owner),
@@ -123,7 +123,7 @@ enum RolePages {
 
     @Sendable static func editForm(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let r = try await ContactRole.find(id, on: req.db) else { throw AppError.notFound() }
+        let r = try await RoleService.require(id, on: req.db)
         return try await form(req, RoleForm(title: r.title, description: r.description, unitId: r.unitID?.uuidString, organisationId: r.organisationID?.uuidString,
                                             email: r.email, phone: r.phone, closedOn: r.closedOn, grantsRole: r.grantsRole, version: r.version), id: id, errors: [])
     }
@@ -149,8 +149,8 @@ enum RolePages {
     }
 
     static func handoverPage(_ req: Request, id: UUID, _ f: HandoverForm, errors: [FieldError]) async throws -> Response {
-        guard let role = try await ContactRole.find(id, on: req.db) else { throw AppError.notFound() }
-        let current = try await RoleTenure.query(on: req.db).filter(\.$roleID == id).filter(\.$endsOn == nil).first()
+        let role = try await RoleService.require(id, on: req.db)
+        let current = try await RoleService.currentTenure(id, on: req.db)
         var fields = [
             FormField("holderName", label: req.t("roles.handover.name"), value: f.holderName, autocomplete: "name", maxLength: 200),
             FormField("holderEmail", label: req.t("roles.handover.email"), kind: .email, value: f.holderEmail, hint: req.t("roles.handover.emailHint"), maxLength: 254),

@@ -20,10 +20,9 @@ enum SitePages {
     }
 
     @Sendable static func home(_ req: Request) async throws -> Response {
-        let held = Set(try await RoleTenure.query(on: req.db).filter(\.$endsOn == nil).all().map(\.roleID))
-        let roles = try await ContactRole.query(on: req.db).filter(\.$closedOn == nil).all().compactMap(\.id)
-        let data = HomePage(organisations: try await Organisation.query(on: req.db).count(), bodies: try await PublicBody.query(on: req.db).count(),
-                            units: try await OrgUnit.query(on: req.db).count(), openRoles: roles.filter { !held.contains($0) }.count)
+        let counts = try await ReferenceDataService.registerCounts(on: req.db)
+        let data = HomePage(organisations: counts.organisations, bodies: counts.bodies, units: counts.units,
+                            openRoles: try await RoleService.vacantCount(on: req.db))
         return try await req.page("home", title: req.t("home.title"), data)
     }
 

@@ -65,20 +65,17 @@ enum StructureAPIController {
 
     @Sendable static func listBodies(_ req: Request) async throws -> Paged<PublicBodyDTO> {
         let page = try PageRequest.from(req)
-        var q = PublicBody.query(on: req.db)
-        if let kind = req.query[String.self, at: "kind"], !kind.isEmpty {
-            guard let k = BodyKind(rawValue: kind) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
-            q = q.filter(\.$kind == k)
+        var kind: BodyKind?
+        if let raw = req.query[String.self, at: "kind"], !raw.isEmpty {
+            guard let k = BodyKind(rawValue: raw) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
+            kind = k
         }
-        if let county = req.query[String.self, at: "county"], !county.isEmpty { q = q.filter(\.$countyCode == county) }
-        let total = try await q.count()
-        let items = try await q.sort(\.$countyCode).sort(\.$name).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await StructureService.bodies(kind: kind, county: req.query[String.self, at: "county"], page: page, on: req.db)
         return Paged(items: items.map(StructureService.bodyDTO), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func showBody(_ req: Request) async throws -> PublicBodyDTO {
-        guard let b = try await PublicBody.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
-        return StructureService.bodyDTO(b)
+        StructureService.bodyDTO(try await StructureService.requireBody(try req.parameters.require("id", as: UUID.self), on: req.db))
     }
 
     @Sendable static func createBody(_ req: Request) async throws -> Response {
@@ -97,22 +94,17 @@ enum StructureAPIController {
 
     @Sendable static func listUnits(_ req: Request) async throws -> Paged<UnitDTO> {
         let page = try PageRequest.from(req)
-        var q = OrgUnit.query(on: req.db)
+        var bodyID: UUID?
         if let raw = req.query[String.self, at: "body"], !raw.isEmpty {
             guard let id = UUID(uuidString: raw) else { throw AppError.badRequest("body måste vara ett id.", field: "body") }
-            q = q.filter(\.$bodyID == id)
+            bodyID = id
         }
-        if let area = req.query[String.self, at: "area"], !area.isEmpty {
-            let ids = try await UnitArea.query(on: req.db).filter(\.$areaKey == area).all().map(\.unitID)
-            q = q.filter(\.$id ~~ ids)
-        }
-        let total = try await q.count()
-        let items = try await q.sort(\.$name).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await StructureService.units(bodyID: bodyID, area: req.query[String.self, at: "area"], page: page, on: req.db)
         return Paged(items: try await StructureService.unitDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func showUnit(_ req: Request) async throws -> UnitDTO {
-        guard let u = try await OrgUnit.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let u = try await StructureService.requireUnit(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await StructureService.unitDTOs([u], on: req.db)[0]
     }
 
@@ -146,7 +138,7 @@ enum StructureAPIController {
     }
 
     @Sendable static func showRole(_ req: Request) async throws -> ContactRoleDTO {
-        guard let r = try await ContactRole.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let r = try await RoleService.require(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await RoleService.dtos([r], withHistory: true, on: req.db)[0]
     }
 
@@ -174,19 +166,13 @@ enum StructureAPIController {
 
     @Sendable static func listCollaborations(_ req: Request) async throws -> Paged<CollaborationDTO> {
         let page = try PageRequest.from(req)
-        var q = CollaborationLink.query(on: req.db)
-        if let o = try req.uuidParameter("organisation") { q = q.filter(\.$organisationID == o) }
-        if let u = try req.uuidParameter("unit") { q = q.filter(\.$unitID == u) }
-        if let b = try req.uuidParameter("body") {
-            q = q.filter(\.$unitID ~~ (try await OrgUnit.query(on: req.db).filter(\.$bodyID == b).all().compactMap(\.id)))
-        }
-        let total = try await q.count()
-        let items = try await q.sort(\.$startsOn, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await CollaborationService.list(organisationID: try req.uuidParameter("organisation"), unitID: try req.uuidParameter("unit"),
+                                                                 bodyID: try req.uuidParameter("body"), page: page, on: req.db)
         return Paged(items: try await CollaborationService.dtos(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func showCollaboration(_ req: Request) async throws -> CollaborationDTO {
-        guard let l = try await CollaborationLink.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let l = try await CollaborationService.require(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await CollaborationService.dtos([l], on: req.db)[0]
     }
 
@@ -205,13 +191,7 @@ enum StructureAPIController {
 
     @Sendable static func deleteCollaboration(_ req: Request) async throws -> HTTPStatus {
         let id = try req.parameters.require("id", as: UUID.self)
-        try await req.write { ctx in
-            guard let link = try await CollaborationLink.find(id, on: ctx.db) else { throw AppError.notFound() }
-            guard let unit = try await OrgUnit.find(link.unitID, on: ctx.db) else { throw AppError.notFound() }
-            let scope = ResourceScope.bodyAndOrganisation(unit.bodyID, unitPath: try await StructureService.unitPath(unit.id!, on: ctx.db), organisation: link.organisationID)
-            guard Policy.allows(ctx.actor, .collaborationEdit, scope) else { throw AppError.forbidden() }
-            try await CollaborationService.delete(id, in: ctx)
-        }
+        try await req.write { ctx in try await CollaborationService.delete(id, in: ctx) }
         return .noContent
     }
 
@@ -227,7 +207,7 @@ enum StructureAPIController {
 
     @Sendable static func municipality(_ req: Request) async throws -> MunicipalityDTO {
         let code = try req.parameters.require("code")
-        guard let m = try await Municipality.query(on: req.db).filter(\.$code == code).first() else { throw AppError.notFound() }
+        guard let m = try await ReferenceDataService.municipality(code: code, on: req.db) else { throw AppError.notFound() }
         let rows = try await ReferenceDataService.municipalityDensity(county: m.countyCode, year: try req.yearParameter(), on: req.db).rows
         guard let row = rows.first(where: { $0.code == code }) else { throw AppError.notFound() }
         return row
@@ -250,28 +230,15 @@ enum StructureAPIController {
     }
 
     @Sendable static func areas(_ req: Request) async throws -> [AreaDTO] {
-        try await Area.query(on: req.db).sort(\.$sortOrder).all().map { AreaDTO(key: $0.key, nameSv: $0.nameSv, nameEn: $0.nameEn, active: $0.active) }
+        try await ReferenceDataService.areas(on: req.db)
     }
 
     struct AreaBody: Content { var key: String?; var nameSv: String?; var nameEn: String? }
 
     @Sendable static func addArea(_ req: Request) async throws -> Response {
         let body = try req.content.decode(AreaBody.self)
-        let area = try await req.write { ctx in
-            var errors = FieldErrors()
-            let key = TextRules.line(body.key, field: "key", max: 40, required: true, min: 2, errors: &errors)
-            if !key.isEmpty && !key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { errors.add("key", code: "keyFormat") }
-            let sv = TextRules.line(body.nameSv, field: "nameSv", max: 100, required: true, errors: &errors)
-            let en = TextRules.line(body.nameEn, field: "nameEn", max: 100, required: true, errors: &errors)
-            try errors.throwIfAny()
-            if try await Area.query(on: ctx.db).filter(\.$key == key).count() > 0 { throw AppError.conflict(field: "key", "Området finns redan.") }
-            let order = (try await Area.query(on: ctx.db).max(\.$sortOrder) ?? 0) + 1
-            let a = Area(key: key, nameSv: sv, nameEn: en, sortOrder: order)
-            try await a.create(on: ctx.db)
-            ctx.audit("create", "area", key, before: nil, after: AuditSnapshot(["key": .string(key), "nameSv": .string(sv), "nameEn": .string(en)]))
-            return a
-        }
-        return try await AreaDTO(key: area.key, nameSv: area.nameSv, nameEn: area.nameEn, active: area.active).encodeResponse(status: .created, for: req)
+        let area = try await req.write { ctx in try await ReferenceDataService.addArea(key: body.key, nameSv: body.nameSv, nameEn: body.nameEn, in: ctx) }
+        return try await area.encodeResponse(status: .created, for: req)
     }
 
     struct SearchResults: Content {

@@ -29,10 +29,8 @@ enum StructurePages {
 
     @Sendable static func listBodies(_ req: Request) async throws -> Response {
         let kind = req.query[String.self, at: "kind"].flatMap(BodyKind.init(rawValue:))
-        var q = PublicBody.query(on: req.db)
-        if let kind { q = q.filter(\.$kind == kind) }
-        let counties = Dictionary(uniqueKeysWithValues: try await County.query(on: req.db).all().map { ($0.code, $0.name) })
-        let rows = try await q.sort(\.$countyCode).sort(\.$name).all().map {
+        let counties = try await DirectoryQueries.countyNames(on: req.db)
+        let rows = try await StructureService.bodies(kind: kind, on: req.db).items.map {
             BodyRow(href: "/bodies/\($0.id!)", name: $0.name, kind: req.label($0.kind), county: counties[$0.countyCode] ?? $0.countyCode)
         }
         let filters = [FormField("kind", label: req.t("body.field.kind"), kind: .select, options: req.options(BodyKind.self, selected: kind?.rawValue, emptyLabel: req.t("filter.all")))]
@@ -59,14 +57,14 @@ enum StructurePages {
 
     @Sendable static func showBody(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let body = try await PublicBody.find(id, on: req.db) else { throw AppError.notFound() }
+        let body = try await StructureService.requireBody(id, on: req.db)
         let tree = try await StructureService.tree(of: id, on: req.db)
         let units = tree.map { TreeRow(href: "/units/\($0.unit.id!)", name: $0.unit.name, kind: req.label($0.unit.kind), depth: $0.depth,
                                        indent: String(repeating: "— ", count: $0.depth), responsibilities: $0.unit.responsibilities.nilIfEmpty) }
         let unitIDs = tree.compactMap { $0.unit.id }
-        let roles = unitIDs.isEmpty ? [] : try await RoleService.dtos(try await ContactRole.query(on: req.db).filter(\.$unitID ~~ unitIDs).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: req.db)
-        let county = try await County.query(on: req.db).filter(\.$code == body.countyCode).first()?.name ?? body.countyCode
-        let muni = try await body.municipalityCode.asyncFlatMap { c in try await Municipality.query(on: req.db).filter(\.$code == c).first()?.name }
+        let roles = try await RoleService.openRoleDTOs(unitIDs: unitIDs, on: req.db)
+        let county = try await ReferenceDataService.countyName(body.countyCode, on: req.db) ?? body.countyCode
+        let muni = try await body.municipalityCode.asyncFlatMap { c in try await ReferenceDataService.municipality(code: c, on: req.db)?.name }
         let data = BodyPage(
             body: StructureService.bodyDTO(body), kind: req.label(body.kind), county: county, municipality: muni,
             units: units, hasUnits: !units.isEmpty,
@@ -109,7 +107,7 @@ enum StructurePages {
 
     @Sendable static func editBody(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let b = try await PublicBody.find(id, on: req.db) else { throw AppError.notFound() }
+        let b = try await StructureService.requireBody(id, on: req.db)
         return try await bodyForm(req, PublicBodyBody(name: b.name, kind: b.kind.rawValue, countyCode: b.countyCode, municipalityCode: b.municipalityCode,
                                                       orgnr: b.orgnr, website: b.website, description: b.description, version: b.version), id: id, errors: [])
     }
@@ -175,15 +173,15 @@ enum StructurePages {
 
     @Sendable static func editUnit(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let u = try await OrgUnit.find(id, on: req.db) else { throw AppError.notFound() }
-        let areas = try await UnitArea.query(on: req.db).filter(\.$unitID == id).all().map(\.areaKey)
+        let u = try await StructureService.requireUnit(id, on: req.db)
+        let areas = try await StructureService.areaKeys(ofUnit: id, on: req.db)
         return try await unitForm(req, bodyID: u.bodyID, unitID: id, UnitForm(parentId: u.parentID?.uuidString, name: u.name, kind: u.kind.rawValue,
                                   responsibilities: u.responsibilities, areas: areas, email: u.email, phone: u.phone, version: u.version), errors: [])
     }
 
     @Sendable static func updateUnit(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let u = try await OrgUnit.find(id, on: req.db) else { throw AppError.notFound() }
+        let u = try await StructureService.requireUnit(id, on: req.db)
         let f = try req.decodeForm(UnitForm.self)
         do {
             _ = try await req.write { ctx in try await StructureService.saveUnit(id, f.body, in: ctx) }
@@ -193,7 +191,7 @@ enum StructurePages {
 
     @Sendable static func deleteUnit(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let u = try await OrgUnit.find(id, on: req.db) else { throw AppError.notFound() }
+        let u = try await StructureService.requireUnit(id, on: req.db)
         try await req.write { ctx in try await StructureService.deleteUnit(id, in: ctx) }
         return req.redirect(to: "/bodies/\(u.bodyID)", flash: req.t("deleted"))
     }
@@ -219,15 +217,14 @@ enum StructurePages {
 
     @Sendable static func showUnit(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let unit = try await OrgUnit.find(id, on: req.db) else { throw AppError.notFound() }
+        let unit = try await StructureService.requireUnit(id, on: req.db)
         let dto = try await StructureService.unitDTOs([unit], on: req.db)[0]
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
-        let pathIDs = try await StructureService.unitPath(id, on: req.db).dropFirst().reversed()
-        var path = [Link(href: "/bodies/\(unit.bodyID)", label: dto.bodyName ?? "")]
-        for pid in pathIDs { if let p = try await OrgUnit.find(pid, on: req.db) { path.append(Link(href: "/units/\(pid)", label: p.name)) } }
-        let children = try await OrgUnit.query(on: req.db).filter(\.$parentID == id).sort(\.$name).all().map { Link(href: "/units/\($0.id!)", label: $0.name, note: req.label($0.kind)) }
-        let roles = try await RoleService.dtos(try await ContactRole.query(on: req.db).filter(\.$unitID == id).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: req.db)
-        let links = try await CollaborationService.dtos(try await CollaborationLink.query(on: req.db).filter(\.$unitID == id).sort(\.$startsOn, .descending).all(), on: req.db)
+        let path = [Link(href: "/bodies/\(unit.bodyID)", label: dto.bodyName ?? "")]
+            + (try await StructureService.ancestors(of: id, on: req.db)).map { Link(href: "/units/\($0.id!)", label: $0.name) }
+        let children = try await StructureService.children(of: id, on: req.db).map { Link(href: "/units/\($0.id!)", label: $0.name, note: req.label($0.kind)) }
+        let roles = try await RoleService.openRoleDTOs(unitIDs: [id], on: req.db)
+        let links = try await CollaborationService.dtos(unitID: id, on: req.db)
         let scope = ResourceScope.body(unit.bodyID, unitPath: try await StructureService.unitPath(id, on: req.db))
         let data = UnitPage(
             unit: dto, kind: req.label(unit.kind), path: path, children: children, hasChildren: !children.isEmpty,
@@ -240,12 +237,5 @@ enum StructurePages {
             canEdit: Policy.allows(req.principal, .unitEdit, scope), canAddCollaboration: Policy.allows(req.principal, .collaborationEdit, scope),
             responsibilities: unit.responsibilities.nilIfEmpty, email: unit.email.nilIfEmpty, phone: unit.phone.nilIfEmpty)
         return try await req.page("directory/unit", title: unit.name, data)
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async throws -> U?) async rethrows -> U? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -59,13 +59,16 @@ enum CollaborationService {
         return link
     }
 
-    static func delete(_ id: UUID, in ctx: WriteContext) async throws {
+    /// Removes a link (the actor must be allowed on both its unit and its organisation); returns the organisation's id.
+    @discardableResult
+    static func delete(_ id: UUID, in ctx: WriteContext) async throws -> UUID {
         guard let link = try await CollaborationLink.find(id, on: ctx.db) else { throw AppError.notFound() }
         let owner = try await scope(unitID: link.unitID, organisationID: link.organisationID, on: ctx.db) ?? .organisation(link.organisationID)
         guard Policy.allows(ctx.actor, .collaborationEdit, owner) else { throw AppError.forbidden() }
         let before = link.auditSnapshot
         try await link.delete(on: ctx.db)
         ctx.audit("delete", CollaborationLink.auditEntityType, id.uuidString, before: before, after: nil)
+        return link.organisationID
     }
 
     /// Who owns a link: the unit's body (and the unit's place in its tree) and the organisation. nil when the unit is gone.
@@ -116,5 +119,31 @@ enum CollaborationService {
             units: linkedUnits.sorted { SwedishCollation.key($0.name) < SwedishCollation.key($1.name) }.map { ($0.id!, $0.name) },
             organisations: orgs.sorted { $0.sortName < $1.sortName }.map { ($0.id!, $0.name) },
             cells: cells)
+    }
+}
+
+// MARK: Reading links
+
+extension CollaborationService {
+    static func require(_ id: UUID, on db: any Database) async throws -> CollaborationLink { try await CollaborationLink.require(id, on: db) }
+
+    /// Links filtered by organisation, unit and/or body, newest first, one page at a time.
+    static func list(organisationID: UUID?, unitID: UUID?, bodyID: UUID?, page: PageRequest, on db: any Database) async throws -> (items: [CollaborationLink], total: Int) {
+        var q = CollaborationLink.query(on: db)
+        if let organisationID { q = q.filter(\.$organisationID == organisationID) }
+        if let unitID { q = q.filter(\.$unitID == unitID) }
+        if let bodyID { q = q.filter(\.$unitID ~~ (try await OrgUnit.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id))) }
+        let total = try await q.count()
+        return (try await q.sort(\.$startsOn, .descending).range(page.offset..<(page.offset + page.per)).all(), total)
+    }
+
+    /// Every link of a unit, as DTOs, newest first.
+    static func dtos(unitID: UUID, on db: any Database) async throws -> [CollaborationDTO] {
+        try await dtos(try await CollaborationLink.query(on: db).filter(\.$unitID == unitID).sort(\.$startsOn, .descending).all(), on: db)
+    }
+
+    /// Every link of an organisation, as DTOs, newest first.
+    static func dtos(organisationID: UUID, on db: any Database) async throws -> [CollaborationDTO] {
+        try await dtos(try await CollaborationLink.query(on: db).filter(\.$organisationID == organisationID).sort(\.$startsOn, .descending).all(), on: db)
     }
 }

@@ -228,6 +228,15 @@ enum DirectoryQueries {
         return (bodyID, unitID)
     }
 
+    /// A contact role named by id in a request: nil (absent) keeps `existing`, "" clears it, an unknown id is an error on `field`.
+    static func resolveRole(_ raw: String?, existing: UUID?, field: String, errors: inout FieldErrors, on db: any Database) async throws -> UUID? {
+        guard let raw else { return existing }
+        if raw.isEmpty { return nil }
+        if let u = UUID(uuidString: raw), try await roleExists(u, on: db) { return u }
+        errors.add(field, code: "notFound")
+        return existing
+    }
+
     /// County names by code.
     static func countyNames(on db: any Database) async throws -> [String: String] {
         Dictionary(uniqueKeysWithValues: try await County.query(on: db).all().map { ($0.code, $0.name) })

@@ -208,3 +208,29 @@ extension OrganisationService {
         return try await memberCounts(id, on: ctx.db)
     }
 }
+
+// MARK: Reading organisations
+
+extension OrganisationService {
+    static func require(_ id: UUID, on db: any Database) async throws -> Organisation { try await Organisation.require(id, on: db) }
+
+    static func find(_ id: UUID, on db: any Database) async throws -> Organisation? { try await Organisation.find(id, on: db) }
+
+    /// Member organisations (children) by name, at most `limit`.
+    static func children(of id: UUID, limit: Int, on db: any Database) async throws -> [Organisation] {
+        try await Organisation.query(on: db).filter(\.$parentID == id).sort(\.$sortName).limit(limit).all()
+    }
+
+    /// The organisation a text names: an id, or an organisationsnummer in any accepted spelling.
+    static func resolve(idOrOrgnr text: String, on db: any Database) async throws -> UUID? {
+        if let id = UUID(uuidString: text) { return id }
+        guard case .success(let n) = OrganisationNumber.parse(text) else { return nil }
+        return try await DirectoryQueries.organisation(orgnr: n.normalized, on: db)?.id
+    }
+
+    /// Applies a partial change on top of the stored organisation (PATCH).
+    static func patch(_ id: UUID, _ merge: (OrganisationInput) -> OrganisationInput, in ctx: WriteContext) async throws -> Organisation {
+        let existing = try await require(id, on: ctx.db)
+        return try await update(id, merge(try await input(from: existing, on: ctx.db)), in: ctx)
+    }
+}

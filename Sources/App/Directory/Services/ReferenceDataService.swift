@@ -143,3 +143,40 @@ enum ReferenceDataService {
         return try await populationYears(on: db).first
     }
 }
+
+// MARK: Counties, municipalities and areas
+
+extension ReferenceDataService {
+    static func countyName(_ code: String, on db: any Database) async throws -> String? {
+        try await County.query(on: db).filter(\.$code == code).first()?.name
+    }
+
+    static func municipality(code: String, on db: any Database) async throws -> Municipality? {
+        try await Municipality.query(on: db).filter(\.$code == code).first()
+    }
+
+    static func areas(on db: any Database) async throws -> [AreaDTO] {
+        try await Area.query(on: db).sort(\.$sortOrder).all().map { AreaDTO(key: $0.key, nameSv: $0.nameSv, nameEn: $0.nameEn, active: $0.active) }
+    }
+
+    /// Adds an area of activity at the end of the list; the key is ASCII letters and digits and unique.
+    static func addArea(key rawKey: String?, nameSv rawSv: String?, nameEn rawEn: String?, in ctx: WriteContext) async throws -> AreaDTO {
+        var errors = FieldErrors()
+        let key = TextRules.line(rawKey, field: "key", max: 40, required: true, min: 2, errors: &errors)
+        if !key.isEmpty && !key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { errors.add("key", code: "keyFormat") }
+        let sv = TextRules.line(rawSv, field: "nameSv", max: 100, required: true, errors: &errors)
+        let en = TextRules.line(rawEn, field: "nameEn", max: 100, required: true, errors: &errors)
+        try errors.throwIfAny()
+        if try await Area.query(on: ctx.db).filter(\.$key == key).count() > 0 { throw AppError.conflict(field: "key", "Området finns redan.") }
+        let order = (try await Area.query(on: ctx.db).max(\.$sortOrder) ?? 0) + 1
+        let a = Area(key: key, nameSv: sv, nameEn: en, sortOrder: order)
+        try await a.create(on: ctx.db)
+        ctx.audit("create", "area", key, before: nil, after: AuditSnapshot(["key": .string(key), "nameSv": .string(sv), "nameEn": .string(en)]))
+        return AreaDTO(key: a.key, nameSv: a.nameSv, nameEn: a.nameEn, active: a.active)
+    }
+
+    /// The register's size for the home page.
+    static func registerCounts(on db: any Database) async throws -> (organisations: Int, bodies: Int, units: Int) {
+        (try await Organisation.query(on: db).count(), try await PublicBody.query(on: db).count(), try await OrgUnit.query(on: db).count())
+    }
+}

@@ -290,3 +290,31 @@ enum RoleHandoverHooks {
         for h in hooks.all { try await h(roleID, from, to, ctx) }
     }
 }
+
+// MARK: Reading roles
+
+extension RoleService {
+    static func require(_ id: UUID, on db: any Database) async throws -> ContactRole { try await ContactRole.require(id, on: db) }
+
+    /// The open tenure of a role, if someone holds it.
+    static func currentTenure(_ roleID: UUID, on db: any Database) async throws -> RoleTenure? {
+        try await RoleTenure.query(on: db).filter(\.$roleID == roleID).filter(\.$endsOn == nil).first()
+    }
+
+    /// Open (not closed) roles of these units, as DTOs by title.
+    static func openRoleDTOs(unitIDs: [UUID], on db: any Database) async throws -> [ContactRoleDTO] {
+        guard !unitIDs.isEmpty else { return [] }
+        return try await dtos(try await ContactRole.query(on: db).filter(\.$unitID ~~ unitIDs).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: db)
+    }
+
+    /// Open (not closed) roles of an organisation, as DTOs by title.
+    static func openRoleDTOs(organisationID: UUID, on db: any Database) async throws -> [ContactRoleDTO] {
+        try await dtos(try await ContactRole.query(on: db).filter(\.$organisationID == organisationID).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: db)
+    }
+
+    /// How many roles are open and have no holder today.
+    static func vacantCount(on db: any Database) async throws -> Int {
+        let held = Set(try await RoleTenure.query(on: db).filter(\.$endsOn == nil).all().map(\.roleID))
+        return try await ContactRole.query(on: db).filter(\.$closedOn == nil).all().compactMap(\.id).filter { !held.contains($0) }.count
+    }
+}

@@ -237,3 +237,57 @@ enum StructureService {
         return .body(id, unitPath: [])
     }
 }
+
+// MARK: Reading bodies and units
+
+extension StructureService {
+    static func requireBody(_ id: UUID, on db: any Database) async throws -> PublicBody { try await PublicBody.require(id, on: db) }
+
+    static func requireUnit(_ id: UUID, on db: any Database) async throws -> OrgUnit { try await OrgUnit.require(id, on: db) }
+
+    /// Bodies by county and name, optionally of one kind and county; `page` nil for all.
+    static func bodies(kind: BodyKind?, county: String? = nil, page: PageRequest? = nil, on db: any Database) async throws -> (items: [PublicBody], total: Int) {
+        var q = PublicBody.query(on: db)
+        if let kind { q = q.filter(\.$kind == kind) }
+        if let county, !county.isEmpty { q = q.filter(\.$countyCode == county) }
+        let total = try await q.count()
+        q = q.sort(\.$countyCode).sort(\.$name)
+        if let page { q = q.range(page.offset..<(page.offset + page.per)) }
+        return (try await q.all(), total)
+    }
+
+    /// Units by name, optionally of one body and/or working in one area, one page at a time.
+    static func units(bodyID: UUID?, area: String?, page: PageRequest, on db: any Database) async throws -> (items: [OrgUnit], total: Int) {
+        var q = OrgUnit.query(on: db)
+        if let bodyID { q = q.filter(\.$bodyID == bodyID) }
+        if let area, !area.isEmpty {
+            q = q.filter(\.$id ~~ (try await UnitArea.query(on: db).filter(\.$areaKey == area).all().map(\.unitID)))
+        }
+        let total = try await q.count()
+        return (try await q.sort(\.$name).range(page.offset..<(page.offset + page.per)).all(), total)
+    }
+
+    /// Units the collaboration form offers: those of the given bodies (all when nil), by name.
+    static func unitDTOs(ofBodies bodyIDs: [UUID]?, limit: Int, on db: any Database) async throws -> [UnitDTO] {
+        var q = OrgUnit.query(on: db)
+        if let bodyIDs { q = q.filter(\.$bodyID ~~ bodyIDs) }
+        return try await unitDTOs(try await q.sort(\.$name).limit(limit).all(), on: db)
+    }
+
+    static func children(of unitID: UUID, on db: any Database) async throws -> [OrgUnit] {
+        try await OrgUnit.query(on: db).filter(\.$parentID == unitID).sort(\.$name).all()
+    }
+
+    static func areaKeys(ofUnit id: UUID, on db: any Database) async throws -> [String] {
+        try await UnitArea.query(on: db).filter(\.$unitID == id).all().map(\.areaKey)
+    }
+
+    /// The units above `id`, from the top of the tree down to its parent.
+    static func ancestors(of id: UUID, on db: any Database) async throws -> [OrgUnit] {
+        var out: [OrgUnit] = []
+        for pid in try await unitPath(id, on: db).dropFirst().reversed() {
+            if let p = try await OrgUnit.find(pid, on: db) { out.append(p) }
+        }
+        return out
+    }
+}

@@ -40,12 +40,12 @@ enum ApplicationPages {
     }
 
     @Sendable static func call(_ req: Request) async throws -> Response {
-        guard let c = try await GrantCall.find(try req.parameters.require("id", as: UUID.self), on: req.db),
-              let p = try await GrantProgramme.find(c.programmeID, on: req.db) else { throw AppError.notFound() }
+        let c = try await GrantQueries.call(try req.parameters.require("id", as: UUID.self), on: req.db)
+        let p = try await GrantQueries.programme(c.programmeID, on: req.db)
         let dto = try await ProgrammeService.callDTO(c, on: req.db)
         let lang = req.language.rawValue
         let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
-        let existing = try await GrantApplication.query(on: req.db).filter(\.$callID == c.id!).filter(\.$organisationID ~~ orgs.compactMap(\.id)).all()
+        let existing = try await GrantQueries.applications(callID: c.id!, organisations: orgs.map(\.id), on: req.db)
         let names = Dictionary(uniqueKeysWithValues: orgs.map { ($0.id, $0.name) })
         let data = CallPage(
             call: dto, programmeHref: "/grants/programmes/\(p.id!)", opens: c.opensOnDate.formatted(lang), closes: c.closesOnDate.formatted(lang),
@@ -72,22 +72,18 @@ enum ApplicationPages {
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         let page = try PageRequest.from(req, defaultPer: 50)
-        var q = try await GrantsAPIController.visibleApplications(req.principal, on: req.db)
         var base: [(String, String)] = []
-        if let pid = try req.uuidParameter("programme") {
-            q = q.filter(\.$callID ~~ (try await GrantCall.query(on: req.db).filter(\.$programmeID == pid).all().compactMap(\.id)))
-            base.append(("programme", pid.uuidString))
-        }
+        let programmeID = try req.uuidParameter("programme")
+        if let programmeID { base.append(("programme", programmeID.uuidString)) }
         var filter: String?
-        if let s = req.query[String.self, at: "status"], let st = ApplicationStatus(rawValue: s) {
-            q = q.filter(\.$status == st)
-            base.append(("status", s))
-            filter = req.t("applicationStatus.\(s)")
+        let status = req.query[String.self, at: "status"].flatMap(ApplicationStatus.init(rawValue:))
+        if let status {
+            base.append(("status", status.rawValue))
+            filter = req.t("applicationStatus.\(status.rawValue)")
         }
-        let total = try await q.count()
-        let apps = try await q.sort(\.$updatedAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let (apps, total) = try await GrantQueries.applications(visibleTo: req.principal, programmeID: programmeID, status: status, page: page, on: req.db)
         let names = try await DirectoryQueries.organisationNames(apps.map(\.organisationID), on: req.db)
-        let calls = Dictionary(uniqueKeysWithValues: try await GrantCall.query(on: req.db).filter(\.$id ~~ apps.map(\.callID)).all().map { ($0.id!, $0.title) })
+        let calls = try await GrantQueries.callTitles(apps.map(\.callID), on: req.db)
         let lang = req.language.rawValue
         let rows = apps.map { a in
             Row(href: "/grants/applications/\(a.id!)", organisation: names[a.organisationID] ?? "", call: calls[a.callID] ?? "",
@@ -164,13 +160,13 @@ enum ApplicationPages {
             weighted = s.weighted.map { DecimalText.format($0, digits: 2, lang: req.language.rawValue) }
         }
         if canManage && (a.status == .submitted || a.status == .underReview) {
-            let assigned = Set(try await GrantReview.query(on: req.db).filter(\.$applicationID == a.id!).all().map(\.reviewerID))
+            let assigned = try await GrantQueries.reviewerIDs(applicationID: a.id!, on: req.db)
             let candidates = try await AccountQueries.holders(of: [.reviewer, .official], inBody: p.bodyID, on: req.db)
             for u in try await AccountQueries.activeAccounts(candidates, on: req.db) where !assigned.contains(u.id) {
                 reviewers.append(.init(value: u.id.uuidString, label: u.name))
             }
         }
-        let decisions = try await GrantDecision.query(on: req.db).filter(\.$applicationID == a.id!).sort(\.$createdAt).all()
+        let decisions = try await GrantQueries.decisions(applicationID: a.id!, on: req.db)
         let data = ApplicationPage(
             app: dto, status: req.t("applicationStatus.\(a.status.rawValue)"), callHref: "/grants/calls/\(call.id!)", answers: answers,
             budget: dto.budget.map { Budget(label: $0.label, amount: Money.format($0.amountOre, lang)) }, hasBudget: !dto.budget.isEmpty,
@@ -218,7 +214,7 @@ enum ApplicationPages {
 
     static func editPage(_ req: Request, _ a: GrantApplication, form f: EditForm?, errors: [FieldError], status: HTTPStatus = .ok) async throws -> Response {
         let dto = try await ApplicationService.dto(a, withEligibility: true, on: req.db)
-        guard let call = try await GrantCall.find(a.callID, on: req.db) else { throw AppError.notFound() }
+        let call = try await GrantQueries.call(a.callID, on: req.db)
         let lang = req.language.rawValue
         func kr(_ ore: Int?) -> String { ore.map { Money.decimal($0).replacingOccurrences(of: ".00", with: "").replacingOccurrences(of: ".", with: ",") } ?? "" }
         var fields: [FormField] = []
@@ -252,7 +248,7 @@ enum ApplicationPages {
             BudgetRow(index: i + 1, label: l, amount: f?.budgetAmount?[safe: i] ?? kr(dto.budget[safe: i]?.amountOre), labelId: "f-budget-\(i)-label", amountId: "f-budget-\(i)-amount")
         }
         for i in rows.count..<(rows.count + 3) { rows.append(BudgetRow(index: i + 1, label: "", amount: "", labelId: "f-budget-\(i)-label", amountId: "f-budget-\(i)-amount")) }
-        let files = try await GrantAttachment.query(on: req.db).filter(\.$applicationID == a.id!).all()
+        let files = try await GrantQueries.attachments(applicationID: a.id!, on: req.db)
         let kinds = call.attachmentKinds.map { ($0, req.t("attachment.\($0)")) } + call.fieldSpecs.filter { $0.kind == .file }.map { ($0.key, $0.label) }
             + [("other", req.t("attachment.other"))]
         let upload = req.form(action: "/grants/applications/\(a.id!)/attachments", submitLabel: req.t("grants.upload"), fields: [
@@ -270,7 +266,7 @@ enum ApplicationPages {
     }
 
     @Sendable static func edit(_ req: Request) async throws -> Response {
-        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let a = try await GrantQueries.application(try req.parameters.require("id", as: UUID.self), on: req.db)
         guard a.status == .draft else { return req.redirect(to: "/grants/applications/\(a.id!)", flash: req.t("grants.application.notDraft")) }
         return try await editPage(req, a, form: nil, errors: [])
     }
@@ -297,7 +293,7 @@ enum ApplicationPages {
             _ = try await req.write { ctx in try await ApplicationService.update(id, body, in: ctx) }
             return req.redirect(to: "/grants/applications/\(id)/edit", flash: req.t("grants.draftSaved"))
         } catch {
-            guard let a = try await GrantApplication.find(id, on: req.db) else { throw error }
+            guard let a = try await GrantQueries.findApplication(id, on: req.db) else { throw error }
             if let e = error as? FieldErrors { return try await editPage(req, a, form: f, errors: e.all.map { $0.localized(req.application.localizer, req.language) }, status: .unprocessableEntity) }
             return try await rerender(req, error: error) { try await editPage(req, a, form: f, errors: $0) }
         }
@@ -316,14 +312,14 @@ enum ApplicationPages {
             }
             return req.redirect(to: "/grants/applications/\(id)/edit", flash: req.t("grants.uploaded"))
         } catch {
-            guard let a = try await GrantApplication.find(id, on: req.db) else { throw error }
+            guard let a = try await GrantQueries.findApplication(id, on: req.db) else { throw error }
             return try await rerender(req, error: error) { try await editPage(req, a, form: nil, errors: $0) }
         }
     }
 
     @Sendable static func removeAttachment(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let f = try await GrantAttachment.find(id, on: req.db) else { throw AppError.notFound() }
+        let f = try await GrantQueries.attachment(id, on: req.db)
         try await req.write { ctx in try await ApplicationService.removeAttachment(id, in: ctx) }
         return req.redirect(to: "/grants/applications/\(f.applicationID)/edit", flash: req.t("deleted"))
     }
@@ -343,7 +339,7 @@ enum ApplicationPages {
             }
             return req.redirect(to: action == "reopen" ? "/grants/applications/\(id)/edit" : "/grants/applications/\(id)", flash: req.t("grants.application.\(action)ed"))
         } catch {
-            guard action == "submit", let a = try await GrantApplication.find(id, on: req.db) else { throw error }
+            guard action == "submit", let a = try await GrantQueries.findApplication(id, on: req.db) else { throw error }
             return try await rerender(req, error: error) { try await editPage(req, a, form: nil, errors: $0) }
         }
     }
@@ -356,8 +352,4 @@ enum ApplicationPages {
         Task { [app = req.application] in await Outbox.deliverPending(app) }
         return req.redirect(to: "/grants/applications/\(id)", flash: req.t("grants.reviewerAssigned"))
     }
-}
-
-extension Array {
-    subscript(safe i: Int) -> Element? { indices.contains(i) ? self[i] : nil }
 }

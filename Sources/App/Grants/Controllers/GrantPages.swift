@@ -39,9 +39,8 @@ enum GrantPages {
     static func statusLabel(_ s: EligibilityStatus, _ req: Request) -> String { req.t("eligibility.\(s.rawValue)") }
 
     @Sendable static func index(_ req: Request) async throws -> Response {
-        let today = LocalDate.today().description
-        let calls = try await GrantCall.query(on: req.db).filter(\.$opensOn <= today).filter(\.$closesOn >= today).sort(\.$closesOn).all()
-        let programmes = try await GrantProgramme.query(on: req.db).sort(\.$name).all()
+        let calls = try await GrantQueries.openCalls(on: LocalDate.today(), db: req.db)
+        let programmes = try await GrantQueries.allProgrammes(on: req.db)
         let bodies = Dictionary(uniqueKeysWithValues: try await DirectoryQueries.allBodies(on: req.db).map { ($0.id, $0.name) })
         let byID = Dictionary(uniqueKeysWithValues: programmes.map { ($0.id!, $0) })
         let orgs = try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
@@ -105,11 +104,11 @@ enum GrantPages {
     }
 
     @Sendable static func programme(_ req: Request) async throws -> Response {
-        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let p = try await GrantQueries.programme(try req.parameters.require("id", as: UUID.self), on: req.db)
         let dto = try await ProgrammeService.dto(p, on: req.db)
         let counties = try await DirectoryQueries.countyNames(on: req.db)
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
-        let calls = try await GrantCall.query(on: req.db).filter(\.$programmeID == p.id!).sort(\.$closesOn, .descending).all()
+        let calls = try await GrantQueries.calls(ofProgramme: p.id!, on: req.db)
         let contact = try await p.contactRoleID.asyncFlatMap { try await DirectoryQueries.role($0, on: req.db) }
         let data = ProgrammePage(
             programme: dto, kind: req.label(p.kind), paymentModel: req.t("paymentModel.\(p.paymentModel.rawValue)"), decisionLevel: req.label(p.decisionLevel),

@@ -6,62 +6,39 @@ import SamverkaRules
 extension GrantsAPIController {
     // MARK: Payments, reports, reclaims
 
-    static func managedProgrammes(_ p: Principal, on db: any Database) async throws -> [UUID]? {
-        if p.isAdmin { return nil }
-        let bodies = p.officialBodyIDs
-        return bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
-    }
-
-    static func paymentsQuery(_ req: Request) async throws -> QueryBuilder<GrantPayment> {
-        var q = GrantPayment.query(on: req.db)
-        if let managed = try await managedProgrammes(req.principal, on: req.db) { q = q.filter(\.$programmeID ~~ managed) }
-        if let p = try req.uuidParameter("programme") { q = q.filter(\.$programmeID == p) }
+    /// The payment filter of the query string (`programme`, `status`, `dueBefore`).
+    static func paymentFilter(_ req: Request) throws -> GrantQueries.PaymentFilter {
+        var f = GrantQueries.PaymentFilter(programmeID: try req.uuidParameter("programme"))
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
-            q = q.filter(\.$status == st)
+            f.status = st
         }
         if let d = req.query[String.self, at: "dueBefore"], !d.isEmpty {
             guard let date = LocalDate(d) else { throw AppError.badRequest("Ogiltigt datum.", field: "dueBefore") }
-            q = q.filter(\.$dueOn <= date.description)
+            f.dueBefore = date
         }
-        return q
+        return f
     }
 
     @Sendable static func listPayments(_ req: Request) async throws -> Paged<PaymentDTO> {
         let page = try PageRequest.from(req)
-        let q = try await paymentsQuery(req)
-        let total = try await q.count()
-        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await GrantQueries.payments(try paymentFilter(req), visibleTo: req.principal, page: page, on: req.db)
         return Paged(items: try await DecisionService.paymentDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func paymentFile(_ req: Request) async throws -> Response {
-        let pays = try await paymentsQuery(req).filter(\.$status == .approved).sort(\.$dueOn).all()
+        var filter = try paymentFilter(req)
+        filter.status = .approved
+        let pays = try await GrantQueries.payments(filter, visibleTo: req.principal, page: nil, on: req.db).items
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"utbetalningar.csv\"")
         return Response(status: .ok, headers: headers, body: .init(string: try await DecisionService.paymentFile(pays, on: req.db)))
     }
 
-    static func reportsQuery(_ req: Request) async throws -> QueryBuilder<GrantReport> {
-        var q = GrantReport.query(on: req.db)
-        let p = req.principal
-        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
-            let managed = try await managedProgrammes(p, on: req.db) ?? []
-            let orgs = p.organisationIDs
-            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ orgs) }
-        }
-        return q
-    }
-
     @Sendable static func listReports(_ req: Request) async throws -> Paged<ReportDTO> {
         let page = try PageRequest.from(req)
-        var q = try await reportsQuery(req)
-        if try req.flag("overdue") {
-            q = q.filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn < LocalDate.today().description)
-        }
-        let total = try await q.count()
-        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await GrantQueries.reports(visibleTo: req.principal, overdueOn: try req.flag("overdue") ? LocalDate.today() : nil, page: page, on: req.db)
         return Paged(items: try await DecisionService.reportDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -74,14 +51,7 @@ extension GrantsAPIController {
 
     @Sendable static func listReclaims(_ req: Request) async throws -> Paged<ReclaimDTO> {
         let page = try PageRequest.from(req)
-        var q = GrantReclaim.query(on: req.db)
-        let p = req.principal
-        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
-            let managed = try await managedProgrammes(p, on: req.db) ?? []
-            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ p.organisationIDs) }
-        }
-        let total = try await q.count()
-        let items = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await GrantQueries.reclaims(visibleTo: req.principal, page: page, on: req.db)
         return Paged(items: try await DecisionService.reclaimDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 

@@ -136,17 +136,14 @@ enum GrantsAPIController {
 
     @Sendable static func listProgrammes(_ req: Request) async throws -> Paged<ProgrammeDTO> {
         let page = try PageRequest.from(req)
-        var q = GrantProgramme.query(on: req.db)
-        if let b = try req.uuidParameter("body") { q = q.filter(\.$bodyID == b) }
-        let total = try await q.count()
+        let (programmes, total) = try await GrantQueries.programmes(bodyID: try req.uuidParameter("body"), page: page, on: req.db)
         var items: [ProgrammeDTO] = []
-        for p in try await q.sort(\.$name).range(page.offset..<(page.offset + page.per)).all() { items.append(try await ProgrammeService.dto(p, on: req.db)) }
+        for p in programmes { items.append(try await ProgrammeService.dto(p, on: req.db)) }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func showProgramme(_ req: Request) async throws -> ProgrammeDTO {
-        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
-        return try await ProgrammeService.dto(p, on: req.db)
+        try await ProgrammeService.dto(try await GrantQueries.programme(try req.parameters.require("id", as: UUID.self), on: req.db), on: req.db)
     }
 
     @Sendable static func createProgramme(_ req: Request) async throws -> Response {
@@ -165,7 +162,7 @@ enum GrantsAPIController {
     static func year(_ req: Request, default value: Int) throws -> Int { try req.yearParameter() ?? value }
 
     @Sendable static func eligibility(_ req: Request) async throws -> EligibilityResult {
-        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let p = try await GrantQueries.programme(try req.parameters.require("id", as: UUID.self), on: req.db)
         guard let org = try req.uuidParameter("organisation") else { throw AppError.badRequest("Ange organisation.", field: "organisation") }
         guard try await DirectoryQueries.organisationExists(org, on: req.db) else { throw AppError.notFound() }
         return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db)
@@ -173,7 +170,7 @@ enum GrantsAPIController {
 
     /// The allocation preview for the submitted applications of a year's calls.
     @Sendable static func allocation(_ req: Request) async throws -> AllocationDTO {
-        guard let p = try await GrantProgramme.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let p = try await GrantQueries.programme(try req.parameters.require("id", as: UUID.self), on: req.db)
         return try await ProgrammeService.allocationPreview(p, year: try year(req, default: LocalDate.today().year), on: req.db).0
     }
 
@@ -186,21 +183,15 @@ enum GrantsAPIController {
 
     @Sendable static func listCalls(_ req: Request) async throws -> Paged<CallDTO> {
         let page = try PageRequest.from(req)
-        var q = GrantCall.query(on: req.db)
-        if let p = try req.uuidParameter("programme") { q = q.filter(\.$programmeID == p) }
-        if try req.flag("open") {
-            let today = LocalDate.today().description
-            q = q.filter(\.$opensOn <= today).filter(\.$closesOn >= today)
-        }
-        let total = try await q.count()
+        let (calls, total) = try await GrantQueries.calls(programmeID: try req.uuidParameter("programme"), openOn: try req.flag("open") ? LocalDate.today() : nil,
+                                                          page: page, on: req.db)
         var items: [CallDTO] = []
-        for c in try await q.sort(\.$closesOn, .descending).range(page.offset..<(page.offset + page.per)).all() { items.append(try await ProgrammeService.callDTO(c, on: req.db)) }
+        for c in calls { items.append(try await ProgrammeService.callDTO(c, on: req.db)) }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
     @Sendable static func showCall(_ req: Request) async throws -> CallDTO {
-        guard let c = try await GrantCall.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
-        return try await ProgrammeService.callDTO(c, on: req.db)
+        try await ProgrammeService.callDTO(try await GrantQueries.call(try req.parameters.require("id", as: UUID.self), on: req.db), on: req.db)
     }
 
     @Sendable static func createCall(_ req: Request) async throws -> Response {
@@ -218,32 +209,16 @@ enum GrantsAPIController {
 
     // MARK: Applications
 
-    /// The applications a principal may see: their organisations', their bodies' programmes', the ones they review.
-    static func visibleApplications(_ p: Principal, on db: any Database) async throws -> QueryBuilder<GrantApplication> {
-        var q = GrantApplication.query(on: db)
-        if p.isAdmin || Policy.allows(p, .crossBodyRead) { return q }
-        let orgs = p.organisationIDs
-        let bodies = p.officialBodyIDs
-        let programmeIDs = bodies.isEmpty ? [] : try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().compactMap(\.id)
-        let callIDs = programmeIDs.isEmpty ? [] : try await GrantCall.query(on: db).filter(\.$programmeID ~~ programmeIDs).all().compactMap(\.id)
-        let reviewed = p.userID == nil ? [] : try await GrantReview.query(on: db).filter(\.$reviewerID == p.userID!).all().map(\.applicationID)
-        q = q.group(.or) { g in
-            g.filter(\.$organisationID ~~ orgs).filter(\.$callID ~~ callIDs).filter(\.$id ~~ reviewed)
-        }
-        return q
-    }
-
     @Sendable static func listApplications(_ req: Request) async throws -> Paged<ApplicationDTO> {
         let page = try PageRequest.from(req)
-        var q = try await visibleApplications(req.principal, on: req.db)
-        if let c = try req.uuidParameter("call") { q = q.filter(\.$callID == c) }
+        var status: ApplicationStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             guard let st = ApplicationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
-            q = q.filter(\.$status == st)
+            status = st
         }
-        let total = try await q.count()
+        let (apps, total) = try await GrantQueries.applications(visibleTo: req.principal, callID: try req.uuidParameter("call"), status: status, page: page, on: req.db)
         var items: [ApplicationDTO] = []
-        for a in try await q.sort(\.$updatedAt, .descending).range(page.offset..<(page.offset + page.per)).all() {
+        for a in apps {
             items.append(try await ApplicationService.dto(a, withEligibility: false, on: req.db))
         }
         return Paged(items: items, metadata: PageMetadata(page: page.page, per: page.per, total: total))
@@ -253,20 +228,12 @@ enum GrantsAPIController {
         let b = try req.content.decode(ApplicationBody.self)
         guard let c = b.callId.flatMap(UUID.init(uuidString:)) else { throw AppError.invalid(field: "callId", code: "required") }
         guard let o = b.organisationId.flatMap(UUID.init(uuidString:)) else { throw AppError.invalid(field: "organisationId", code: "required") }
-        let a = try await req.write { ctx in
-            let a = try await ApplicationService.create(callID: c, organisationID: o, in: ctx)
-            if b.answers != nil || b.budget != nil || b.requestedOre != nil || b.activities != nil || b.payeeAccount != nil {
-                var body = b
-                body.version = a.version
-                return try await ApplicationService.update(a.id!, body, in: ctx)
-            }
-            return a
-        }
+        let a = try await req.write { ctx in try await ApplicationService.create(callID: c, organisationID: o, filling: b, in: ctx) }
         return try await ApplicationService.dto(a, withEligibility: true, on: req.db).encodeResponse(status: .created, for: req)
     }
 
     static func viewable(_ req: Request) async throws -> GrantApplication {
-        guard let a = try await GrantApplication.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let a = try await GrantQueries.application(try req.parameters.require("id", as: UUID.self), on: req.db)
         guard try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.forbidden() }
         return a
     }
@@ -306,8 +273,8 @@ enum GrantsAPIController {
     }
 
     @Sendable static func download(_ req: Request) async throws -> Response {
-        guard let f = try await GrantAttachment.find(try req.parameters.require("id", as: UUID.self), on: req.db),
-              let a = try await GrantApplication.find(f.applicationID, on: req.db) else { throw AppError.notFound() }
+        let f = try await GrantQueries.attachment(try req.parameters.require("id", as: UUID.self), on: req.db)
+        let a = try await GrantQueries.application(f.applicationID, on: req.db)
         guard try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.forbidden() }
         return .download(f.data, filename: f.filename, contentType: f.contentType)
     }
@@ -355,12 +322,8 @@ enum GrantsAPIController {
 
     @Sendable static func listDecisions(_ req: Request) async throws -> Paged<DecisionDTO> {
         let page = try PageRequest.from(req)
-        let visible = try await visibleApplications(req.principal, on: req.db).all().compactMap(\.id)
-        var q = GrantDecision.query(on: req.db).filter(\.$applicationID ~~ visible)
-        if let p = try req.uuidParameter("programme") { q = q.filter(\.$programmeID == p) }
-        if let y = try req.yearParameter() { q = q.filter(\.$year == y) }
-        let total = try await q.count()
-        let items = try await q.sort(\.$decidedOn, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let (items, total) = try await GrantQueries.decisions(visibleTo: req.principal, programmeID: try req.uuidParameter("programme"), year: try req.yearParameter(),
+                                                              page: page, on: req.db)
         return Paged(items: try await DecisionService.decisionDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -372,9 +335,9 @@ enum GrantsAPIController {
     }
 
     @Sendable static func showDecision(_ req: Request) async throws -> DecisionDTO {
-        guard let d = try await GrantDecision.find(try req.parameters.require("id", as: UUID.self), on: req.db) else { throw AppError.notFound() }
+        let d = try await GrantQueries.decision(try req.parameters.require("id", as: UUID.self), on: req.db)
         if !d.isPublic {
-            guard let a = try await GrantApplication.find(d.applicationID, on: req.db), try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.notFound() }
+            guard let a = try await GrantQueries.findApplication(d.applicationID, on: req.db), try await ApplicationService.mayView(a, req.principal, on: req.db) else { throw AppError.notFound() }
         }
         return try await DecisionService.decisionDTOs([d], on: req.db)[0]
     }

@@ -52,7 +52,7 @@ enum MoneyPages {
     }
 
     static func decidePage(_ req: Request, appID: UUID, form f: DecideForm?, errors: [FieldError]) async throws -> Response {
-        guard let a = try await GrantApplication.find(appID, on: req.db) else { throw AppError.notFound() }
+        let a = try await GrantQueries.application(appID, on: req.db)
         let (call, p) = try await ReviewService.programme(of: a, on: req.db)
         let lang = req.language.rawValue
         let current = try await DecisionService.current(applicationID: appID, on: req.db)
@@ -144,14 +144,13 @@ enum MoneyPages {
     }
 
     @Sendable static func letter(_ req: Request) async throws -> Response {
-        guard let d = try await GrantDecision.find(try req.parameters.require("id", as: UUID.self), on: req.db),
-              let p = try await GrantProgramme.find(d.programmeID, on: req.db), let org = try await DirectoryQueries.organisation(d.organisationID, includingDeleted: true, on: req.db) else {
-            throw AppError.notFound()
-        }
+        let d = try await GrantQueries.decision(try req.parameters.require("id", as: UUID.self), on: req.db)
+        let p = try await GrantQueries.programme(d.programmeID, on: req.db)
+        guard let org = try await DirectoryQueries.organisation(d.organisationID, includingDeleted: true, on: req.db) else { throw AppError.notFound() }
         let dto = try await DecisionService.decisionDTOs([d], on: req.db)[0]
         let lang = req.language.rawValue
-        let pays = try await GrantPayment.query(on: req.db).filter(\.$decisionID == d.id!).filter(\.$status != .cancelled).sort(\.$dueOn).all()
-        let report = try await GrantReport.query(on: req.db).filter(\.$decisionID == d.id!).first()
+        let pays = try await GrantQueries.payments(decisionID: d.id!, on: req.db)
+        let report = try await GrantQueries.report(decisionID: d.id!, on: req.db)
         let canManage = Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db))
         let address = [org.street, [org.postalCode, org.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty }.joined(separator: ", ")
         let bodyName = try await DirectoryQueries.body(p.bodyID, on: req.db)?.name ?? ""
@@ -181,10 +180,9 @@ enum MoneyPages {
     struct BatchPage: Encodable, Sendable { var rows: [BatchRow]; var hasRows: Bool; var csrf: String; var action: String; var year: Int; var frame: String; var errors: [String]; var hasErrors: Bool; var programmeName: String }
 
     static func batchPage(_ req: Request, id: UUID, year: Int, errors: [String] = []) async throws -> Response {
-        guard let p = try await GrantProgramme.find(id, on: req.db) else { throw AppError.notFound() }
+        let p = try await GrantQueries.programme(id, on: req.db)
         let lang = req.language.rawValue
-        let calls = try await GrantCall.query(on: req.db).filter(\.$programmeID == id).filter(\.$year == year).all().compactMap(\.id)
-        let apps = calls.isEmpty ? [] : try await GrantApplication.query(on: req.db).filter(\.$callID ~~ calls).filter(\.$status ~~ [.submitted, .underReview]).all()
+        let apps = try await GrantQueries.applications(programmeID: id, year: year, statuses: [.submitted, .underReview], on: req.db)
         let names = try await DirectoryQueries.organisationNames(apps.map(\.organisationID), on: req.db)
         let suggestions = p.allocationFormula == nil ? [:] : try await ProgrammeService.allocationPreview(p, year: year, on: req.db).1
         func kr(_ ore: Int?) -> String { ore.map { Money.decimal($0).replacingOccurrences(of: ".00", with: "").replacingOccurrences(of: ".", with: ",") } ?? "" }
@@ -225,14 +223,7 @@ enum MoneyPages {
         let rate = req.application.config.eurToSek
         let decisions = bodies
         do {
-            let n = try await req.write { ctx -> Int in
-                for b in decisions {
-                    guard let a = b.applicationId.flatMap(UUID.init(uuidString:)), let app = try await GrantApplication.find(a, on: ctx.db),
-                          let call = try await GrantCall.find(app.callID, on: ctx.db), call.programmeID == id else { throw AppError.invalid(field: "applicationId", code: "notFound") }
-                    _ = try await DecisionService.decide(b, eurToSek: rate, in: ctx)
-                }
-                return decisions.count
-            }
+            let n = try await req.write { ctx in try await DecisionService.decideBatch(programmeID: id, decisions, eurToSek: rate, in: ctx).count }
             return req.redirect(to: "/grants/programmes/\(id)/dashboard?year=\(year)", flash: req.t("batch.done", String(n)))
         } catch let e as AppError {
             return try await batchPage(req, id: id, year: year, errors: [e.reason] + e.fieldErrors.map { $0.localized(req.application.localizer, req.language).message })
@@ -255,13 +246,11 @@ enum MoneyPages {
 
     @Sendable static func payments(_ req: Request) async throws -> Response {
         let page = try PageRequest.from(req, defaultPer: 100)
-        let q = try await GrantsAPIController.paymentsQuery(req)
-        let total = try await q.count()
-        let pays = try await q.sort(\.$dueOn).range(page.offset..<(page.offset + page.per)).all()
+        let (pays, total) = try await GrantQueries.payments(try GrantsAPIController.paymentFilter(req), visibleTo: req.principal, page: page, on: req.db)
         let names = try await DirectoryQueries.organisationNames(pays.map(\.organisationID), on: req.db)
         let lang = req.language.rawValue
-        var programmes = try await GrantProgramme.query(on: req.db).sort(\.$name).all()
-        if let managed = try await GrantsAPIController.managedProgrammes(req.principal, on: req.db) { programmes = programmes.filter { managed.contains($0.id!) } }
+        var programmes = try await GrantQueries.allProgrammes(on: req.db)
+        if let managed = try await GrantQueries.managedProgrammeIDs(req.principal, on: req.db) { programmes = programmes.filter { managed.contains($0.id!) } }
         let status = req.query[String.self, at: "status"] ?? "", programme = req.query[String.self, at: "programme"] ?? "", due = req.query[String.self, at: "dueBefore"] ?? ""
         let filters = [
             FormField("programme", label: req.t("grants.programme"), kind: .select, options: [.init(value: "", label: req.t("filter.all"), selected: programme.isEmpty)]
@@ -308,10 +297,9 @@ enum MoneyPages {
     struct ReportsPage: Encodable, Sendable { var rows: [ReportRow]; var hasRows: Bool; var overdueOnly: Bool; var overdueCount: Int }
 
     @Sendable static func reports(_ req: Request) async throws -> Response {
-        var q = try await GrantsAPIController.reportsQuery(req)
         let overdueOnly = req.query[String.self, at: "overdue"] == "true"
-        if overdueOnly { q = q.filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn < LocalDate.today().description) }
-        let dtos = try await DecisionService.reportDTOs(try await q.sort(\.$dueOn).limit(500).all(), on: req.db)
+        let reports = try await GrantQueries.reports(visibleTo: req.principal, overdueOn: overdueOnly ? LocalDate.today() : nil, page: PageRequest(page: 1, per: 500), on: req.db)
+        let dtos = try await DecisionService.reportDTOs(reports.items, on: req.db)
         let rows = dtos.map { ReportRow(href: "/grants/reports/\($0.id)", organisation: $0.organisationName ?? "", year: $0.year, due: $0.dueOn,
                                         status: req.t("reportStatus.\($0.status)"), overdue: $0.overdue) }
         return try await req.page("grants/reports", title: req.t("reports.title"), ReportsPage(rows: rows, hasRows: !rows.isEmpty, overdueOnly: overdueOnly,
@@ -333,7 +321,8 @@ enum MoneyPages {
     }
 
     static func reportPage(_ req: Request, id: UUID, submitErrors: [FieldError] = [], reviewErrors: [FieldError] = []) async throws -> Response {
-        guard let r = try await GrantReport.find(id, on: req.db), let p = try await GrantProgramme.find(r.programmeID, on: req.db) else { throw AppError.notFound() }
+        let r = try await GrantQueries.report(id, on: req.db)
+        let p = try await GrantQueries.programme(r.programmeID, on: req.db)
         let isApplicant = Policy.allows(req.principal, .grantsApply, .organisation(r.organisationID))
         let canManage = Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db))
         guard isApplicant || canManage || Policy.allows(req.principal, .crossBodyRead) else { throw AppError.forbidden() }
@@ -348,7 +337,7 @@ enum MoneyPages {
                 .init(value: "approve", label: req.t("reports.approve")), .init(value: "complete", label: req.t("reports.requestCompletion"))]),
             FormField("comment", label: req.t("reports.comment"), kind: .textarea, hint: req.t("reports.commentHint"), maxLength: 4000),
         ], errors: reviewErrors) : nil
-        let decision = try await GrantDecision.find(r.decisionID, on: req.db)
+        let decision = try await GrantQueries.findDecision(r.decisionID, on: req.db)
         let data = ReportPage(report: dto, status: req.t("reportStatus.\(r.status.rawValue)"), programme: p.name,
                               decisionHref: "/grants/decisions/\(r.decisionID)", decisionLabel: decision?.diarienummer ?? req.t("decision.open"),
                               granted: Money.format(decision?.amountOre ?? 0, lang),
@@ -393,13 +382,8 @@ enum MoneyPages {
     struct ReclaimsPage: Encodable, Sendable { var rows: [ReclaimRow]; var hasRows: Bool; var csrf: String; var canManage: Bool; var today: String }
 
     @Sendable static func reclaims(_ req: Request) async throws -> Response {
-        var q = GrantReclaim.query(on: req.db)
         let p = req.principal
-        if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
-            let managed = try await GrantsAPIController.managedProgrammes(p, on: req.db) ?? []
-            q = q.group(.or) { $0.filter(\.$programmeID ~~ managed).filter(\.$organisationID ~~ p.organisationIDs) }
-        }
-        let dtos = try await DecisionService.reclaimDTOs(try await q.sort(\.$dueOn).limit(500).all(), on: req.db)
+        let dtos = try await DecisionService.reclaimDTOs(try await GrantQueries.reclaims(visibleTo: p, page: PageRequest(page: 1, per: 500), on: req.db).items, on: req.db)
         let lang = req.language.rawValue
         let rows = dtos.map { ReclaimRow(id: $0.id, organisation: $0.organisationName ?? "", amount: Money.format($0.amountOre, lang), reason: $0.reason,
                                          due: $0.dueOn, status: req.t("reclaimStatus.\($0.status)"), open: $0.status == "open", decisionHref: "/grants/decisions/\($0.decisionId)") }

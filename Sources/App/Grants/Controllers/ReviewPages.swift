@@ -15,10 +15,11 @@ enum ReviewPages {
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         guard let uid = req.principal.userID else { throw AppError.forbidden() }
-        let reviews = try await GrantReview.query(on: req.db).filter(\.$reviewerID == uid).sort(\.$createdAt, .descending).all()
+        let reviews = try await GrantQueries.reviews(byReviewer: uid, on: req.db)
         var rows: [Row] = []
         for r in reviews {
-            guard let a = try await GrantApplication.find(r.applicationID, on: req.db), let c = try await GrantCall.find(a.callID, on: req.db) else { continue }
+            guard let a = try await GrantQueries.findApplication(r.applicationID, on: req.db) else { continue }
+            let (c, _) = try await ReviewService.programme(of: a, on: req.db)
             let state = r.completedAt != nil ? req.t("review.done") : r.jav == true ? req.t("review.javYes") : r.jav == nil ? req.t("review.javFirst") : req.t("review.inProgress")
             rows.append(Row(href: "/grants/reviews/\(r.id!)", organisation: try await DirectoryQueries.organisation(a.organisationID, on: req.db)?.name ?? "", call: c.title, state: state))
         }
@@ -46,7 +47,8 @@ enum ReviewPages {
     }
 
     static func page(_ req: Request, id: UUID, form f: ReviewForm?, errors: [FieldError]) async throws -> Response {
-        guard let r = try await GrantReview.find(id, on: req.db), let a = try await GrantApplication.find(r.applicationID, on: req.db) else { throw AppError.notFound() }
+        let r = try await GrantQueries.review(id, on: req.db)
+        let a = try await GrantQueries.application(r.applicationID, on: req.db)
         guard r.reviewerID == req.principal.userID else { throw AppError.forbidden("Bara den tilldelade bedömaren kan öppna bedömningen.") }
         let (call, _) = try await ReviewService.programme(of: a, on: req.db)
         let dto = try await ApplicationService.dto(a, withEligibility: false, on: req.db)

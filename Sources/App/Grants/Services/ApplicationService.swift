@@ -46,6 +46,15 @@ enum ApplicationService {
         return a
     }
 
+    /// Starts an application and fills in what the body already carries (answers, budget, amount…), in the caller's transaction.
+    static func create(callID: UUID, organisationID: UUID, filling b: ApplicationBody, in ctx: WriteContext) async throws -> GrantApplication {
+        let a = try await create(callID: callID, organisationID: organisationID, in: ctx)
+        guard b.answers != nil || b.budget != nil || b.requestedOre != nil || b.activities != nil || b.payeeAccount != nil, let id = a.id else { return a }
+        var body = b
+        body.version = a.version
+        return try await update(id, body, in: ctx)
+    }
+
     /// Saves a draft's answers (checked against the call's form) without submitting.
     static func update(_ id: UUID, _ b: ApplicationBody, in ctx: WriteContext) async throws -> GrantApplication {
         guard let a = try await GrantApplication.find(id, on: ctx.db), let call = try await GrantCall.find(a.callID, on: ctx.db) else { throw AppError.notFound() }

@@ -195,6 +195,19 @@ enum DecisionService {
     }
 
     /// De minimis: state aid from this body to the organisation over three years, with `newOre` added.
+    /// Decides several applications of one programme in the caller's transaction: all of them or none.
+    static func decideBatch(programmeID: UUID, _ bodies: [DecisionBody], eurToSek: Double, in ctx: WriteContext) async throws -> [GrantDecision] {
+        var out: [GrantDecision] = []
+        for b in bodies {
+            guard let a = b.applicationId.flatMap(UUID.init(uuidString:)), let app = try await GrantApplication.find(a, on: ctx.db),
+                  let call = try await GrantCall.find(app.callID, on: ctx.db), call.programmeID == programmeID else {
+                throw AppError.invalid(field: "applicationId", code: "notFound")
+            }
+            out.append(try await decide(b, eurToSek: eurToSek, in: ctx))
+        }
+        return out
+    }
+
     static func deMinimis(organisationID: UUID, bodyID: UUID, newOre: Int, on: LocalDate, eurToSek: Double, db: any Database) async throws -> DeMinimisRules.Check {
         let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
         let decisions = programmes.isEmpty ? [] : try await GrantDecision.query(on: db).filter(\.$organisationID == organisationID)

@@ -55,23 +55,9 @@ enum ProgrammeService {
         if !(2...12).contains(instalments) { errors.add("instalments", code: "range", "2", "12") }
         let reportMonths = b.reportMonths ?? existing?.reportMonths ?? 3
         if !(0...24).contains(reportMonths) { errors.add("reportMonths", code: "range", "0", "24") }
-        var bodyID = existing?.bodyID
-        if existing == nil {
-            if let raw = b.bodyId, let u = UUID(uuidString: raw), try await DirectoryQueries.bodyExists(u, on: ctx.db) { bodyID = u }
-            else { errors.add("bodyId", code: b.bodyId == nil ? "required" : "notFound") }
-        }
-        var unitID = existing?.unitID
-        if let raw = b.unitId {
-            if raw.isEmpty { unitID = nil }
-            else if let u = UUID(uuidString: raw), let unit = try await DirectoryQueries.unit(u, on: ctx.db), unit.bodyID == bodyID { unitID = u }
-            else { errors.add("unitId", code: "notFound") }
-        }
-        var contactRoleID = existing?.contactRoleID
-        if let raw = b.contactRoleId {
-            if raw.isEmpty { contactRoleID = nil }
-            else if let u = UUID(uuidString: raw), try await DirectoryQueries.roleExists(u, on: ctx.db) { contactRoleID = u }
-            else { errors.add("contactRoleId", code: "notFound") }
-        }
+        let (bodyID, unitID) = try await DirectoryQueries.resolveOwner(bodyId: b.bodyId, unitId: b.unitId, existingBody: existing?.bodyID,
+                                                                       existingUnit: existing?.unitID, errors: &errors, on: ctx.db)
+        let contactRoleID = try await DirectoryQueries.resolveRole(b.contactRoleId, existing: existing?.contactRoleID, field: "contactRoleId", errors: &errors, on: ctx.db)
         let vocab = try await DirectoryVocabularyService.load(on: ctx.db)
         var areas: [String] = []
         for a in b.targetAreas ?? existing?.areaKeys ?? [] {
