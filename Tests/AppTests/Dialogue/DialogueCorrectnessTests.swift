@@ -126,6 +126,12 @@ struct DialogueCorrectnessTests {
             let m = try await Self.confirmedMeeting(t, w)
             let item = try await t.api(.POST, "/api/v1/meetings/\(m.id)/agenda", token: w.official.token,
                                        json: AgendaItemBody(position: 1, title: "Färdtjänst")).decode(AgendaItemDTO.self)
+            // A position outside the documented 1…500 is a field error, not silently moved (schemathesis found 501 accepted).
+            for bad in [0, 501] {
+                let r = try await t.api(.POST, "/api/v1/meetings/\(m.id)/agenda", token: w.official.token, json: AgendaItemBody(position: bad, title: "Bredband"))
+                #expect(r.status == .unprocessableEntity && r.text.contains("\"position\""), "position \(bad)")
+            }
+            #expect(try await AgendaItem.query(on: t.db).filter(\.$meetingID == m.id).count() == 1, "nothing half-written")
             #expect(try await t.api(.POST, "/api/v1/meetings/\(m.id)/status", token: w.official.token, json: ["status": "held"]).status == .ok)
             _ = try await t.api(.PUT, "/api/v1/meetings/\(m.id)/attendance", token: w.official.token, json: AttendanceBody(lines: [
                 .init(seatId: w.chairSeat.id.uuidString, present: true), .init(seatId: w.memberSeat.id.uuidString, present: true)]))

@@ -17,6 +17,7 @@ extension MeetingService {
         let description = TextRules.paragraph(b.description ?? existing?.description, field: "description", max: 10_000, errors: &errors)
         let raisedBy = TextRules.line(b.raisedBy ?? existing?.raisedBy, field: "raisedBy", max: 200, errors: &errors)
         let minutes = TextRules.paragraph(b.minutes ?? existing?.minutes, field: "minutes", max: 20_000, errors: &errors)
+        if let p = b.position, !(1...500).contains(p) { errors.add("position", code: "range", "1", "500") }
         let decision = TextRules.paragraph(b.decision ?? existing?.decision, field: "decision", max: 10_000, errors: &errors)
         let secrecyGiven = b.isPublic != nil || b.secrecyProvision != nil || b.secrecyReason != nil
         let marking = secrecyGiven
@@ -47,7 +48,7 @@ extension MeetingService {
             a.version = 1
             a.position = (items.last?.position ?? 0) + 1
         } else { a.version += 1 }
-        if let p = b.position, p >= 1 { a.position = min(p, items.count + (existing == nil ? 1 : 0)) }
+        if let p = b.position { a.position = min(p, items.count + (existing == nil ? 1 : 0)) }
         a.title = title
         a.description = description
         a.raisedBy = raisedBy
