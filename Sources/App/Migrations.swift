@@ -15,9 +15,11 @@ enum MigrationOrder {
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(),
             // Grants
-            CreateGrants(), GrantsJavDutiesAndRegistry(),
+            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(),
             // Dialogue
             CreateDialogue(), DialogueSecrecyMarkings(),
+            // Agreements
+            CreateAgreements(),
         ]
     }
 }

@@ -32,7 +32,10 @@ def demo_ids():
     question = get(f"/api/v1/questions?forum={forum}")["items"][0]["id"]
     consultation = get("/api/v1/consultations")["items"][0]["id"]
     event = get("/api/v1/events")["items"][0]["id"]
-    return {"org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision,
+    agreements = get("/api/v1/agreements")
+    agreement = next(a["id"] for a in agreements if a["title"] == "Överenskommelsen Värmland")
+    agreement_version = get(f"/api/v1/agreements/{agreement}/versions")[-1]["id"]
+    return {"agreement": agreement, "agreementVersion": agreement_version, "org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision,
             "forum": forum, "published": published, "confirmed": confirmed, "question": question, "consultation": consultation, "event": event}
 
 

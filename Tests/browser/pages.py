@@ -39,6 +39,13 @@ ANONYMOUS = [
     "/consultations/{consultation}",
     "/events",
     "/events/{event}",
+    "/agreements",
+    "/agreements?lang=en",
+    "/agreements/{agreement}",
+    "/agreements/{agreement}?lang=en",
+    "/agreements/{agreement}/dashboard",
+    "/agreements/{agreement}/dashboard?lang=en",
+    "/agreement-versions/{agreementVersion}",
 ]
 
 SIGNED_IN = [
@@ -72,6 +79,14 @@ SIGNED_IN = [
     "/grants/reports?overdue=true",
     "/grants/reclaims",
     "/grants/reviews",
+    "/agreements/new",
+    "/agreements/{agreement}/edit",
+    "/agreements/{agreement}/sign",
+    "/agreements/{agreement}/end",
+    "/agreements/{agreement}/governance/new",
+    "/agreements/{agreement}/plans/new",
+    "/agreements/{agreement}/reports/new",
+    "/agreement-versions/{agreementVersion}/adopt",
     "/forums/new",
     "/forums/{forum}/edit",
     "/forums/{forum}/seats/new",

@@ -59,6 +59,7 @@ def _collect():
         "questions": _ids("/api/v1/questions?per=20"),
         "consultations": _ids("/api/v1/consultations?per=20"),
         "events": _ids("/api/v1/events?per=20"),
+        "agreements": [str(a["id"]) for a in (_get("/api/v1/agreements") or []) if isinstance(a, dict) and a.get("id")][:20],
         "municipalities": ["1780", "1715", "2580", "0180"],
     }
     seats, items, actions, documents = [], [], [], []
@@ -82,6 +83,17 @@ def _collect():
             comments += [str(x["id"]) for x in r.get("comments") or [] if isinstance(x, dict) and x.get("id")]
     for e in ids["events"][:3]:
         registrations += _ids(f"/api/v1/events/{e}/registrations")
+    versions, signatories, forum_links, plans, activities, agreement_reports = [], [], [], [], [], []
+    for a in ids["agreements"][:3]:
+        versions += [str(v["id"]) for v in _get(f"/api/v1/agreements/{a}/versions") or [] if isinstance(v, dict) and v.get("id")]
+        signatories += [str(x["id"]) for x in (_get(f"/api/v1/agreements/{a}/signatories") or [])[:5] if isinstance(x, dict) and x.get("id")]
+        forum_links += [str(x["id"]) for x in _get(f"/api/v1/agreements/{a}/governance") or [] if isinstance(x, dict) and x.get("id")]
+        for p in _get(f"/api/v1/agreements/{a}/action-plans") or []:
+            plans.append(str(p["id"]))
+            activities += [str(x["id"]) for x in p.get("activities") or [] if x.get("id")]
+        agreement_reports += [str(x["id"]) for x in _get(f"/api/v1/agreements/{a}/reports") or [] if isinstance(x, dict) and x.get("id")]
+    ids.update({"agreement-versions": versions, "agreement-signatories": signatories, "agreement-forums": forum_links,
+                "action-plans": plans, "plan-activities": activities, "agreement-reports": agreement_reports})
     ids.update({"seats": seats, "agenda-items": items, "actions": actions, "meeting-documents": documents,
                 "reviews": reviews, "attachments": attachments, "consultation-responses": responses,
                 "consultation-comments": comments, "event-registrations": registrations})
@@ -123,6 +135,7 @@ REFERENCES = {
     "agendaItem": "agenda-items", "agendaItemId": "agenda-items", "seatId": "seats", "adjusterSeatId": "seats",
     "substituteForId": "seats", "contactRoleId": "roles", "ownerRoleId": "roles", "secretaryRoleId": "roles",
     "reviewerId": "users", "userId": "users", "replacesId": "decisions",
+    "partyOrganisationId": "organisations", "decidingBodyId": "bodies", "against": "agreement-versions",
 }
 
 

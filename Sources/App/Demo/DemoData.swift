@@ -25,8 +25,14 @@ public enum DemoData {
         if try await Settings.get(settingKey, on: app.db) != nil { return }
         if try await PublicBody.query(on: app.db).count() > 0 { return }
         app.logger.notice("Första start: laddar demodata (SAMVERKA_DEMO=0 stänger av).")
-        let lines = try await load(app)
-        for line in lines { app.logger.notice("\(line)") }
+        do {
+            let lines = try await load(app)
+            for line in lines { app.logger.notice("\(line)") }
+        } catch let e as AppError {
+            // Say which field of which demo record was refused, so a broken demo is fixed quickly.
+            app.logger.error("Demodata kunde inte laddas: \(e.reason) \(e.fieldErrors.map { "\($0.field): \($0.code ?? $0.message)" })")
+            throw e
+        }
     }
 
     /// Removes earlier demo data and loads it again; returns lines to print (accounts and passwords).
@@ -92,8 +98,10 @@ enum DemoExtensions {
     static func load(_ d: DirectoryDemo.Loaded, in ctx: WriteContext) async throws {
         try await GrantsDemo.load(d, in: ctx)
         try await DialogueDemo.load(d, in: ctx)
+        try await AgreementsDemo.load(d, in: ctx)
     }
     static func remove(in ctx: WriteContext) async throws {
+        try await AgreementsDemo.remove(in: ctx)
         try await DialogueDemo.remove(in: ctx)
         try await GrantsDemo.remove(in: ctx)
     }

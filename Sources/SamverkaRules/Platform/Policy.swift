@@ -87,6 +87,11 @@ public enum Permission: String, CaseIterable, Sendable {
     case dialogueManage
     /// Take part for an organisation: raise questions, answer consultations (representatives; politicians raise questions too).
     case dialogueParticipate
+    // Agreements
+    /// Run an agreement of one's own body: versions, adoption, governance, action plan, follow-up; record paper signatures.
+    case agreementsManage
+    /// Sign an agreement, or withdraw the signature, for one's own organisation.
+    case agreementsSign
     // Across bodies
     case crossBodyRead
 }
@@ -178,6 +183,14 @@ public enum Policy {
             case .organisation(let org): return grant.role == .representative && grant.organisationID == org
             default: return false
             }
+        case .agreementsManage:
+            guard grant.role == .official, grant.unitIDs.isEmpty else { return false }
+            if case .body(let body, _) = scope { return grant.bodyID == body }
+            return scope == .anywhere
+        case .agreementsSign:
+            guard grant.role == .representative else { return false }
+            if case .organisation(let org) = scope { return grant.organisationID == org }
+            return scope == .anywhere
         case .crossBodyRead:
             return grant.role == .analyst
         case .bodyManage, .referenceDataManage, .userManage, .auditRead:

@@ -50,6 +50,10 @@ struct RoleRouteMatrixTests {
         "seatHolder": [.politician],
         "minutesApprover": [.politician],
         "consultationRespond": [.admin, .representative],
+        // Agreements: Överenskommelsen Värmland, which Funktionsrätt Värmland has signed.
+        "agreementsManage": [.admin, .official],
+        "agreementsManage@scope": [.admin, .official],
+        "agreementSigner": [.admin, .official, .representative],
     ]
 
     /// Requests that end the session or the account run last.

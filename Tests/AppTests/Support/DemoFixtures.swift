@@ -12,6 +12,7 @@ enum DemoFixtures {
         var org: UUID, body: UUID, unit: UUID, role: UUID, collaboration: UUID, targetUser: UUID, targetMembership: UUID
         var programme: UUID, call: UUID, application: UUID, review: UUID, payment: UUID, report: UUID, attachment: UUID
         var forum: UUID, seat: UUID, meeting: UUID, agendaItem: UUID, action: UUID, question: UUID, consultation: UUID, event: UUID, response: UUID
+        var agreement: UUID, agreementVersion: UUID, signatory: UUID, agreementForum: UUID, actionPlan: UUID, planActivity: UUID, followUp: UUID
     }
 
     static func load(_ t: TestApp) async throws -> Fixtures {
@@ -54,10 +55,23 @@ enum DemoFixtures {
         response.generalComment = "Remissvar från Funktionsrätt Värmland."
         response.version = 1
         try await response.create(on: t.db)
+        // Överenskommelsen Värmland, Funktionsrätt Värmland's signature, and an action plan and report made here.
+        let agreement = try await Agreement.query(on: t.db).filter(\.$title == "Överenskommelsen Värmland").first()!.id!
+        let agreementVersion = try await AgreementVersion.query(on: t.db).filter(\.$agreementID == agreement).sort(\.$number, .descending).first()!.id!
+        let signatory = try await AgreementSignatory.query(on: t.db).filter(\.$agreementID == agreement).filter(\.$organisationID == org).first()!.id!
+        let agreementForum = try await AgreementForum.query(on: t.db).filter(\.$agreementID == agreement).first()!.id!
+        let (actionPlan, planActivity, followUp) = try await t.db.write(as: .system("fixtures")) { ctx in
+            let p = try await PlanService.savePlan(agreementID: agreement, planID: nil, PlanBody(title: "Handlingsplan 2025–2027", periodFrom: 2025, periodTo: 2027), in: ctx)
+            let a = try await PlanService.saveActivity(planID: p.id!, activityID: nil, ActivityBody(area: "Dialog", title: "Dialogdag"), in: ctx)
+            let r = try await FollowUpService.save(agreementID: agreement, reportID: nil, FollowUpBody(title: "Årsuppföljning 2025", periodFrom: "2025-01-01", periodTo: "2025-12-31"), in: ctx)
+            return (p.id!, a.id!, r.id!)
+        }
         return Fixtures(org: org, body: body, unit: unit, role: role, collaboration: collaboration, targetUser: analyst, targetMembership: membership,
                         programme: programme.id!, call: call, application: application.id!, review: review, payment: payment, report: report,
                         attachment: attachment.id!, forum: forum, seat: seat, meeting: meeting, agendaItem: agendaItem, action: action,
-                        question: question, consultation: consultation, event: event, response: response.id!)
+                        question: question, consultation: consultation, event: event, response: response.id!,
+                        agreement: agreement, agreementVersion: agreementVersion, signatory: signatory, agreementForum: agreementForum,
+                        actionPlan: actionPlan, planActivity: planActivity, followUp: followUp)
     }
 
     /// A concrete path for a route pattern.
@@ -91,6 +105,13 @@ enum DemoFixtures {
             case (":id", "consultations"): parts.append(f.consultation.uuidString)
             case (":id", "events"): parts.append(f.event.uuidString)
             case (":id", "consultation-responses"): parts.append(f.response.uuidString)
+            case (":id", "agreements"): parts.append(f.agreement.uuidString)
+            case (":id", "agreement-versions"): parts.append(f.agreementVersion.uuidString)
+            case (":id", "agreement-signatories"): parts.append(f.signatory.uuidString)
+            case (":id", "agreement-forums"): parts.append(f.agreementForum.uuidString)
+            case (":id", "action-plans"): parts.append(f.actionPlan.uuidString)
+            case (":id", "plan-activities"): parts.append(f.planActivity.uuidString)
+            case (":id", "agreement-reports"): parts.append(f.followUp.uuidString)
             case (":code", _): parts.append("1780")
             case (":token", _): parts.append("not-a-real-token")
             default: parts.append(UUID().uuidString)

@@ -3,14 +3,7 @@ import SamverkaRules
 
 /// OpenAPI schemas of the Dialogue API.
 enum DialogueSchemas {
-    /// An input object: fields not required may also be null, which means "not given" (as leaving them out does).
-    static func input(_ props: [(String, Schema)], required: [String] = []) -> Schema {
-        .object(props.map { name, schema in
-            if required.contains(name) { return (name, schema) }
-            if case .nullable = schema { return (name, schema) }
-            return (name, .nullable(schema))
-        }, required: required)
-    }
+    static func input(_ props: [(String, Schema)], required: [String] = []) -> Schema { Schema.input(props, required: required) }
 
     static func register(_ r: SchemaRegistry) {
         let id = Schema.uuid, optID = Schema.nullable(.uuid), optText = Schema.nullable(.string())

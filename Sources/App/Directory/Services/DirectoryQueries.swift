@@ -147,6 +147,20 @@ enum DirectoryQueries {
         return out
     }
 
+    /// Where each organisation is active (municipality codes) and its areas (area keys).
+    static func placesAndAreas(_ ids: [UUID], on db: any Database) async throws -> [UUID: (municipalities: [String], areas: [String])] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [UUID: (municipalities: [String], areas: [String])] = Dictionary(uniqueKeysWithValues: ids.map { ($0, ([], [])) })
+        for m in try await OrganisationMunicipality.query(on: db).filter(\.$organisationID ~~ ids).all() { out[m.organisationID]?.municipalities.append(m.municipalityCode) }
+        for a in try await OrganisationArea.query(on: db).filter(\.$organisationID ~~ ids).all() { out[a.organisationID]?.areas.append(a.areaKey) }
+        return out
+    }
+
+    /// The number of municipalities in a county (länskod).
+    static func municipalityCount(countyCode: String, on db: any Database) async throws -> Int {
+        try await Municipality.query(on: db).filter(\.$countyCode == countyCode).count()
+    }
+
     /// How many municipalities each organisation is active in.
     static func municipalityCounts(_ ids: [UUID], on db: any Database) async throws -> [UUID: Int] {
         guard !ids.isEmpty else { return [:] }

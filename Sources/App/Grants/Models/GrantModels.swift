@@ -261,6 +261,8 @@ final class GrantReport: Model, @unchecked Sendable {
     @OptionalField(key: "submitted_at") var submittedAt: Date?
     @OptionalField(key: "reviewed_by") var reviewedBy: UUID?
     @Field(key: "review_comment") var reviewComment: String
+    /// Times the report was sent back for completion.
+    @Field(key: "completion_requests") var completionRequests: Int
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?

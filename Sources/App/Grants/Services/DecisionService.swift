@@ -186,6 +186,7 @@ enum DecisionService {
             r.status = .pending
             r.narrative = ""
             r.reviewComment = ""
+            r.completionRequests = 0
             r.version = 1
             try await r.create(on: ctx.db)
             ctx.audit("create", r, id: r.id, before: nil)
@@ -338,6 +339,7 @@ enum DecisionService {
         try errors.throwIfAny()
         let before = r.auditSnapshot
         r.status = approve ? .approved : .completionRequested
+        if !approve { r.completionRequests += 1 }
         r.reviewComment = text
         r.reviewedBy = ctx.actor.userID
         r.version += 1

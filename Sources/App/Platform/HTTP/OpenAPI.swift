@@ -21,6 +21,14 @@ public indirect enum Schema: Sendable {
     public static let textPattern = #"^(?:[^<\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]|<[^A-Za-z/!?\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f])*<?$"#
     public static func text(max: Int, min: Int? = nil) -> Schema { .string(minLength: min, maxLength: max, pattern: textPattern) }
     public static func oneOf(_ values: [String]) -> Schema { .string(values: values) }
+    /// An input object: fields not required may also be null, which means "not given" (as leaving them out does).
+    public static func input(_ props: [(String, Schema)], required: [String] = []) -> Schema {
+        .object(props.map { name, schema in
+            if required.contains(name) { return (name, schema) }
+            if case .nullable = schema { return (name, schema) }
+            return (name, .nullable(schema))
+        }, required: required)
+    }
 
     public var json: JSONValue {
         switch self {

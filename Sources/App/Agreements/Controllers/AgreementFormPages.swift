@@ -1,0 +1,582 @@
+import Fluent
+import Vapor
+import SamverkaRules
+
+/// The agreement's forms: each a page of its own (keyboard-friendly, errors next to the field), posting to the same
+/// services as the API.
+enum AgreementFormPages {
+    static func register(_ site: Router, manage: Access) {
+        let manageVersion = Access.scoped(.agreementsManage, AgreementService.versionScope)
+        let managePlan = Access.scoped(.agreementsManage, PlanService.planScope)
+        let manageActivity = Access.scoped(.agreementsManage, PlanService.activityScope)
+        let manageReport = Access.scoped(.agreementsManage, FollowUpService.reportScope)
+        site.get("agreements", "new", access: .permission(.agreementsManage), use: newAgreement)
+        site.post("agreements", "new", access: .permission(.agreementsManage), use: createAgreement)
+        site.get("agreements", ":id", "edit", access: manage, use: editAgreement)
+        site.post("agreements", ":id", "edit", access: manage, use: updateAgreement)
+        site.post("agreements", ":id", "revise", access: manage, use: revise)
+        site.get("agreement-versions", ":id", "edit", access: manageVersion, use: editDraft)
+        site.post("agreement-versions", ":id", "edit", access: manageVersion, use: updateDraft)
+        site.get("agreement-versions", ":id", "consultation", access: manageVersion, use: consultationForm)
+        site.post("agreement-versions", ":id", "consultation", access: manageVersion, use: consult)
+        site.get("agreement-versions", ":id", "adopt", access: manageVersion, use: adoptForm)
+        site.post("agreement-versions", ":id", "adopt", access: manageVersion, use: adopt)
+        site.get("agreements", ":id", "end", access: manage, use: endForm)
+        site.post("agreements", ":id", "end", access: manage, use: end)
+        site.get("agreements", ":id", "sign", access: .record("agreementSigner"), use: signForm)
+        site.post("agreements", ":id", "sign", access: .record("agreementSigner"), use: sign)
+        site.get("agreement-signatories", ":id", "withdraw", access: .record("agreementSigner"), use: withdrawForm)
+        site.post("agreement-signatories", ":id", "withdraw", access: .record("agreementSigner"), use: withdraw)
+        site.get("agreements", ":id", "governance", "new", access: manage, use: forumForm)
+        site.post("agreements", ":id", "governance", "new", access: manage, use: addForum)
+        site.post("agreement-forums", ":id", "remove", access: .scoped(.agreementsManage, AgreementService.forumLinkScope), use: removeForum)
+        site.get("agreements", ":id", "plans", "new", access: manage, use: planForm)
+        site.post("agreements", ":id", "plans", "new", access: manage, use: createPlan)
+        site.get("action-plans", ":id", "activities", "new", access: managePlan, use: newActivity)
+        site.post("action-plans", ":id", "activities", "new", access: managePlan, use: createActivity)
+        site.get("plan-activities", ":id", "edit", access: manageActivity, use: editActivity)
+        site.post("plan-activities", ":id", "edit", access: manageActivity, use: updateActivity)
+        site.get("plan-activities", ":id", "notes", "new", access: manageActivity, use: noteForm)
+        site.post("plan-activities", ":id", "notes", "new", access: manageActivity, use: addNote)
+        site.get("agreements", ":id", "reports", "new", access: manage, use: newReport)
+        site.post("agreements", ":id", "reports", "new", access: manage, use: createReport)
+        site.get("agreement-reports", ":id", "edit", access: manageReport, use: editReport)
+        site.post("agreement-reports", ":id", "edit", access: manageReport, use: updateReport)
+        site.get("agreement-reports", ":id", "approve", access: manageReport, use: approveForm)
+        site.post("agreement-reports", ":id", "approve", access: manageReport, use: approve)
+    }
+
+    static func id(_ req: Request) throws -> UUID { try req.parameters.require("id", as: UUID.self) }
+
+    /// Runs a form post: on a validation error the same form again with the messages; otherwise a redirect.
+    static func submit<F: Decodable>(_ req: Request, _ type: F.Type, form: @escaping (F, [FieldError]) async throws -> Response,
+                                     _ act: @escaping @Sendable (F, WriteContext) async throws -> String) async throws -> Response where F: Sendable {
+        let f = try req.decodeForm(F.self)
+        do {
+            let to = try await req.write { ctx in try await act(f, ctx) }
+            return req.redirect(to: to, flash: req.t("saved"))
+        } catch { return try await rerender(req, error: error) { try await form(f, $0) } }
+    }
+
+    static func status(_ errors: [FieldError]) -> HTTPStatus { errors.isEmpty ? .ok : .unprocessableEntity }
+
+    static func back(_ req: Request, agreement: UUID) async throws -> Link {
+        Link(href: "/agreements/\(agreement)", label: try await AgreementService.find(agreement, on: req.db).title)
+    }
+
+    // MARK: Agreement
+
+    struct AgreementForm: Content, Sendable {
+        var title: String?; var kind: String?; var purpose: String?; var scope: String?; var ownerBodyId: String?; var coOwnerBodyId: String?
+        var partyOrganisationId: String?; var partyName: String?; var isPublic: String?; var version: Int?
+        var body: AgreementBody {
+            AgreementBody(title: title, kind: kind, purpose: purpose, scope: scope,
+                          ownerBodyIds: [ownerBodyId, coOwnerBodyId].compactMap { $0 }.filter { !$0.isEmpty }, partyOrganisationId: partyOrganisationId ?? "",
+                          partyName: partyName, isPublic: isPublic == "true", version: version)
+        }
+    }
+
+    static func agreementPage(_ req: Request, _ f: AgreementForm, action: String, heading: String, errors: [FieldError], cancel: String) async throws -> Response {
+        let bodies = try await req.principal.isAdmin ? DirectoryQueries.allBodies(on: req.db) : DirectoryQueries.allBodies(on: req.db)
+        let mine = try await req.officialBodies()
+        let orgs = try await DirectoryQueries.allOrganisations(on: req.db).filter { !$0.isDeleted }.sorted { $0.name < $1.name }
+        let fields = [
+            FormField("title", label: req.t("agreement.field.title"), value: f.title, required: true, maxLength: 200),
+            FormField("kind", label: req.t("agreement.field.kind"), kind: .select, required: true, options: req.options(AgreementKind.self, selected: f.kind ?? "regional")),
+            FormField("ownerBodyId", label: req.t("agreement.field.owner"), kind: .select, required: true,
+                      options: mine.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == f.ownerBodyId) }),
+            FormField("coOwnerBodyId", label: req.t("agreement.field.coOwner"), kind: .select, hint: req.t("agreement.field.coOwnerHint"),
+                      options: [.init(value: "", label: req.t("form.none"), selected: (f.coOwnerBodyId ?? "").isEmpty)]
+                        + bodies.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == f.coOwnerBodyId) }),
+            FormField("partyOrganisationId", label: req.t("agreement.field.party"), kind: .select, hint: req.t("agreement.field.partyHint"),
+                      options: [.init(value: "", label: req.t("form.none"), selected: (f.partyOrganisationId ?? "").isEmpty)]
+                        + orgs.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == f.partyOrganisationId) }),
+            FormField("partyName", label: req.t("agreement.field.partyName"), value: f.partyName, hint: req.t("agreement.field.partyNameHint"), maxLength: 200),
+            FormField("purpose", label: req.t("agreement.field.purpose"), kind: .textarea, value: f.purpose, maxLength: 4000),
+            FormField("scope", label: req.t("agreement.field.scope"), kind: .textarea, value: f.scope, maxLength: 4000),
+            FormField("isPublic", label: req.t("agreement.field.isPublic"), kind: .checkbox, value: "true", checked: f.isPublic != "false"),
+        ]
+        let form = req.form(action: action, submitLabel: req.t("form.save"), fields: fields, errors: errors, version: f.version, cancelHref: cancel)
+        return try await req.formPage(heading: heading, intro: f.version == nil ? req.t("agreement.newIntro") : nil, form: form, status: status(errors))
+    }
+
+    @Sendable static func newAgreement(_ req: Request) async throws -> Response {
+        try await agreementPage(req, AgreementForm(isPublic: "true"), action: "/agreements/new", heading: req.t("agreement.new"), errors: [], cancel: "/agreements")
+    }
+
+    @Sendable static func createAgreement(_ req: Request) async throws -> Response {
+        try await submit(req, AgreementForm.self, form: { f, e in
+            try await agreementPage(req, f, action: "/agreements/new", heading: req.t("agreement.new"), errors: e, cancel: "/agreements")
+        }) { f, ctx in "/agreements/\(try await AgreementService.save(nil, f.body, in: ctx).requireID())" }
+    }
+
+    @Sendable static func editAgreement(_ req: Request) async throws -> Response {
+        let a = try await AgreementService.find(try id(req), on: req.db)
+        let aid = try a.requireID()
+        let owners = try await AgreementService.owners(aid, on: req.db)
+        let f = AgreementForm(title: a.title, kind: a.kind.rawValue, purpose: a.purpose, scope: a.scope, ownerBodyId: owners.first?.uuidString,
+                              coOwnerBodyId: owners.dropFirst().first?.uuidString, partyOrganisationId: a.partyOrganisationID?.uuidString, partyName: a.partyName,
+                              isPublic: a.isPublic ? "true" : "false", version: a.version)
+        return try await agreementPage(req, f, action: "/agreements/\(aid)/edit", heading: req.t("agreement.edit"), errors: [], cancel: "/agreements/\(aid)")
+    }
+
+    @Sendable static func updateAgreement(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        return try await submit(req, AgreementForm.self, form: { f, e in
+            try await agreementPage(req, f, action: "/agreements/\(aid)/edit", heading: req.t("agreement.edit"), errors: e, cancel: "/agreements/\(aid)")
+        }) { f, ctx in
+            var b = f.body
+            if b.isPublic == false && f.isPublic == nil { b.isPublic = false }
+            return "/agreements/\(try await AgreementService.save(aid, b, in: ctx).requireID())"
+        }
+    }
+
+    @Sendable static func revise(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        do {
+            let v = try await req.write { ctx in try await AgreementService.createDraft(aid, in: ctx) }
+            return req.redirect(to: "/agreement-versions/\(try v.requireID())/edit", flash: req.t("agreement.revisionStarted"))
+        } catch let e as AppError where e.status == .conflict {
+            return req.redirect(to: "/agreements/\(aid)", flash: req.t("agreement.draftUnderWay"))
+        }
+    }
+
+    // MARK: Draft, consultation, adoption, end
+
+    struct DraftForm: Content, Sendable { var sectionsText: String?; var principlesText: String?; var version: Int? }
+
+    static func draftPage(_ req: Request, _ v: AgreementVersion, _ f: DraftForm, errors: [FieldError]) async throws -> Response {
+        let vid = try v.requireID()
+        let fields = [
+            FormField("sectionsText", label: req.t("agreement.field.sections"), kind: .textarea, value: f.sectionsText, hint: req.t("agreement.field.sectionsHint"),
+                      required: true, maxLength: 200_000),
+            FormField("principlesText", label: req.t("agreement.field.principles"), kind: .textarea, value: f.principlesText,
+                      hint: req.t("agreement.field.principlesHint"), required: true, maxLength: 40_000),
+        ]
+        // Errors on one section or principle are shown at the textarea that holds it.
+        let mapped = errors.map { e -> FieldError in
+            var e = e
+            if e.field.hasPrefix("sections") { e.field = "sectionsText" } else if e.field.hasPrefix("principles") { e.field = "principlesText" }
+            return e
+        }
+        let form = req.form(action: "/agreement-versions/\(vid)/edit", submitLabel: req.t("form.save"), fields: fields, errors: mapped, version: f.version,
+                            cancelHref: "/agreement-versions/\(vid)")
+        return try await req.formPage(heading: req.t("agreement.editDraft", String(v.number)), form: form,
+                                      back: try await back(req, agreement: v.agreementID), status: status(errors))
+    }
+
+    @Sendable static func editDraft(_ req: Request) async throws -> Response {
+        let v = try await AgreementVersion.require(try id(req), on: req.db)
+        return try await draftPage(req, v, DraftForm(sectionsText: AgreementTextFormat.text(of: v.sectionList),
+                                                     principlesText: AgreementTextFormat.text(of: v.principleList), version: v.version), errors: [])
+    }
+
+    @Sendable static func updateDraft(_ req: Request) async throws -> Response {
+        let v = try await AgreementVersion.require(try id(req), on: req.db)
+        let vid = try v.requireID()
+        let previous = v.sectionList
+        return try await submit(req, DraftForm.self, form: { f, e in try await draftPage(req, v, f, errors: e) }) { f, ctx in
+            let sections = AgreementTextFormat.sections(from: f.sectionsText ?? "", previous: previous)
+            let body = VersionBody(sections: sections.map { SectionBody(key: $0.key, title: $0.title, text: $0.text) },
+                                   principles: AgreementTextFormat.principles(from: f.principlesText ?? ""), version: f.version)
+            _ = try await AgreementService.updateDraft(vid, body, in: ctx)
+            return "/agreement-versions/\(vid)"
+        }
+    }
+
+    struct DeadlineForm: Content, Sendable { var deadline: String?; var version: Int? }
+
+    static func consultationPage(_ req: Request, _ v: AgreementVersion, _ f: DeadlineForm, errors: [FieldError]) async throws -> Response {
+        let vid = try v.requireID()
+        let form = req.form(action: "/agreement-versions/\(vid)/consultation", submitLabel: req.t("agreement.sendToConsultation"), fields: [
+            FormField("deadline", label: req.t("agreement.field.deadline"), kind: .date, value: f.deadline, hint: req.t("agreement.field.deadlineHint"), required: true),
+        ], errors: errors, version: f.version, cancelHref: "/agreement-versions/\(vid)")
+        return try await req.formPage(heading: req.t("agreement.consultationHeading", String(v.number)), intro: req.t("agreement.consultationIntro"), form: form,
+                                      back: try await back(req, agreement: v.agreementID), status: status(errors))
+    }
+
+    @Sendable static func consultationForm(_ req: Request) async throws -> Response {
+        let v = try await AgreementVersion.require(try id(req), on: req.db)
+        return try await consultationPage(req, v, DeadlineForm(deadline: LocalDate.today().adding(days: 42).description, version: v.version), errors: [])
+    }
+
+    @Sendable static func consult(_ req: Request) async throws -> Response {
+        let v = try await AgreementVersion.require(try id(req), on: req.db)
+        let vid = try v.requireID()
+        let base = req.application.config.publicBaseURL
+        return try await submit(req, DeadlineForm.self, form: { f, e in try await consultationPage(req, v, f, errors: e) }) { f, ctx in
+            _ = try await AgreementService.sendToConsultation(vid, ConsultationRequestBody(deadline: f.deadline, version: f.version), baseURL: base, in: ctx)
+            return "/agreement-versions/\(vid)"
+        }
+    }
+
+    struct AdoptForm: Content, Sendable {
+        var adoptedOn: String?; var validFrom: String?; var decidingBodyId: String?; var decidingOrgan: String?; var paragraph: String?
+        var diarienummer: String?; var version: Int?
+    }
+
+    static func adoptPage(_ req: Request, _ v: AgreementVersion, _ f: AdoptForm, errors: [FieldError]) async throws -> Response {
+        let vid = try v.requireID()
+        let owners = try await DirectoryQueries.bodies(try await AgreementService.owners(v.agreementID, on: req.db), on: req.db)
+        let form = req.form(action: "/agreement-versions/\(vid)/adopt", submitLabel: req.t("agreement.adopt"), fields: [
+            FormField("decidingBodyId", label: req.t("agreement.field.decidingBody"), kind: .select, required: true,
+                      options: owners.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == f.decidingBodyId) }),
+            FormField("decidingOrgan", label: req.t("agreement.field.organ"), value: f.decidingOrgan, hint: req.t("agreement.field.organHint"), required: true, maxLength: 200),
+            FormField("adoptedOn", label: req.t("agreement.field.adoptedOn"), kind: .date, value: f.adoptedOn, required: true),
+            FormField("validFrom", label: req.t("agreement.field.validFrom"), kind: .date, value: f.validFrom, hint: req.t("agreement.field.validFromHint")),
+            FormField("paragraph", label: req.t("agreement.field.paragraph"), value: f.paragraph, hint: req.t("agreement.field.paragraphHint"), required: true, maxLength: 20),
+            FormField("diarienummer", label: req.t("agreement.field.diarienummer"), value: f.diarienummer, hint: req.t("agreement.field.diarienummerHint"),
+                      required: true, maxLength: 40),
+        ], errors: errors, version: f.version, cancelHref: "/agreement-versions/\(vid)")
+        return try await req.formPage(heading: req.t("agreement.adoptHeading", String(v.number)), form: form,
+                                      back: try await back(req, agreement: v.agreementID), status: status(errors))
+    }
+
+    @Sendable static func adoptForm(_ req: Request) async throws -> Response {
+        let v = try await AgreementVersion.require(try id(req), on: req.db)
+        return try await adoptPage(req, v, AdoptForm(version: v.version), errors: [])
+    }
+
+    @Sendable static func adopt(_ req: Request) async throws -> Response {
+        let v = try await AgreementVersion.require(try id(req), on: req.db)
+        let vid = try v.requireID()
+        return try await submit(req, AdoptForm.self, form: { f, e in try await adoptPage(req, v, f, errors: e) }) { f, ctx in
+            _ = try await AgreementService.adopt(vid, AdoptionBody(adoptedOn: f.adoptedOn, validFrom: f.validFrom?.nilIfEmpty, decidingBodyId: f.decidingBodyId,
+                                                                   decidingOrgan: f.decidingOrgan, paragraph: f.paragraph, diarienummer: f.diarienummer,
+                                                                   version: f.version), in: ctx)
+            return "/agreement-versions/\(vid)"
+        }
+    }
+
+    struct EndForm: Content, Sendable { var endedOn: String?; var endReason: String? }
+
+    static func endPage(_ req: Request, _ aid: UUID, _ f: EndForm, errors: [FieldError]) async throws -> Response {
+        let form = req.form(action: "/agreements/\(aid)/end", submitLabel: req.t("agreement.end"), fields: [
+            FormField("endedOn", label: req.t("agreement.field.endedOn"), kind: .date, value: f.endedOn, hint: req.t("agreement.field.endedOnHint"), required: true),
+            FormField("endReason", label: req.t("agreement.field.endReason"), kind: .textarea, value: f.endReason, required: true, maxLength: 2000),
+        ], errors: errors, cancelHref: "/agreements/\(aid)")
+        return try await req.formPage(heading: req.t("agreement.endHeading"), form: form, back: try await back(req, agreement: aid), status: status(errors))
+    }
+
+    @Sendable static func endForm(_ req: Request) async throws -> Response { try await endPage(req, try id(req), EndForm(), errors: []) }
+
+    @Sendable static func end(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        return try await submit(req, EndForm.self, form: { f, e in try await endPage(req, aid, f, errors: e) }) { f, ctx in
+            _ = try await AgreementService.end(aid, EndBody(endedOn: f.endedOn, endReason: f.endReason), in: ctx)
+            return "/agreements/\(aid)"
+        }
+    }
+
+    // MARK: Signatures
+
+    struct SignForm: Content, Sendable { var organisationId: String?; var signedOn: String?; var contactRoleId: String? }
+
+    static func signPage(_ req: Request, _ aid: UUID, _ f: SignForm, errors: [FieldError]) async throws -> Response {
+        let manage = try await AgreementService.mayManage(aid, req.principal, on: req.db)
+        let orgs = manage ? try await DirectoryQueries.allOrganisations(on: req.db).filter { !$0.isDeleted }
+                          : try await DirectoryQueries.organisations(req.principal.organisationIDs, on: req.db)
+        var roleOptions: [FormField.Option] = [.init(value: "", label: req.t("form.none"), selected: (f.contactRoleId ?? "").isEmpty)]
+        for o in orgs.prefix(manage ? 0 : 10) {
+            for r in try await DirectoryQueries.roles(ofOrganisation: o.id, on: req.db) {
+                roleOptions.append(.init(value: r.id.uuidString, label: "\(r.title) (\(o.name))", selected: r.id.uuidString == f.contactRoleId))
+            }
+        }
+        var fields = [
+            FormField("organisationId", label: req.t("agreement.field.organisation"), kind: .select, required: true,
+                      options: orgs.sorted { $0.name < $1.name }.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == f.organisationId) }),
+            FormField("signedOn", label: req.t("agreement.field.signedOn"), kind: .date, value: f.signedOn ?? LocalDate.today().description, required: true),
+        ]
+        if !manage {
+            fields.append(FormField("contactRoleId", label: req.t("agreement.field.signedThrough"), kind: .select, hint: req.t("agreement.field.signedThroughHint"), options: roleOptions))
+        }
+        let form = req.form(action: "/agreements/\(aid)/sign", submitLabel: req.t(manage ? "agreement.recordPaper" : "agreement.sign"), fields: fields,
+                            errors: errors, cancelHref: "/agreements/\(aid)")
+        return try await req.formPage(heading: req.t(manage ? "agreement.recordPaperHeading" : "agreement.signHeading"),
+                                      intro: req.t(manage ? "agreement.recordPaperIntro" : "agreement.signIntro"), form: form,
+                                      back: try await back(req, agreement: aid), status: status(errors))
+    }
+
+    @Sendable static func signForm(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        _ = try await AgreementService.readable(aid, req.principal, on: req.db)
+        guard try await AgreementService.mayManage(aid, req.principal, on: req.db) || !req.principal.organisationIDs.isEmpty else { throw AppError.forbidden() }
+        return try await signPage(req, aid, SignForm(organisationId: req.principal.organisationIDs.first?.uuidString), errors: [])
+    }
+
+    @Sendable static func sign(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        return try await submit(req, SignForm.self, form: { f, e in try await signPage(req, aid, f, errors: e) }) { f, ctx in
+            _ = try await SignatoryService.sign(aid, SignBody(organisationId: f.organisationId, signedOn: f.signedOn, contactRoleId: f.contactRoleId), in: ctx)
+            return "/agreements/\(aid)#signatories"
+        }
+    }
+
+    struct WithdrawForm: Content, Sendable { var withdrawnOn: String?; var reason: String?; var version: Int? }
+
+    static func withdrawPage(_ req: Request, _ s: AgreementSignatory, _ f: WithdrawForm, errors: [FieldError]) async throws -> Response {
+        let sid = try s.requireID()
+        let name = try await DirectoryQueries.organisationNames([s.organisationID], on: req.db)[s.organisationID] ?? ""
+        let form = req.form(action: "/agreement-signatories/\(sid)/withdraw", submitLabel: req.t("agreement.withdraw"), fields: [
+            FormField("withdrawnOn", label: req.t("agreement.field.withdrawnOn"), kind: .date, value: f.withdrawnOn ?? LocalDate.today().description, required: true),
+            FormField("reason", label: req.t("agreement.field.withdrawReason"), kind: .textarea, value: f.reason, maxLength: 2000),
+        ], errors: errors, version: f.version, cancelHref: "/agreements/\(s.agreementID)")
+        return try await req.formPage(heading: req.t("agreement.withdrawHeading", name), form: form, back: try await back(req, agreement: s.agreementID), status: status(errors))
+    }
+
+    static func withdrawable(_ req: Request) async throws -> AgreementSignatory {
+        let s = try await AgreementSignatory.require(try id(req), on: req.db)
+        guard try await SignatoryService.maySign(s.agreementID, organisationID: s.organisationID, req.principal, on: req.db).allowed else { throw AppError.forbidden() }
+        return s
+    }
+
+    @Sendable static func withdrawForm(_ req: Request) async throws -> Response {
+        let s = try await withdrawable(req)
+        return try await withdrawPage(req, s, WithdrawForm(version: s.version), errors: [])
+    }
+
+    @Sendable static func withdraw(_ req: Request) async throws -> Response {
+        let s = try await withdrawable(req)
+        let sid = try s.requireID()
+        let aid = s.agreementID
+        return try await submit(req, WithdrawForm.self, form: { f, e in try await withdrawPage(req, s, f, errors: e) }) { f, ctx in
+            _ = try await SignatoryService.withdraw(sid, WithdrawBody(withdrawnOn: f.withdrawnOn, reason: f.reason, version: f.version), in: ctx)
+            return "/agreements/\(aid)#signatories"
+        }
+    }
+
+    // MARK: Governance
+
+    struct ForumForm: Content, Sendable { var forumId: String?; var role: String?; var seatsForSignatories: String? }
+
+    static func forumPage(_ req: Request, _ aid: UUID, _ f: ForumForm, errors: [FieldError]) async throws -> Response {
+        let forums = try await DialogueFacts.forums(ofBodies: try await AgreementService.owners(aid, on: req.db), on: req.db)
+        let form = req.form(action: "/agreements/\(aid)/governance/new", submitLabel: req.t("form.save"), fields: [
+            FormField("forumId", label: req.t("agreement.field.forum"), kind: .select, required: true,
+                      options: forums.map { .init(value: $0.id.uuidString, label: $0.name, selected: $0.id.uuidString == f.forumId) }),
+            FormField("role", label: req.t("agreement.field.governanceRole"), kind: .select, required: true,
+                      options: GovernanceRole.allCases.map { .init(value: $0.rawValue, label: req.t($0.labelKey), selected: $0.rawValue == (f.role ?? "steeringGroup")) }),
+            FormField("seatsForSignatories", label: req.t("agreement.field.seatsForSignatories"), kind: .checkbox, value: "true", checked: f.seatsForSignatories == "true"),
+        ], errors: errors, cancelHref: "/agreements/\(aid)")
+        return try await req.formPage(heading: req.t("agreement.addForum"), form: form, back: try await back(req, agreement: aid), status: status(errors))
+    }
+
+    @Sendable static func forumForm(_ req: Request) async throws -> Response { try await forumPage(req, try id(req), ForumForm(seatsForSignatories: "true"), errors: []) }
+
+    @Sendable static func addForum(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        return try await submit(req, ForumForm.self, form: { f, e in try await forumPage(req, aid, f, errors: e) }) { f, ctx in
+            _ = try await AgreementService.addForum(aid, GovernanceBody(forumId: f.forumId, role: f.role, seatsForSignatories: f.seatsForSignatories == "true"), in: ctx)
+            return "/agreements/\(aid)#governance"
+        }
+    }
+
+    @Sendable static func removeForum(_ req: Request) async throws -> Response {
+        let link = try await AgreementForum.require(try id(req), on: req.db)
+        let lid = try link.requireID()
+        try await req.write { ctx in try await AgreementService.removeForum(lid, in: ctx) }
+        return req.redirect(to: "/agreements/\(link.agreementID)#governance", flash: req.t("saved"))
+    }
+
+    // MARK: Action plans
+
+    struct PlanForm: Content, Sendable { var title: String?; var periodFrom: String?; var periodTo: String? }
+
+    static func planPage(_ req: Request, _ aid: UUID, _ f: PlanForm, errors: [FieldError]) async throws -> Response {
+        let form = req.form(action: "/agreements/\(aid)/plans/new", submitLabel: req.t("form.save"), fields: [
+            FormField("title", label: req.t("agreement.field.planTitle"), value: f.title, required: true, maxLength: 200),
+            FormField("periodFrom", label: req.t("agreement.field.periodFrom"), kind: .number, value: f.periodFrom, required: true, maxLength: 4),
+            FormField("periodTo", label: req.t("agreement.field.periodTo"), kind: .number, value: f.periodTo, required: true, maxLength: 4),
+        ], errors: errors, cancelHref: "/agreements/\(aid)")
+        return try await req.formPage(heading: req.t("agreement.newPlan"), form: form, back: try await back(req, agreement: aid), status: status(errors))
+    }
+
+    @Sendable static func planForm(_ req: Request) async throws -> Response {
+        let y = LocalDate.today().year
+        return try await planPage(req, try id(req), PlanForm(title: req.t("agreement.planDefaultTitle", String(y), String(y + 2)), periodFrom: String(y), periodTo: String(y + 2)), errors: [])
+    }
+
+    @Sendable static func createPlan(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        return try await submit(req, PlanForm.self, form: { f, e in try await planPage(req, aid, f, errors: e) }) { f, ctx in
+            var errors = FieldErrors()
+            let from = TextRules.integer(f.periodFrom, field: "periodFrom", range: 2000...2100, required: true, errors: &errors)
+            let to = TextRules.integer(f.periodTo, field: "periodTo", range: 2000...2100, required: true, errors: &errors)
+            try errors.throwIfAny()
+            _ = try await PlanService.savePlan(agreementID: aid, planID: nil, PlanBody(title: f.title, periodFrom: from, periodTo: to), in: ctx)
+            return "/agreements/\(aid)#plans"
+        }
+    }
+
+    struct ActivityForm: Content, Sendable {
+        var area: String?; var title: String?; var description: String?; var ownerRoleId: String?; var partners: String?; var dueOn: String?
+        var status: String?; var principleKey: String?; var version: Int?
+        var body: ActivityBody {
+            ActivityBody(area: area, title: title, description: description, ownerRoleId: ownerRoleId ?? "", partners: partners, dueOn: dueOn ?? "",
+                         status: status, principleKey: principleKey ?? "", links: nil, version: version)
+        }
+    }
+
+    static func activityPage(_ req: Request, plan: ActionPlan, action: String, _ f: ActivityForm, errors: [FieldError]) async throws -> Response {
+        let owners = try await AgreementService.owners(plan.agreementID, on: req.db)
+        let units = try await DirectoryQueries.units(ofBodies: owners, on: req.db).map(\.id)
+        let roles = try await DirectoryQueries.roles(ofUnits: units, on: req.db).sorted { $0.title < $1.title }
+        let versions = try await AgreementService.versions(plan.agreementID, on: req.db)
+        let principles = (AgreementRules.inForce(versions.map(\.facts), on: .today()).flatMap { f in versions.first { $0.id == f.id } } ?? versions.last)?.principleList ?? []
+        let form = req.form(action: action, submitLabel: req.t("form.save"), fields: [
+            FormField("area", label: req.t("agreement.field.area"), value: f.area, hint: req.t("agreement.field.areaHint"), required: true, maxLength: 200),
+            FormField("title", label: req.t("agreement.field.activityTitle"), value: f.title, required: true, maxLength: 300),
+            FormField("description", label: req.t("agreement.field.description"), kind: .textarea, value: f.description, maxLength: 4000),
+            FormField("ownerRoleId", label: req.t("agreement.field.ownerRole"), kind: .select, hint: req.t("agreement.field.ownerRoleHint"),
+                      options: [.init(value: "", label: req.t("form.none"), selected: (f.ownerRoleId ?? "").isEmpty)]
+                        + roles.map { .init(value: $0.id.uuidString, label: $0.title, selected: $0.id.uuidString == f.ownerRoleId) }),
+            FormField("partners", label: req.t("agreement.field.partners"), value: f.partners, maxLength: 500),
+            FormField("dueOn", label: req.t("agreement.field.dueOn"), kind: .date, value: f.dueOn),
+            FormField("status", label: req.t("agreement.field.status"), kind: .select, required: true, options: req.options(ActivityStatus.self, selected: f.status ?? "planned")),
+            FormField("principleKey", label: req.t("agreement.field.principle"), kind: .select,
+                      options: [.init(value: "", label: req.t("form.none"), selected: (f.principleKey ?? "").isEmpty)]
+                        + principles.map { .init(value: $0.key, label: $0.name, selected: $0.key == f.principleKey) }),
+        ], errors: errors, version: f.version, cancelHref: "/agreements/\(plan.agreementID)#plans")
+        return try await req.formPage(heading: f.version == nil ? req.t("agreement.newActivity", plan.title) : req.t("agreement.editActivity"), form: form,
+                                      back: try await back(req, agreement: plan.agreementID), status: status(errors))
+    }
+
+    @Sendable static func newActivity(_ req: Request) async throws -> Response {
+        let plan = try await ActionPlan.require(try id(req), on: req.db)
+        return try await activityPage(req, plan: plan, action: "/action-plans/\(try plan.requireID())/activities/new", ActivityForm(), errors: [])
+    }
+
+    @Sendable static func createActivity(_ req: Request) async throws -> Response {
+        let plan = try await ActionPlan.require(try id(req), on: req.db)
+        let pid = try plan.requireID()
+        let aid = plan.agreementID
+        return try await submit(req, ActivityForm.self, form: { f, e in
+            try await activityPage(req, plan: plan, action: "/action-plans/\(pid)/activities/new", f, errors: e)
+        }) { f, ctx in
+            _ = try await PlanService.saveActivity(planID: pid, activityID: nil, f.body, in: ctx)
+            return "/agreements/\(aid)#plans"
+        }
+    }
+
+    @Sendable static func editActivity(_ req: Request) async throws -> Response {
+        let a = try await PlanActivity.require(try id(req), on: req.db)
+        let plan = try await ActionPlan.require(a.planID, on: req.db)
+        let f = ActivityForm(area: a.area, title: a.title, description: a.description, ownerRoleId: a.ownerRoleID?.uuidString, partners: a.partners,
+                             dueOn: a.dueOn, status: a.status.rawValue, principleKey: a.principleKey, version: a.version)
+        return try await activityPage(req, plan: plan, action: "/plan-activities/\(try a.requireID())/edit", f, errors: [])
+    }
+
+    @Sendable static func updateActivity(_ req: Request) async throws -> Response {
+        let a = try await PlanActivity.require(try id(req), on: req.db)
+        let plan = try await ActionPlan.require(a.planID, on: req.db)
+        let actID = try a.requireID()
+        let aid = plan.agreementID
+        return try await submit(req, ActivityForm.self, form: { f, e in
+            try await activityPage(req, plan: plan, action: "/plan-activities/\(actID)/edit", f, errors: e)
+        }) { f, ctx in
+            _ = try await PlanService.saveActivity(planID: nil, activityID: actID, f.body, in: ctx)
+            return "/agreements/\(aid)#plans"
+        }
+    }
+
+    struct NoteForm: Content, Sendable { var writtenOn: String?; var text: String? }
+
+    static func notePage(_ req: Request, _ a: PlanActivity, _ f: NoteForm, errors: [FieldError]) async throws -> Response {
+        let plan = try await ActionPlan.require(a.planID, on: req.db)
+        let form = req.form(action: "/plan-activities/\(try a.requireID())/notes/new", submitLabel: req.t("form.save"), fields: [
+            FormField("writtenOn", label: req.t("agreement.field.writtenOn"), kind: .date, value: f.writtenOn ?? LocalDate.today().description, required: true),
+            FormField("text", label: req.t("agreement.field.note"), kind: .textarea, value: f.text, required: true, maxLength: 4000),
+        ], errors: errors, cancelHref: "/agreements/\(plan.agreementID)#plans")
+        return try await req.formPage(heading: req.t("agreement.noteHeading", a.title), form: form, back: try await back(req, agreement: plan.agreementID), status: status(errors))
+    }
+
+    @Sendable static func noteForm(_ req: Request) async throws -> Response {
+        try await notePage(req, try await PlanActivity.require(try id(req), on: req.db), NoteForm(), errors: [])
+    }
+
+    @Sendable static func addNote(_ req: Request) async throws -> Response {
+        let a = try await PlanActivity.require(try id(req), on: req.db)
+        let actID = try a.requireID()
+        let aid = try await ActionPlan.require(a.planID, on: req.db).agreementID
+        return try await submit(req, NoteForm.self, form: { f, e in try await notePage(req, a, f, errors: e) }) { f, ctx in
+            _ = try await PlanService.addNote(actID, NoteBody(writtenOn: f.writtenOn, text: f.text), in: ctx)
+            return "/agreements/\(aid)#plans"
+        }
+    }
+
+    // MARK: Follow-up reports
+
+    struct ReportForm: Content, Sendable {
+        var kind: String?; var title: String?; var periodFrom: String?; var periodTo: String?; var narrative: String?; var version: Int?
+        var body: FollowUpBody { FollowUpBody(kind: kind, title: title, periodFrom: periodFrom, periodTo: periodTo, narrative: narrative, version: version) }
+    }
+
+    static func reportPage(_ req: Request, agreement aid: UUID, action: String, _ f: ReportForm, errors: [FieldError]) async throws -> Response {
+        let form = req.form(action: action, submitLabel: req.t("form.save"), fields: [
+            FormField("kind", label: req.t("agreement.field.reportKind"), kind: .select, required: true, options: req.options(FollowUpKind.self, selected: f.kind ?? "annual")),
+            FormField("title", label: req.t("agreement.field.reportTitle"), value: f.title, required: true, maxLength: 200),
+            FormField("periodFrom", label: req.t("agreement.field.reportFrom"), kind: .date, value: f.periodFrom, required: true),
+            FormField("periodTo", label: req.t("agreement.field.reportTo"), kind: .date, value: f.periodTo, required: true),
+            FormField("narrative", label: req.t("agreement.field.narrative"), kind: .textarea, value: f.narrative, hint: req.t("agreement.field.narrativeHint"), maxLength: 40_000),
+        ], errors: errors, version: f.version, cancelHref: "/agreements/\(aid)#reports")
+        return try await req.formPage(heading: req.t(f.version == nil ? "agreement.newReport" : "agreement.editReport"), intro: req.t("agreement.reportIntro"),
+                                      form: form, back: try await back(req, agreement: aid), status: status(errors))
+    }
+
+    @Sendable static func newReport(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        let y = LocalDate.today().year - 1
+        return try await reportPage(req, agreement: aid, action: "/agreements/\(aid)/reports/new",
+                                    ReportForm(kind: "annual", title: req.t("agreement.reportDefaultTitle", String(y)), periodFrom: "\(y)-01-01", periodTo: "\(y)-12-31"), errors: [])
+    }
+
+    @Sendable static func createReport(_ req: Request) async throws -> Response {
+        let aid = try id(req)
+        return try await submit(req, ReportForm.self, form: { f, e in try await reportPage(req, agreement: aid, action: "/agreements/\(aid)/reports/new", f, errors: e) }) { f, ctx in
+            "/agreement-reports/\(try await FollowUpService.save(agreementID: aid, reportID: nil, f.body, in: ctx).requireID())"
+        }
+    }
+
+    @Sendable static func editReport(_ req: Request) async throws -> Response {
+        let r = try await FollowUpReport.require(try id(req), on: req.db)
+        let rid = try r.requireID()
+        return try await reportPage(req, agreement: r.agreementID, action: "/agreement-reports/\(rid)/edit",
+                                    ReportForm(kind: r.kind.rawValue, title: r.title, periodFrom: r.periodFrom, periodTo: r.periodTo, narrative: r.narrative, version: r.version), errors: [])
+    }
+
+    @Sendable static func updateReport(_ req: Request) async throws -> Response {
+        let r = try await FollowUpReport.require(try id(req), on: req.db)
+        let rid = try r.requireID()
+        let aid = r.agreementID
+        return try await submit(req, ReportForm.self, form: { f, e in try await reportPage(req, agreement: aid, action: "/agreement-reports/\(rid)/edit", f, errors: e) }) { f, ctx in
+            _ = try await FollowUpService.save(agreementID: nil, reportID: rid, f.body, in: ctx)
+            return "/agreement-reports/\(rid)"
+        }
+    }
+
+    struct ApproveForm: Content, Sendable { var approvedOn: String?; var diarienummer: String?; var version: Int? }
+
+    static func approvePage(_ req: Request, _ r: FollowUpReport, _ f: ApproveForm, errors: [FieldError]) async throws -> Response {
+        let rid = try r.requireID()
+        let form = req.form(action: "/agreement-reports/\(rid)/approve", submitLabel: req.t("followUp.approve"), fields: [
+            FormField("approvedOn", label: req.t("agreement.field.approvedOn"), kind: .date, value: f.approvedOn ?? LocalDate.today().description, required: true),
+            FormField("diarienummer", label: req.t("agreement.field.diarienummer"), value: f.diarienummer, hint: req.t("agreement.field.diarienummerHint"), required: true, maxLength: 40),
+        ], errors: errors, version: f.version, cancelHref: "/agreement-reports/\(rid)")
+        return try await req.formPage(heading: req.t("followUp.approveHeading", r.title), intro: req.t("followUp.approveIntro"), form: form,
+                                      back: try await back(req, agreement: r.agreementID), status: status(errors))
+    }
+
+    @Sendable static func approveForm(_ req: Request) async throws -> Response {
+        let r = try await FollowUpReport.require(try id(req), on: req.db)
+        return try await approvePage(req, r, ApproveForm(version: r.version), errors: [])
+    }
+
+    @Sendable static func approve(_ req: Request) async throws -> Response {
+        let r = try await FollowUpReport.require(try id(req), on: req.db)
+        let rid = try r.requireID()
+        return try await submit(req, ApproveForm.self, form: { f, e in try await approvePage(req, r, f, errors: e) }) { f, ctx in
+            _ = try await FollowUpService.approve(rid, FollowUpApprovalBody(approvedOn: f.approvedOn, diarienummer: f.diarienummer, version: f.version), in: ctx)
+            return "/agreement-reports/\(rid)"
+        }
+    }
+}
