@@ -8,6 +8,10 @@ enum AgreementsModule {
     static func register(site: Router, api: Router, app: Application) {
         AgreementAPIController.register(api)
         AgreementPages.register(site)
+        // A steering group's organisation seats must be held by signatories (e.g. RÖS-gruppen: 5 + 5).
+        ForumHooks.compositionChecks.register("agreements.signatories") { forumID, orgs, day, db in
+            try await AgreementService.unsignedSeatWarnings(forumID: forumID, seatOrganisations: orgs, on: day, db: db)
+        }
         app.navigation.add(ModuleNav(
             key: "agreements", href: "/agreements", labelKey: "nav.agreements",
             prefixes: ["/agreements", "/agreement-versions", "/agreement-reports", "/agreement-signatories", "/action-plans", "/plan-activities"],

@@ -234,6 +234,9 @@ struct AgreementFlowTests {
             #expect(seat.status == .created, "\(seat.text)")
             let governance = try await t.api(.GET, "/api/v1/agreements/\(w.agreement.id)/governance").decode([GovernanceDTO].self)
             #expect(governance.first?.seatsNotSignatories.map(\.name) == ["Föreningen Två"], "a seat held by an organisation that has not signed is flagged")
+            // The forum's own composition check says so too (Dialogue asks Agreements through its hook).
+            let warned = try await t.api(.GET, "/api/v1/forums/\(forumID)").decode(ForumDTO.self).compositionWarnings.map(\.message)
+            #expect(warned.contains { $0.contains("Föreningen Två") && $0.contains("Överenskommelsen Testlän") }, "\(warned)")
             try await t.db.write(as: .system("test")) { ctx in
                 for (i, (day, status, published, items, secret)) in [("2025-02-10", MeetingStatus.published, "2025-02-24", 3, 1), ("2025-05-12", .published, "2025-05-20", 2, 0),
                                                                       ("2025-09-15", .held, "", 2, 0), ("2025-11-10", .cancelled, "", 0, 0)].enumerated() {
@@ -256,6 +259,7 @@ struct AgreementFlowTests {
             _ = try await t.api(.POST, "/api/v1/agreement-signatories/\(s1.id)/withdraw", token: w.official.token, json: WithdrawBody(withdrawnOn: "2025-06-01"))
             #expect(try await t.api(.POST, "/api/v1/agreements/\(w.agreement.id)/signatories", token: w.official.token,
                                     json: SignBody(organisationId: w.org2.uuidString, signedOn: "2025-03-01")).status == .created)
+            #expect(!(try await t.api(.GET, "/api/v1/forums/\(forumID)").decode(ForumDTO.self).compositionWarnings.contains { $0.message.contains("Föreningen Två") }))
             // Action plan 2024–2026 with activities in each status; an overlapping plan is refused.
             let plan = try await t.api(.POST, "/api/v1/agreements/\(w.agreement.id)/action-plans", token: w.official.token,
                                        json: PlanBody(title: "Handlingsplan 2024–2026", periodFrom: 2024, periodTo: 2026)).decode(ActionPlanDTO.self)

@@ -410,10 +410,15 @@ enum AgreementFormPages {
 
     struct ActivityForm: Content, Sendable {
         var area: String?; var title: String?; var description: String?; var ownerRoleId: String?; var partners: String?; var dueOn: String?
-        var status: String?; var principleKey: String?; var version: Int?
+        var status: String?; var principleKey: String?; var links: [String]?; var version: Int?
         var body: ActivityBody {
-            ActivityBody(area: area, title: title, description: description, ownerRoleId: ownerRoleId ?? "", partners: partners, dueOn: dueOn ?? "",
-                         status: status, principleKey: principleKey ?? "", links: nil, version: version)
+            // Each chosen record arrives as "kind:id".
+            let chosen = (links ?? []).map { v -> ActivityLinkBody in
+                let parts = v.split(separator: ":", maxSplits: 1).map(String.init)
+                return ActivityLinkBody(kind: parts.first, id: parts.count > 1 ? parts[1] : nil)
+            }
+            return ActivityBody(area: area, title: title, description: description, ownerRoleId: ownerRoleId ?? "", partners: partners, dueOn: dueOn ?? "",
+                                status: status, principleKey: principleKey ?? "", links: chosen, version: version)
         }
     }
 
@@ -423,6 +428,20 @@ enum AgreementFormPages {
         let roles = try await DirectoryQueries.roles(ofUnits: units, on: req.db).sorted { $0.title < $1.title }
         let versions = try await AgreementService.versions(plan.agreementID, on: req.db)
         let principles = (AgreementRules.inForce(versions.map(\.facts), on: .today()).flatMap { f in versions.first { $0.id == f.id } } ?? versions.last)?.principleList ?? []
+        // Records that carry the activity out: the owners' meetings in the plan's period, consultations and grant programmes.
+        let from = LocalDate.clamped(year: plan.periodFrom, month: 1, day: 1), to = LocalDate.clamped(year: plan.periodTo, month: 12, day: 31)
+        let forumIDs = try await DialogueFacts.forums(ofBodies: owners, on: req.db).map(\.id)
+        let chosen = Set(f.links ?? [])
+        var linkOptions: [FormField.Option] = []
+        for m in try await DialogueFacts.meetingChoices(forumIDs: forumIDs, from: from, to: to, on: req.db) {
+            linkOptions.append(.init(value: "meeting:\(m.id)", label: m.label, selected: chosen.contains("meeting:\(m.id)"), group: req.t("activityLinkKind.meeting")))
+        }
+        for c in try await DialogueFacts.consultations(bodies: owners, from: from, to: to, on: req.db) {
+            linkOptions.append(.init(value: "consultation:\(c.id)", label: c.title, selected: chosen.contains("consultation:\(c.id)"), group: req.t("activityLinkKind.consultation")))
+        }
+        for p in try await GrantFacts.programmeChoices(bodies: owners, on: req.db) {
+            linkOptions.append(.init(value: "grantProgramme:\(p.id)", label: p.label, selected: chosen.contains("grantProgramme:\(p.id)"), group: req.t("activityLinkKind.grantProgramme")))
+        }
         let form = req.form(action: action, submitLabel: req.t("form.save"), fields: [
             FormField("area", label: req.t("agreement.field.area"), value: f.area, hint: req.t("agreement.field.areaHint"), required: true, maxLength: 200),
             FormField("title", label: req.t("agreement.field.activityTitle"), value: f.title, required: true, maxLength: 300),
@@ -436,6 +455,7 @@ enum AgreementFormPages {
             FormField("principleKey", label: req.t("agreement.field.principle"), kind: .select,
                       options: [.init(value: "", label: req.t("form.none"), selected: (f.principleKey ?? "").isEmpty)]
                         + principles.map { .init(value: $0.key, label: $0.name, selected: $0.key == f.principleKey) }),
+            FormField("links[]", label: req.t("agreement.field.links"), kind: .multiselect, hint: req.t("agreement.field.linksHint"), options: linkOptions),
         ], errors: errors, version: f.version, cancelHref: "/agreements/\(plan.agreementID)#plans")
         return try await req.formPage(heading: f.version == nil ? req.t("agreement.newActivity", plan.title) : req.t("agreement.editActivity"), form: form,
                                       back: try await back(req, agreement: plan.agreementID), status: status(errors))
@@ -462,7 +482,8 @@ enum AgreementFormPages {
         let a = try await PlanActivity.require(try id(req), on: req.db)
         let plan = try await ActionPlan.require(a.planID, on: req.db)
         let f = ActivityForm(area: a.area, title: a.title, description: a.description, ownerRoleId: a.ownerRoleID?.uuidString, partners: a.partners,
-                             dueOn: a.dueOn, status: a.status.rawValue, principleKey: a.principleKey, version: a.version)
+                             dueOn: a.dueOn, status: a.status.rawValue, principleKey: a.principleKey,
+                             links: a.linkList.map { "\($0.kind.rawValue):\($0.id)" }, version: a.version)
         return try await activityPage(req, plan: plan, action: "/plan-activities/\(try a.requireID())/edit", f, errors: [])
     }
 

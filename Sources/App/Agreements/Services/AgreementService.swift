@@ -382,6 +382,21 @@ enum AgreementService {
         return out.sorted { ($0.role, $0.forumName) < ($1.role, $1.forumName) }
     }
 
+    /// Messages for a forum's composition check: organisations holding a seat in a forum that must be held by
+    /// signatories of an agreement, that had not signed it (or had withdrawn) on the day.
+    static func unsignedSeatWarnings(forumID: UUID, seatOrganisations: [UUID], on day: LocalDate, db: any Database) async throws -> [String] {
+        guard !seatOrganisations.isEmpty else { return [] }
+        var out: [String] = []
+        for link in try await AgreementForum.query(on: db).filter(\.$forumID == forumID).filter(\.$seatsForSignatories == true).all() {
+            guard let a = try await Agreement.find(link.agreementID, on: db) else { continue }
+            let signed = try await SignatoryService.active(link.agreementID, on: day, db: db)
+            let missing = Set(seatOrganisations).subtracting(signed)
+            let names = try await DirectoryQueries.organisationNames(Array(missing), on: db).values.sorted()
+            for name in names { out.append("\(name) har en plats men har inte skrivit under \(a.title).") }
+        }
+        return out
+    }
+
     // MARK: DTOs
 
     static func dto(_ a: Agreement, today: LocalDate = .today(), on db: any Database) async throws -> AgreementDTO {

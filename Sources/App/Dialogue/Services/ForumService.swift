@@ -151,9 +151,16 @@ enum ForumService {
             CompositionWarningDTO(category: w.category, count: w.count, min: w.min, max: w.max,
                                   message: "\(w.count) ordinarie ledamöter i kategorin \(w.category); regeln säger \(w.min.map(String.init) ?? "0")–\(w.max.map(String.init) ?? "∞").")
         }
+        var extra: [CompositionWarningDTO] = []
+        let seatOrgs = seats.filter { !$0.isSubstitute && $0.category == .organisation }.compactMap(\.organisationID)
+        for hook in ForumHooks.compositionChecks.all {
+            for message in try await hook(f.id!, seatOrgs, today, db) {
+                extra.append(CompositionWarningDTO(category: SeatCategory.organisation.rawValue, count: seatOrgs.count, min: nil, max: nil, message: message))
+            }
+        }
         return ForumDTO(id: f.id!, bodyId: f.bodyID, bodyName: try await DirectoryQueries.body(f.bodyID, on: db)?.name, unitId: f.unitID, name: f.name,
                         kind: f.kind.rawValue, purpose: f.purpose, mandate: f.mandate, themes: f.themeList, participationLevel: f.participationLevel.rawValue,
-                        isPublic: f.isPublic, composition: f.compositionRules, compositionWarnings: warnings, cadence: f.cadencePlan,
+                        isPublic: f.isPublic, composition: f.compositionRules, compositionWarnings: warnings + extra, cadence: f.cadencePlan,
                         feedbackDays: f.feedbackDays, feedbackByNextMeeting: f.feedbackByNextMeeting, secretaryRoleId: f.secretaryRoleID,
                         location: f.location, version: f.version)
     }
@@ -376,4 +383,12 @@ enum ForumService {
         }
         return created
     }
+}
+
+/// Where higher modules add to a forum's composition check: Agreements warns when an organisation seat in a forum
+/// that governs an agreement is held by an organisation that has not signed it. A hook gets the forum, the
+/// organisations holding ordinary seats and the day, and returns messages.
+enum ForumHooks {
+    typealias CompositionCheck = @Sendable (_ forumID: UUID, _ seatOrganisations: [UUID], _ day: LocalDate, _ db: any Database) async throws -> [String]
+    static let compositionChecks = Hooks<CompositionCheck>()
 }

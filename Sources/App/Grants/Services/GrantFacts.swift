@@ -34,4 +34,10 @@ enum GrantFacts {
             .filter(\.$year >= years.lowerBound).filter(\.$year <= years.upperBound).all()
         return rs.compactMap { r in r.id.map { PrincipleFacts.Report(id: $0, approved: r.status == .approved, completionRequests: r.completionRequests) } }
     }
+
+    /// The bodies' programmes as (id, name), for pickers in other modules.
+    static func programmeChoices(bodies: [UUID], on db: any Database) async throws -> [(id: UUID, label: String)] {
+        guard !bodies.isEmpty else { return [] }
+        return try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).sort(\.$name).all().compactMap { p in p.id.map { ($0, p.name) } }
+    }
 }
