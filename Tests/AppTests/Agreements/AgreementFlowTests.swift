@@ -273,6 +273,15 @@ struct AgreementFlowTests {
             let act = try await t.api(.GET, "/api/v1/agreements/\(w.agreement.id)/action-plans").decode([ActionPlanDTO].self)[0].activities.first { $0.title == "Ny webbplats" }!
             let back = try await t.api(.PUT, "/api/v1/plan-activities/\(act.id)", token: w.official.token, json: ActivityBody(status: "planned", version: act.version))
             #expect(back.status == .unprocessableEntity && back.text.contains("statusChange"))
+            // An activity links the records that carry it out; a link to nothing is a field error.
+            let ghost = try await t.api(.PUT, "/api/v1/plan-activities/\(act.id)", token: w.official.token,
+                                        json: ActivityBody(links: [ActivityLinkBody(kind: "meeting", id: UUID().uuidString)], version: act.version))
+            #expect(ghost.status == .unprocessableEntity && ghost.text.contains("links[0].id"))
+            let held = try #require(try await Meeting.query(on: t.db).filter(\.$forumID == forumID).filter(\.$status == .held).first()?.id)
+            let linked = try await t.api(.PUT, "/api/v1/plan-activities/\(act.id)", token: w.official.token,
+                                         json: ActivityBody(links: [ActivityLinkBody(kind: "meeting", id: held.uuidString)], version: act.version))
+            #expect(linked.status == .ok, "\(linked.text)")
+            #expect(try linked.decode(ActivityDTO.self).links.map(\.id) == [held])
             #expect(try await t.api(.POST, "/api/v1/plan-activities/\(act.id)/notes", token: w.official.token,
                                     json: NoteBody(writtenOn: "2025-10-01", text: "Webbplatsen är publicerad.")).status == .created)
 
@@ -319,6 +328,8 @@ struct AgreementFlowTests {
             #expect(raw.contains("\"value\":null"))
             let dash = try await t.send(.GET, "/agreements/\(w.agreement.id)/dashboard?year=2025")
             #expect(dash.status == .ok && dash.text.contains("För lite underlag") && dash.text.contains("80 %"))
+            let english = try await t.send(.GET, "/agreements/\(w.agreement.id)/dashboard?year=2025&lang=en")
+            #expect(english.text.contains("Too little data") && english.text.contains("Planned meetings held"))
         }
     }
 

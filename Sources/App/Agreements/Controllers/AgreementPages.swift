@@ -219,8 +219,9 @@ enum AgreementPages {
         let groups = NationalPrinciple.allCases.compactMap { p -> Group? in
             let rows = dto.indicators.filter { $0.principle == p.rawValue }.map { i in
                 let links = i.records.prefix(20).enumerated().compactMap { n, id in recordHref(i.recordKind, id).map { Link(href: $0, label: req.t("indicator.record.\(i.recordKind)", String(n + 1))) } }
-                return Row(name: i.name, value: formatted(i, value: i.value, req), insufficient: i.insufficient,
-                           basis: req.t("indicator.basis.\(i.unit)", String(i.numerator), String(i.denominator)), definition: i.definition,
+                // Name and definition in the reader's language (the catalogue's Swedish text is the API's `definition`).
+                return Row(name: req.t("indicator.name.\(i.key)"), value: formatted(i, value: i.value, req), insufficient: i.insufficient,
+                           basis: req.t("indicator.basis.\(i.unit)", String(i.numerator), String(i.denominator)), definition: req.t("indicator.def.\(i.key)"),
                            trend: i.trend.map { Trend(year: $0.year, value: $0.insufficient ? "–" : formatted(i, value: $0.value, req)) },
                            records: links, hasRecords: !links.isEmpty, moreRecords: max(0, i.records.count - 20), id: i.key)
             }

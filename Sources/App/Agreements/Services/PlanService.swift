@@ -98,6 +98,11 @@ enum PlanService {
             for (i, l) in raw.prefix(50).enumerated() {
                 guard let k = l.kind.flatMap(ActivityLinkKind.init(rawValue:)) else { errors.add("links[\(i)].kind", code: "oneOf", ActivityLinkKind.rawValues.joined(separator: ", ")); continue }
                 guard let u = l.id.flatMap(UUID.init(uuidString:)) else { errors.add("links[\(i)].id", code: "uuid"); continue }
+                // The record must exist (Partnerships and Surveys add their kinds when they come).
+                let inDialogue = try await DialogueFacts.exists(kind: k.rawValue, id: u, on: ctx.db)
+                let inGrants = try await GrantFacts.exists(kind: k.rawValue, id: u, on: ctx.db)
+                let found = inDialogue || inGrants
+                guard found else { errors.add("links[\(i)].id", code: "notFound"); continue }
                 links.append(ActivityLink(kind: k, id: u))
             }
         }

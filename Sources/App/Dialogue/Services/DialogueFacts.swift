@@ -88,6 +88,17 @@ enum DialogueFacts {
             .sort(\.$date).all().compactMap { m in m.id.map { ($0, "\(names[m.forumID] ?? "") – \(m.date)") } }
     }
 
+    /// Whether a Dialogue record of this kind exists (for links from other modules).
+    static func exists(kind: String, id: UUID, on db: any Database) async throws -> Bool {
+        switch kind {
+        case "forum": return try await Forum.find(id, on: db) != nil
+        case "meeting": return try await Meeting.find(id, on: db) != nil
+        case "consultation": return try await Consultation.find(id, on: db) != nil
+        case "event": return try await DialogueEvent.find(id, on: db) != nil
+        default: return false
+        }
+    }
+
     /// Organisations holding a seat (current at some point in the range) in the forums.
     static func seatOrganisations(forumIDs: [UUID], from: LocalDate, to: LocalDate, on db: any Database) async throws -> Set<UUID> {
         guard !forumIDs.isEmpty else { return [] }

@@ -40,4 +40,13 @@ enum GrantFacts {
         guard !bodies.isEmpty else { return [] }
         return try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).sort(\.$name).all().compactMap { p in p.id.map { ($0, p.name) } }
     }
+
+    /// Whether a Grants record of this kind exists (for links from other modules).
+    static func exists(kind: String, id: UUID, on db: any Database) async throws -> Bool {
+        switch kind {
+        case "grantProgramme": return try await GrantProgramme.find(id, on: db) != nil
+        case "grantDecision": return try await GrantDecision.find(id, on: db) != nil
+        default: return false
+        }
+    }
 }
