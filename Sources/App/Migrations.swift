@@ -15,11 +15,13 @@ enum MigrationOrder {
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(),
             // Grants
-            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(),
+            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(), GrantsStateAidRegister(),
             // Dialogue
             CreateDialogue(), DialogueSecrecyMarkings(),
             // Agreements
             CreateAgreements(),
+            // Partnerships
+            CreatePartnerships(),
         ]
     }
 }

@@ -199,15 +199,16 @@ struct GrantRulesTests {
 
     // MARK: De minimis, review, calls, money
 
-    @Test("de minimis: warns when three years of state aid would exceed EUR 300 000")
+    @Test("de minimis: three years of state aid, converted at each aid's rate, warns above EUR 300 000")
     func deMinimis() {
-        let rate = 11.5 // SEK per EUR: ceiling 3 450 000 kr
-        let previous = [(decidedOn: LocalDate("2024-03-01")!, ore: 200_000_000), (decidedOn: LocalDate("2022-01-10")!, ore: 900_000_000)]
-        let ok = DeMinimisRules.check(previous: previous, newOre: 145_000_000, on: LocalDate("2026-02-01")!, eurToSek: rate)
-        #expect(ok.ceilingOre == 345_000_000)
-        #expect(ok.previousOre == 200_000_000) // the 2022 grant is outside the three years
-        #expect(!ok.exceeds)
-        #expect(DeMinimisRules.check(previous: previous, newOre: 145_000_100, on: LocalDate("2026-02-01")!, eurToSek: rate).exceeds)
+        let rates = [StateAidRules.Rate(currency: "SEK", day: LocalDate("2020-01-01")!, perEuro: 11.5)]
+        let aid = { (day: String, ore: Int) in StateAidRules.Aid(id: UUID(), source: "grant", grantedOn: LocalDate(day)!, amount: ore, currency: "SEK") }
+        let previous = [aid("2024-03-01", 200_000_000), aid("2022-01-10", 900_000_000)]
+        // Ceiling 300 000 € = 3 450 000 kr at 11.5: 2 000 000 + 1 450 000 kr is exactly at the ceiling, one öre more passes it.
+        let ok = StateAidRules.total(previous + [aid("2026-02-01", 145_000_000)], on: LocalDate("2026-02-01")!, rates: rates, defaultPerEuro: 10)
+        #expect(ok.ceilingEuro == 300_000 && ok.euroCents == 30_000_000 && !ok.exceeded)
+        #expect(ok.counted.count == 2, "the 2022 grant is outside the three years")
+        #expect(StateAidRules.wouldExceed(previous, adding: aid("2026-02-01", 145_000_100), rates: rates, defaultPerEuro: 10) != nil)
     }
 
     @Test("jäv: undeclared or declared jäv and any tie to the applicant block taking part")

@@ -46,6 +46,13 @@ ANONYMOUS = [
     "/agreements/{agreement}/dashboard",
     "/agreements/{agreement}/dashboard?lang=en",
     "/agreement-versions/{agreementVersion}",
+    "/partnerships",
+    "/partnerships?lang=en",
+    "/partnerships/guide",
+    "/partnerships/guide?buysForOwnNeeds=no&bothContribute=yes&partnerIsIdeburen=yes&economicActivity=no&announced=no",
+    "/partnerships/guide?lang=en&buysForOwnNeeds=yes&paymentForPerformance=yes",
+    "/partnerships/{partnership}",
+    "/reserved-procurements",
 ]
 
 SIGNED_IN = [
@@ -90,6 +97,13 @@ SIGNED_IN = [
     "/agreement-versions/{agreementVersion}/edit",
     "/agreement-versions/{agreementVersion}/consultation",
     "/agreements/{agreement}/edit?lang=en",
+    "/partnerships/new",
+    "/partnerships/{partnership}/edit",
+    "/partnerships/{partnership}/move",
+    "/partnerships/{partnership}/follow-ups/new",
+    "/partnerships/{partnership}/renew",
+    "/reserved-procurements/new",
+    "/organisations/{org}/de-minimis",
     "/forums/new",
     "/forums/{forum}/edit",
     "/forums/{forum}/seats/new",

@@ -59,6 +59,8 @@ def _collect():
         "questions": _ids("/api/v1/questions?per=20"),
         "consultations": _ids("/api/v1/consultations?per=20"),
         "events": _ids("/api/v1/events?per=20"),
+        "partnerships": [str(a["id"]) for a in (_get("/api/v1/partnerships") or []) if isinstance(a, dict) and a.get("id")][:20],
+        "reserved-procurements": [str(a["id"]) for a in (_get("/api/v1/reserved-procurements") or []) if isinstance(a, dict) and a.get("id")][:20],
         "agreements": [str(a["id"]) for a in (_get("/api/v1/agreements") or []) if isinstance(a, dict) and a.get("id")][:20],
         "municipalities": ["1780", "1715", "2580", "0180"],
     }
@@ -135,7 +137,7 @@ REFERENCES = {
     "agendaItem": "agenda-items", "agendaItemId": "agenda-items", "seatId": "seats", "adjusterSeatId": "seats",
     "substituteForId": "seats", "contactRoleId": "roles", "ownerRoleId": "roles", "secretaryRoleId": "roles",
     "reviewerId": "users", "userId": "users", "replacesId": "decisions",
-    "partyOrganisationId": "organisations", "decidingBodyId": "bodies", "against": "agreement-versions",
+    "partyOrganisationId": "organisations", "supplierId": "organisations", "decidingBodyId": "bodies", "against": "agreement-versions",
 }
 
 

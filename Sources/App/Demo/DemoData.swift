@@ -99,8 +99,10 @@ enum DemoExtensions {
         try await GrantsDemo.load(d, in: ctx)
         try await DialogueDemo.load(d, in: ctx)
         try await AgreementsDemo.load(d, in: ctx)
+        try await PartnershipsDemo.load(d, in: ctx)
     }
     static func remove(in ctx: WriteContext) async throws {
+        try await PartnershipsDemo.remove(in: ctx)
         try await AgreementsDemo.remove(in: ctx)
         try await DialogueDemo.remove(in: ctx)
         try await GrantsDemo.remove(in: ctx)

@@ -7,6 +7,7 @@ import SamverkaRules
 enum GrantsModule {
     static func register(site: Router, api: Router, app: Application) {
         GrantsAPIController.register(api)
+        StateAidController.register(site: site, api: api)
         GrantPages.register(site)
         AccountHooks.personalData.register("grants", GrantsPersonalData.contributor)
         app.navigation.add(ModuleNav(

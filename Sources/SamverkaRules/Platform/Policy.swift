@@ -92,6 +92,11 @@ public enum Permission: String, CaseIterable, Sendable {
     case agreementsManage
     /// Sign an agreement, or withdraw the signature, for one's own organisation.
     case agreementsSign
+    // Partnerships
+    /// Run a body's IOPs (analysis, legal assessment, decision, agreement, follow-up) and reserved procurements.
+    case partnershipsManage
+    /// Propose an IOP for one's own organisation and follow it.
+    case partnershipsPropose
     // Across bodies
     case crossBodyRead
 }
@@ -191,6 +196,18 @@ public enum Policy {
             guard grant.role == .representative else { return false }
             if case .organisation(let org) = scope { return grant.organisationID == org }
             return scope == .anywhere
+        case .partnershipsManage:
+            guard grant.role == .official else { return false }
+            if case .body(let body, let path) = scope { return coversUnit(grant, body: body, unitPath: path) }
+            return scope == .anywhere
+        case .partnershipsPropose:
+            switch scope {
+            case .anywhere: return grant.role == .representative || grant.role == .official
+            case .organisation(let org): return grant.role == .representative && grant.organisationID == org
+            case .body(let body, let path): return grant.role == .official && coversUnit(grant, body: body, unitPath: path)
+            case .bodyAndOrganisation(let body, let path, let org):
+                return (grant.role == .official && coversUnit(grant, body: body, unitPath: path)) || (grant.role == .representative && grant.organisationID == org)
+            }
         case .crossBodyRead:
             return grant.role == .analyst
         case .bodyManage, .referenceDataManage, .userManage, .auditRead:

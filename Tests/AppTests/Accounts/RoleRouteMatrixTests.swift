@@ -54,6 +54,14 @@ struct RoleRouteMatrixTests {
         "agreementsManage": [.admin, .official],
         "agreementsManage@scope": [.admin, .official],
         "agreementSigner": [.admin, .official, .representative],
+        // Partnerships: Region Värmland's IOP with EBL-skolan (not the representative's organisation).
+        "partnershipsPropose": [.admin, .official, .representative],
+        "partnershipsManage": [.admin, .official],
+        "partnershipsManage@scope": [.admin, .official],
+        "partnershipMover": [.admin, .official],
+        // State aid of Funktionsrätt Värmland, the representative's own organisation.
+        "deMinimisRead": [.admin, .official, .representative, .analyst],
+        "stateAidDeclare": [.admin, .official, .representative],
     ]
 
     /// Requests that end the session or the account run last.

@@ -13,6 +13,7 @@ enum DemoFixtures {
         var programme: UUID, call: UUID, application: UUID, review: UUID, payment: UUID, report: UUID, attachment: UUID
         var forum: UUID, seat: UUID, meeting: UUID, agendaItem: UUID, action: UUID, question: UUID, consultation: UUID, event: UUID, response: UUID
         var agreement: UUID, agreementVersion: UUID, signatory: UUID, agreementForum: UUID, actionPlan: UUID, planActivity: UUID, followUp: UUID
+        var partnership: UUID, procurement: UUID, stateAid: UUID
     }
 
     static func load(_ t: TestApp) async throws -> Fixtures {
@@ -66,12 +67,19 @@ enum DemoFixtures {
             let r = try await FollowUpService.save(agreementID: agreement, reportID: nil, FollowUpBody(title: "Årsuppföljning 2025", periodFrom: "2025-01-01", periodTo: "2025-12-31"), in: ctx)
             return (p.id!, a.id!, r.id!)
         }
+        // Region Värmland's IOP with EBL-skolan, its reserved procurement, and an aid Funktionsrätt Värmland declared.
+        let partnership = try await Partnership.query(on: t.db).filter(\.$bodyID == body).filter(\.$state == .active).first()!.id!
+        let procurement = try await ReservedProcurement.query(on: t.db).filter(\.$bodyID == body).first()!.id!
+        let stateAid = try await t.db.write(as: .system("fixtures")) { ctx in
+            try await StateAidRegister.declare(org, StateAidBody(authority: "Länsstyrelsen Värmland", grantedOn: "2025-05-01", amount: "10000", currency: "SEK"), in: ctx).id!
+        }
         return Fixtures(org: org, body: body, unit: unit, role: role, collaboration: collaboration, targetUser: analyst, targetMembership: membership,
                         programme: programme.id!, call: call, application: application.id!, review: review, payment: payment, report: report,
                         attachment: attachment.id!, forum: forum, seat: seat, meeting: meeting, agendaItem: agendaItem, action: action,
                         question: question, consultation: consultation, event: event, response: response.id!,
                         agreement: agreement, agreementVersion: agreementVersion, signatory: signatory, agreementForum: agreementForum,
-                        actionPlan: actionPlan, planActivity: planActivity, followUp: followUp)
+                        actionPlan: actionPlan, planActivity: planActivity, followUp: followUp,
+                        partnership: partnership, procurement: procurement, stateAid: stateAid)
     }
 
     /// A concrete path for a route pattern.
@@ -112,6 +120,9 @@ enum DemoFixtures {
             case (":id", "action-plans"): parts.append(f.actionPlan.uuidString)
             case (":id", "plan-activities"): parts.append(f.planActivity.uuidString)
             case (":id", "agreement-reports"): parts.append(f.followUp.uuidString)
+            case (":id", "partnerships"): parts.append(f.partnership.uuidString)
+            case (":id", "reserved-procurements"): parts.append(f.procurement.uuidString)
+            case (":id", "state-aid"): parts.append(f.stateAid.uuidString)
             case (":code", _): parts.append("1780")
             case (":token", _): parts.append("not-a-real-token")
             default: parts.append(UUID().uuidString)

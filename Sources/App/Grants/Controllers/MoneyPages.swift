@@ -25,6 +25,7 @@ enum MoneyPages {
     // MARK: Decide
 
     struct DecideForm: Content {
+        var deMinimisOverride: String?
         var outcome: String?
         var amount: String?
         var motivation: String?
@@ -59,7 +60,7 @@ enum MoneyPages {
         var suggestion: Int?
         if p.allocationFormula != nil { suggestion = try await ProgrammeService.allocationPreview(p, year: call.year, on: req.db).1[appID]?.finalOre }
         let proposed = f?.amount.flatMap(Money.parseKronor) ?? current?.amountOre ?? suggestion ?? a.requestedOre ?? 0
-        let dm = try await DecisionService.deMinimis(organisationID: a.organisationID, bodyID: p.bodyID, newOre: p.isStateAid ? proposed : 0,
+        let dm = try await DecisionService.deMinimis(organisationID: a.organisationID, newOre: p.isStateAid ? proposed : 0,
                                                      on: LocalDate.today(), eurToSek: req.application.config.eurToSek, db: req.db)
         func kr(_ ore: Int?) -> String { ore.map { Money.decimal($0).replacingOccurrences(of: ".00", with: "").replacingOccurrences(of: ".", with: ",") } ?? "" }
         let fields = [
@@ -78,7 +79,8 @@ enum MoneyPages {
                 .init(value: "false", label: req.t("decision.javNo"), selected: f?.jav == "false"),
                 .init(value: "true", label: req.t("decision.javYes"), selected: f?.jav == "true")]),
             FormField("replacesId", kind: .hidden, value: current?.id?.uuidString ?? ""),
-        ]
+        ] + (p.isStateAid ? [FormField("deMinimisOverride", label: req.t("decision.deMinimisOverride"), kind: .textarea, value: f?.deMinimisOverride,
+                                        hint: req.t("decision.deMinimisOverrideHint"), maxLength: 2000)] : [])
         let mapped = errors.map { e -> FieldError in var e = e; if e.field == "amountOre" { e.field = "amount" }; return e }
         let form = req.form(action: "/grants/applications/\(appID)/decide", submitLabel: current == nil ? req.t("decision.submit") : req.t("decision.correct"),
                             fields: fields, errors: mapped, cancelHref: "/grants/applications/\(appID)")
@@ -88,8 +90,8 @@ enum MoneyPages {
             form: form, organisation: try await DirectoryQueries.organisation(a.organisationID, on: req.db)?.name ?? "", appHref: "/grants/applications/\(appID)",
             requested: a.requestedOre.map { Money.format($0, lang) } ?? "–", suggestion: suggestion.map { Money.format($0, lang) },
             eligibility: GrantPages.statusLabel(elig.status, req), weighted: summary.weighted.map { DecimalText.format($0, digits: 2, lang: req.language.rawValue) },
-            deMinimis: p.isStateAid ? req.t("decision.deMinimis", Money.format(dm.previousOre, lang), Money.format(dm.totalOre, lang), Money.format(dm.ceilingOre, lang)) : nil,
-            deMinimisWarning: p.isStateAid && dm.exceeds,
+            deMinimis: p.isStateAid ? req.t("decision.deMinimisEuro", StateAidRegister.euro(dm.euroCents), String(dm.ceilingEuro), dm.windowFrom.formatted(lang)) : nil,
+            deMinimisWarning: p.isStateAid && dm.exceeded,
             current: current.map { "\($0.diarienummer): \(req.t("outcome.\($0.outcome.rawValue)")) \(Money.format($0.amountOre, lang))" })
         return try await req.page("grants/decide", title: req.t("decision.title", data.organisation), data, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
@@ -109,7 +111,7 @@ enum MoneyPages {
             }
             let body = DecisionBody(applicationId: id.uuidString, outcome: f.outcome, amountOre: amount, conditions: f.conditions, motivation: f.motivation,
                                     purpose: f.purpose, decidedOn: f.decidedOn, decisionMaker: f.decisionMaker, delegationLevel: f.delegationLevel,
-                                    diarienummer: f.diarienummer?.nilIfEmpty, replacesId: f.replacesId?.nilIfEmpty,
+                                    diarienummer: f.diarienummer?.nilIfEmpty, replacesId: f.replacesId?.nilIfEmpty, deMinimisOverride: f.deMinimisOverride,
                                     jav: f.jav.flatMap { $0.isEmpty ? nil : $0 == "true" })
             let rate = req.application.config.eurToSek
             let d = try await req.write { ctx in try await DecisionService.decide(body, eurToSek: rate, in: ctx) }

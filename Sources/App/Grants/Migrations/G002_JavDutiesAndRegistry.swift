@@ -28,7 +28,8 @@ struct GrantsJavDutiesAndRegistry: AsyncMigration {
 
         // Seed each body's sequences from the automatic numbers already on decisions.
         var highest: [String: (body: UUID, year: Int, n: Int)] = [:]
-        for d in try await GrantDecision.query(on: db).all() {
+        // Only the columns this migration knows: later migrations add columns the model reads (e.g. G004's override).
+        for d in try await GrantDecision.query(on: db).field(\.$id).field(\.$diarienummer).field(\.$programmeID).all() {
             guard let (year, n) = DiarieRules.parse(d.diarienummer), let p = try await GrantProgramme.find(d.programmeID, on: db) else { continue }
             let key = "\(p.bodyID)-\(year)"
             if (highest[key]?.n ?? 0) < n { highest[key] = (p.bodyID, year, n) }
@@ -39,7 +40,7 @@ struct GrantsJavDutiesAndRegistry: AsyncMigration {
         // Applications received before registration existed take their decision's number, or the next one.
         let received = try await GrantApplication.query(on: db).filter(\.$submittedAt != nil).sort(\.$submittedAt).all()
         for a in received {
-            if let d = try await GrantDecision.query(on: db).filter(\.$applicationID == a.id!).sort(\.$createdAt).first() {
+            if let d = try await GrantDecision.query(on: db).field(\.$id).field(\.$diarienummer).filter(\.$applicationID == a.id!).sort(\.$createdAt).first() {
                 a.diarienummer = d.diarienummer
             } else if let call = try await GrantCall.find(a.callID, on: db), let p = try await GrantProgramme.find(call.programmeID, on: db) {
                 let year = LocalDate(a.submittedAt ?? Date()).year

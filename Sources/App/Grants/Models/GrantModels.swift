@@ -204,6 +204,8 @@ final class GrantDecision: Model, @unchecked Sendable {
     @OptionalField(key: "decider_jav") var deciderJav: Bool?
     @Field(key: "diarienummer") var diarienummer: String
     @OptionalField(key: "replaces_id") var replacesID: UUID?
+    /// Why the decision was taken although it passes the de minimis ceiling (empty when it does not).
+    @Field(key: "de_minimis_override") var deMinimisOverride: String
     @Field(key: "is_state_aid") var isStateAid: Bool
     @Field(key: "is_public") var isPublic: Bool
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -306,5 +308,30 @@ final class GrantBodySettings: Model, @unchecked Sendable {
     @Field(key: "reason") var reason: String
     @Field(key: "version") var version: Int
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    init() {}
+}
+
+/// De minimis aid an organisation received from elsewhere (another authority), as it declares it.
+final class StateAidDeclaration: Model, @unchecked Sendable {
+    static let schema = "state_aid_declarations"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "organisation_id") var organisationID: UUID
+    @Field(key: "authority") var authority: String
+    @Field(key: "granted_on") var grantedOn: String
+    /// In minor units (öre, cent) of `currency`.
+    @Field(key: "amount_minor") var amountMinor: Int
+    @Field(key: "currency") var currency: String
+    @Field(key: "description") var description: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    init() {}
+}
+
+/// Units of a currency per euro on a day (the de minimis conversion uses the rate of the aid's grant day).
+final class ExchangeRate: Model, @unchecked Sendable {
+    static let schema = "exchange_rates"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "currency") var currency: String
+    @Field(key: "day") var day: String
+    @Field(key: "per_euro") var perEuro: Double
     init() {}
 }

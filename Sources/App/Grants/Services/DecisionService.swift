@@ -98,6 +98,15 @@ enum DecisionService {
             errors.add("diarienummer", code: "diarienummerSeries", a.diarienummer ?? "")
         }
         try errors.throwIfAny()
+        // De minimis per undertaking: a state-aid grant that would pass the ceiling needs a reason to go ahead.
+        // A correction replaces the old decision, so the old amount does not count twice.
+        let override = TextRules.paragraph(b.deMinimisOverride, field: "deMinimisOverride", max: 2000, errors: &errors)
+        try errors.throwIfAny()
+        if p.isStateAid, amount > 0, let day = decidedOn {
+            let new = StateAidRules.Aid(id: UUID(), source: "grant", grantedOn: day, amount: amount, currency: "SEK")
+            _ = try await StateAidRegister.checkCeiling(organisationID: a.organisationID, adding: new, override: override, defaultPerEuro: eurToSek,
+                                                        excluding: replaced?.id, field: "amountOre", db: ctx.db)
+        }
         if diarie.isEmpty {
             // The case's own number, given when the application was received; a case that has none is registered now.
             if let own = replaced?.diarienummer ?? a.diarienummer { diarie = own } else {
@@ -125,6 +134,7 @@ enum DecisionService {
         d.deciderJav = false
         d.diarienummer = diarie
         d.replacesID = replaced?.id
+        d.deMinimisOverride = override
         d.isStateAid = p.isStateAid
         d.isPublic = true
         try await d.create(on: ctx.db)
@@ -191,7 +201,6 @@ enum DecisionService {
             try await r.create(on: ctx.db)
             ctx.audit("create", r, id: r.id, before: nil)
         }
-        _ = eurToSek
         return d
     }
 
@@ -209,13 +218,10 @@ enum DecisionService {
         return out
     }
 
-    static func deMinimis(organisationID: UUID, bodyID: UUID, newOre: Int, on: LocalDate, eurToSek: Double, db: any Database) async throws -> DeMinimisRules.Check {
-        let programmes = try await GrantProgramme.query(on: db).filter(\.$bodyID == bodyID).all().compactMap(\.id)
-        let decisions = programmes.isEmpty ? [] : try await GrantDecision.query(on: db).filter(\.$organisationID == organisationID)
-            .filter(\.$programmeID ~~ programmes).filter(\.$isStateAid == true).all()
-        let live = DecisionRules.inForce(decisions.map(\.entry))
-        let inForce = decisions.filter { live.contains($0.id!) }
-        return DeMinimisRules.check(previous: inForce.compactMap { d in LocalDate(d.decidedOn).map { ($0, d.amountOre) } }, newOre: newOre, on: on, eurToSek: eurToSek)
+    /// The organisation's de minimis total (every body's state aid, declared aid, other modules' aid) with a proposed amount.
+    static func deMinimis(organisationID: UUID, newOre: Int, on day: LocalDate, eurToSek: Double, db: any Database) async throws -> StateAidRules.Total {
+        let new = newOre > 0 ? StateAidRules.Aid(id: UUID(), source: "grant", grantedOn: day, amount: newOre, currency: "SEK") : nil
+        return try await StateAidRegister.total(organisationID, on: day, adding: new, defaultPerEuro: eurToSek, db: db)
     }
 
     // MARK: Payments

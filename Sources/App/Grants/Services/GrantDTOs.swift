@@ -185,6 +185,8 @@ struct DecisionBody: Content, Sendable {
     var delegationLevel: String?
     var diarienummer: String?
     var replacesId: String?
+    /// Why the decision goes ahead although it passes the de minimis ceiling.
+    var deMinimisOverride: String?
     /// The decider's jäv declaration (förvaltningslagen 16–18 §§): must be `false` ("I am not jävig") to decide.
     var jav: Bool?
 }
