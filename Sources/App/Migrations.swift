@@ -22,6 +22,8 @@ enum MigrationOrder {
             CreateAgreements(),
             // Partnerships
             CreatePartnerships(),
+            // Surveys and the national overview
+            CreateSurveys(),
         ]
     }
 }

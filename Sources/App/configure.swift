@@ -55,6 +55,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     DialogueModule.register(site: site, api: api, app: app)
     AgreementsModule.register(site: site, api: api, app: app)
     PartnershipsModule.register(site: site, api: api, app: app)
+    SurveysModule.register(site: site, api: api, app: app)
 }
 
 /// Prepares the database before serving: SQLite in WAL mode, pending migrations (under a lock on

@@ -37,11 +37,12 @@ struct PolicyTests {
         #expect(!Policy.allows(p, .collaborationEdit, .bodyAndOrganisation(body, unitPath: [unit], organisation: otherOrg)))
     }
 
-    @Test("analysts read across bodies and change nothing; anonymous may nothing")
+    @Test("analysts read across bodies and change nothing of a body's; they run national surveys and the overview; anonymous may nothing")
     func analystAndAnonymous() {
         let a = principal([Grant(role: .analyst)])
         #expect(Policy.allows(a, .crossBodyRead))
-        for perm in Permission.allCases where perm != .crossBodyRead && perm != .accountSelf {
+        #expect(Policy.allows(a, .overviewManage) && Policy.allows(a, .surveysManage) && !Policy.allows(a, .surveysManage, .body(UUID(), unitPath: [])))
+        for perm in Permission.allCases where ![.crossBodyRead, .accountSelf, .overviewManage, .surveysManage].contains(perm) {
             #expect(!Policy.allows(a, perm), "analyst should not have \(perm)")
         }
         for perm in Permission.allCases { #expect(!Policy.allows(.anonymous, perm)) }

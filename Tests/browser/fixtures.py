@@ -36,7 +36,8 @@ def demo_ids():
     agreement = next(a["id"] for a in agreements if a["title"] == "Överenskommelsen Värmland")
     agreement_version = get(f"/api/v1/agreements/{agreement}/versions")[-1]["id"]
     partnership = next(p["id"] for p in get(f"/api/v1/partnerships?body={body}") if p["state"] == "active")
-    return {"partnership": partnership, "agreement": agreement, "agreementVersion": agreement_version, "org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision,
+    survey = get("/api/v1/surveys")[0]["id"]
+    return {"survey": survey, "partnership": partnership, "agreement": agreement, "agreementVersion": agreement_version, "org": org, "body": body, "unit": unit, "role": role, "programme": programme, "youth": youth, "call": call, "decision": decision,
             "forum": forum, "published": published, "confirmed": confirmed, "question": question, "consultation": consultation, "event": event}
 
 

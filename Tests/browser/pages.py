@@ -53,6 +53,13 @@ ANONYMOUS = [
     "/partnerships/guide?lang=en&buysForOwnNeeds=yes&paymentForPerformance=yes",
     "/partnerships/{partnership}",
     "/reserved-procurements",
+    "/overview",
+    "/overview?year=2020&indicator=iop&from=2020&to=2023",
+    "/overview?lang=en",
+    "/surveys",
+    "/surveys/{survey}",
+    "/surveys/{survey}/results",
+    "/surveys/{survey}/results?lang=en",
 ]
 
 SIGNED_IN = [
@@ -114,6 +121,13 @@ SIGNED_IN = [
     "/meetings/new?forum={forum}",
     "/consultations/new",
     "/events/new",
+    "/surveys/new",
+    "/surveys/new?template=1",
+    "/surveys/{survey}/edit",
+    "/surveys/{survey}/questions/new",
+    "/surveys/{survey}/questions/samverkar_region",
+    "/surveys/{survey}/preview",
+    "/overview/import",
 ]
 
 # Pages reached by following the first link of a list (their ids are not public), as the admin.

@@ -62,6 +62,7 @@ def _collect():
         "partnerships": [str(a["id"]) for a in (_get("/api/v1/partnerships") or []) if isinstance(a, dict) and a.get("id")][:20],
         "reserved-procurements": [str(a["id"]) for a in (_get("/api/v1/reserved-procurements") or []) if isinstance(a, dict) and a.get("id")][:20],
         "agreements": [str(a["id"]) for a in (_get("/api/v1/agreements") or []) if isinstance(a, dict) and a.get("id")][:20],
+        "surveys": [str(a["id"]) for a in (_get("/api/v1/surveys") or []) if isinstance(a, dict) and a.get("id")][:20],
         "municipalities": ["1780", "1715", "2580", "0180"],
     }
     seats, items, actions, documents = [], [], [], []

@@ -60,16 +60,26 @@ struct DemoCommand: AsyncCommand {
 
 struct ImportCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "kind", help: "organisations or population") var kind: String
+        @Argument(name: "kind", help: "organisations, population, survey-responses or overview") var kind: String
         @Argument(name: "file", help: "CSV file") var file: String
+        @Option(name: "survey", help: "the survey's id (survey-responses)") var survey: String?
+        @Option(name: "source", help: "where reported figures come from (overview), e.g. \"MUCF 2023, bilaga 2\"") var source: String?
         init() {}
     }
-    var help: String { "Imports a CSV file (all or nothing): `import organisations FILE.csv` or `import population FILE.csv`." }
+    var help: String {
+        "Imports a CSV file (all or nothing): `import organisations FILE.csv`, `import population FILE.csv`, "
+            + "`import survey-responses --survey ID FILE.csv` or `import overview FILE.csv [--source TEXT]`."
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
         try await Commands.prepare(app)
-        guard FileManager.default.fileExists(atPath: signature.file) else { throw CommandFailed(description: "Filen finns inte: \(signature.file)") }
+        // `import survey-responses --survey ID FILE.csv`: ConsoleKit reads positional arguments before options, so the
+        // id may arrive as the file and the file as the option's value; take the one that is an id as the survey.
+        let swapped = UUID(uuidString: signature.file) != nil && signature.survey.map { UUID(uuidString: $0) == nil } == true
+        let file = swapped ? signature.survey ?? signature.file : signature.file
+        let surveyOption = swapped ? signature.file : signature.survey
+        guard FileManager.default.fileExists(atPath: file) else { throw CommandFailed(description: "Filen finns inte: \(file)") }
         let started = Date()
         let console = context.console
         let report: ImportReport
@@ -78,16 +88,27 @@ struct ImportCommand: AsyncCommand {
             case "organisations", "organisationer":
                 let localizer = app.localizer
                 report = try await app.db.write(as: .system("import")) { ctx in
-                    try await OrganisationImporter.run(try ByteSource.file(signature.file), in: ctx, fileName: signature.file, localizer: localizer) { n in
+                    try await OrganisationImporter.run(try ByteSource.file(file), in: ctx, fileName: file, localizer: localizer) { n in
                         FileHandle.standardError.write(Data("\r\(n) rader lästa …".utf8))
                     }
                 }
             case "population", "folkmangd":
                 report = try await app.db.write(as: .system("import")) { ctx in
-                    try await ReferenceDataService.importPopulation(try ByteSource.file(signature.file), in: ctx)
+                    try await ReferenceDataService.importPopulation(try ByteSource.file(file), in: ctx)
+                }
+            case "survey-responses", "enkatsvar":
+                guard let raw = surveyOption, let survey = UUID(uuidString: raw) else { throw CommandFailed(description: "Ange enkätens id: --survey ID") }
+                let localizer = app.localizer
+                report = try await app.db.write(as: .system("import")) { ctx in
+                    try await SurveyResultsService.importResponses(survey, try ByteSource.file(file), localizer: localizer, in: ctx)
+                }
+            case "overview", "oversikt":
+                let localizer = app.localizer, note = String((signature.source ?? "").prefix(300))
+                report = try await app.db.write(as: .system("import")) { ctx in
+                    try await OverviewService.importReported(try ByteSource.file(file), note: note, localizer: localizer, in: ctx)
                 }
             default:
-                throw CommandFailed(description: "Okänd typ \(signature.kind): använd organisations eller population.")
+                throw CommandFailed(description: "Okänd typ \(signature.kind): använd organisations, population, survey-responses eller overview.")
             }
         } catch let r as ImportRejected {
             FileHandle.standardError.write(Data("\n".utf8))

@@ -46,6 +46,7 @@ public enum DemoData {
         var hashes: [String: String] = [:]
         for a in accounts { hashes[a.email] = try app.password.hash(a.password) }
         let frozen = hashes
+        let localizer = app.localizer
         try await app.db.write(as: .system("demo")) { ctx in
             let d = try await DirectoryDemo.load(in: ctx)
             for a in accounts {
@@ -55,7 +56,7 @@ public enum DemoData {
                 if let s = a.scope, s.hasPrefix("org:") { org = d.orgs[String(s.dropFirst(4))] }
                 _ = try await AccountService.addMembership(userID: u.id!, role: a.role, bodyID: body, organisationID: org, in: ctx)
             }
-            try await DemoExtensions.load(d, in: ctx)
+            try await DemoExtensions.load(d, localizer: localizer, in: ctx)
             try await Settings.set(settingKey, AuditChain.timestamp(Date()), on: ctx.db)
         }
         var lines = ["Demodata laddad. Inloggning (endast demo):"]
@@ -95,13 +96,15 @@ public enum DemoData {
 
 /// Demo data of later modules (grants, dialogue) hooks in here.
 enum DemoExtensions {
-    static func load(_ d: DirectoryDemo.Loaded, in ctx: WriteContext) async throws {
+    static func load(_ d: DirectoryDemo.Loaded, localizer: Localizer, in ctx: WriteContext) async throws {
         try await GrantsDemo.load(d, in: ctx)
         try await DialogueDemo.load(d, in: ctx)
         try await AgreementsDemo.load(d, in: ctx)
         try await PartnershipsDemo.load(d, in: ctx)
+        try await SurveysDemo.load(d, localizer: localizer, in: ctx)
     }
     static func remove(in ctx: WriteContext) async throws {
+        try await SurveysDemo.remove(in: ctx)
         try await PartnershipsDemo.remove(in: ctx)
         try await AgreementsDemo.remove(in: ctx)
         try await DialogueDemo.remove(in: ctx)

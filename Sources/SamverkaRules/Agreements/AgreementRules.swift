@@ -42,6 +42,14 @@ public enum AgreementRules {
         }.max { ($0.validFrom ?? day) < ($1.validFrom ?? day) }
     }
 
+    /// Whether any version was in force on some day between `from` and `to` (both included), e.g. during a year.
+    public static func inForce(_ versions: [AgreementVersionFacts], from: LocalDate, to: LocalDate) -> Bool {
+        versions.contains { v in
+            guard v.wasAdopted, let start = v.validFrom, start <= to else { return false }
+            return v.endedOn.map { from < $0 } ?? true
+        }
+    }
+
     /// The first day any version was in force (nil before the first adoption).
     public static func firstInForce(_ versions: [AgreementVersionFacts]) -> LocalDate? {
         versions.filter(\.wasAdopted).compactMap(\.validFrom).min()

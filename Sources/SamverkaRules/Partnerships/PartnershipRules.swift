@@ -107,6 +107,13 @@ public enum PipelineRules {
         guard state == .active || state == .ended, let p = period else { return false }
         return p.from <= day && day <= p.to
     }
+
+    /// An IOP was in force on some day between `from` and `to` (e.g. during a year): active or since ended, its
+    /// period overlapping, and not closed before `from`.
+    public static func inForce(state: PartnershipState, period: (from: LocalDate, to: LocalDate)?, closedOn: LocalDate?, from: LocalDate, to: LocalDate) -> Bool {
+        guard state == .active || state == .ended, let p = period, p.from <= to, from <= p.to else { return false }
+        return closedOn.map { from < $0 } ?? true
+    }
 }
 
 /// De minimis aid per undertaking (Commission Regulation (EU) 2023/2831): every aid converted to euro at the rate of

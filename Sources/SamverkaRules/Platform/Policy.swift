@@ -97,6 +97,11 @@ public enum Permission: String, CaseIterable, Sendable {
     case partnershipsManage
     /// Propose an IOP for one's own organisation and follow it.
     case partnershipsPropose
+    // Surveys and the national overview
+    /// Build, send and publish a body's surveys (officials); analysts hold it for national surveys.
+    case surveysManage
+    /// Run national surveys and import what regions reported for the national overview (analysts).
+    case overviewManage
     // Across bodies
     case crossBodyRead
 }
@@ -208,6 +213,14 @@ public enum Policy {
             case .bodyAndOrganisation(let body, let path, let org):
                 return (grant.role == .official && coversUnit(grant, body: body, unitPath: path)) || (grant.role == .representative && grant.organisationID == org)
             }
+        case .surveysManage:
+            switch scope {
+            case .anywhere: return grant.role == .official || grant.role == .analyst
+            case .body(let body, let path): return grant.role == .official && coversUnit(grant, body: body, unitPath: path)
+            default: return false
+            }
+        case .overviewManage:
+            return grant.role == .analyst
         case .crossBodyRead:
             return grant.role == .analyst
         case .bodyManage, .referenceDataManage, .userManage, .auditRead:

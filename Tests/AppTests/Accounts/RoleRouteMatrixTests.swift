@@ -62,6 +62,10 @@ struct RoleRouteMatrixTests {
         // State aid of Funktionsrätt Värmland, the representative's own organisation.
         "deMinimisRead": [.admin, .official, .representative, .analyst],
         "stateAidDeclare": [.admin, .official, .representative],
+        // Surveys: Region Värmland's published survey; national surveys and the overview's reported figures are the analysts'.
+        "surveysManage": [.admin, .official, .analyst],
+        "surveyManager": [.admin, .official],
+        "overviewManage": [.admin, .analyst],
     ]
 
     /// Requests that end the session or the account run last.

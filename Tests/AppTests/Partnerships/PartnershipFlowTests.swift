@@ -114,7 +114,7 @@ struct PartnershipFlowTests {
                 let m = try await Partnership.require(p.id, on: ctx.db)
                 m.state = .agreement
                 m.deMinimis = true
-                m.contributions = PartnershipService.encode([Contribution(party: "body", kronorPerYear: 500_000), Contribution(party: "organisation", volunteers: 5)])
+                m.contributions = JSONText.encode([Contribution(party: "body", kronorPerYear: 500_000), Contribution(party: "organisation", volunteers: 5)])
                 m.decisionOn = LocalDate.today().adding(days: -30).description
                 m.periodFrom = "2025-01-01"; m.periodTo = "2026-12-31"
                 try await m.save(on: ctx.db)

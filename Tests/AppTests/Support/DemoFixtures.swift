@@ -13,7 +13,7 @@ enum DemoFixtures {
         var programme: UUID, call: UUID, application: UUID, review: UUID, payment: UUID, report: UUID, attachment: UUID
         var forum: UUID, seat: UUID, meeting: UUID, agendaItem: UUID, action: UUID, question: UUID, consultation: UUID, event: UUID, response: UUID
         var agreement: UUID, agreementVersion: UUID, signatory: UUID, agreementForum: UUID, actionPlan: UUID, planActivity: UUID, followUp: UUID
-        var partnership: UUID, procurement: UUID, stateAid: UUID
+        var partnership: UUID, procurement: UUID, stateAid: UUID, survey: UUID
     }
 
     static func load(_ t: TestApp) async throws -> Fixtures {
@@ -73,13 +73,18 @@ enum DemoFixtures {
         let stateAid = try await t.db.write(as: .system("fixtures")) { ctx in
             try await StateAidRegister.declare(org, StateAidBody(authority: "Länsstyrelsen Värmland", grantedOn: "2025-05-01", amount: "10000", currency: "SEK"), in: ctx).id!
         }
+        // A published survey of Region Värmland, made from the template.
+        let survey = try await t.db.write(as: .system("fixtures")) { ctx in
+            let s = try await SurveyService.fromTemplate(bodyID: body, title: "Kartläggning Värmland", in: ctx)
+            return try await SurveyService.publish(try s.requireID(), true, in: ctx).requireID()
+        }
         return Fixtures(org: org, body: body, unit: unit, role: role, collaboration: collaboration, targetUser: analyst, targetMembership: membership,
                         programme: programme.id!, call: call, application: application.id!, review: review, payment: payment, report: report,
                         attachment: attachment.id!, forum: forum, seat: seat, meeting: meeting, agendaItem: agendaItem, action: action,
                         question: question, consultation: consultation, event: event, response: response.id!,
                         agreement: agreement, agreementVersion: agreementVersion, signatory: signatory, agreementForum: agreementForum,
                         actionPlan: actionPlan, planActivity: planActivity, followUp: followUp,
-                        partnership: partnership, procurement: procurement, stateAid: stateAid)
+                        partnership: partnership, procurement: procurement, stateAid: stateAid, survey: survey)
     }
 
     /// A concrete path for a route pattern.
@@ -123,6 +128,7 @@ enum DemoFixtures {
             case (":id", "partnerships"): parts.append(f.partnership.uuidString)
             case (":id", "reserved-procurements"): parts.append(f.procurement.uuidString)
             case (":id", "state-aid"): parts.append(f.stateAid.uuidString)
+            case (":id", "surveys"): parts.append(f.survey.uuidString)
             case (":code", _): parts.append("1780")
             case (":token", _): parts.append("not-a-real-token")
             default: parts.append(UUID().uuidString)

@@ -297,10 +297,7 @@ enum AgreementAPIController {
 
     @Sendable static func reportCSV(_ req: Request) async throws -> Response {
         let d = try await FollowUpService.dto(try await FollowUpService.readable(try id(req), req.principal, on: req.db), on: req.db)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: UploadRules.contentDisposition("uppfoljning-\(d.periodFrom)-\(d.periodTo).csv"))
-        return Response(status: .ok, headers: headers, body: .init(string: FollowUpService.csv(d)))
+        return .csv(FollowUpService.csv(d), filename: "uppfoljning-\(d.periodFrom)-\(d.periodTo).csv")
     }
 
     @Sendable static func indicators(_ req: Request) async throws -> IndicatorsDTO {

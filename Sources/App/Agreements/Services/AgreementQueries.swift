@@ -12,6 +12,16 @@ struct AgreementInForce: Sendable, Equatable {
     var inForceSince: LocalDate
 }
 
+/// An agreement as the national overview sees it for one year.
+struct AgreementYearFact: Sendable, Equatable {
+    var id: UUID
+    var ownerBodyIDs: [UUID]
+    /// Some version was in force on some day of the year.
+    var inForce: Bool
+    /// Organisations that had signed and not withdrawn at the end of the year (or today, for this year).
+    var signatories: Int
+}
+
 /// Reads of the Agreements module for its own controllers and for other modules. "In force" is always
 /// `AgreementRules.inForce`.
 enum AgreementQueries {
@@ -39,6 +49,29 @@ enum AgreementQueries {
             guard let v = AgreementRules.inForce(versions, on: day), let since = AgreementRules.firstInForce(versions) else { continue }
             out.append(AgreementInForce(id: id, title: a.title, kind: a.kind, ownerBodyIDs: try await AgreementService.owners(id, on: db),
                                         versionNumber: v.number, inForceSince: since))
+        }
+        return out
+    }
+
+    /// Every agreement kept on the platform (public or not: the overview shows no titles) with whether it was in
+    /// force during `year` and its signatories at the year's end.
+    static func yearFacts(_ year: Int, today: LocalDate = .today(), on db: any Database) async throws -> [AgreementYearFact] {
+        guard let start = LocalDate(year: year, month: 1, day: 1), let end = LocalDate(year: year, month: 12, day: 31) else { return [] }
+        let asOf = min(end, max(start, today))
+        var out: [AgreementYearFact] = []
+        for a in try await Agreement.query(on: db).all() {
+            guard let id = a.id else { continue }
+            let versions = try await AgreementService.versions(id, on: db).map(\.facts)
+            let inForce = AgreementRules.inForce(versions, from: start, to: end)
+            var signed = 0
+            if inForce {
+                for s in try await AgreementSignatory.query(on: db).filter(\.$agreementID == id).all() {
+                    guard let on = LocalDate.stored(s.signedOn), on <= asOf else { continue }
+                    if let w = LocalDate.stored(s.withdrawnOn), w <= asOf { continue }
+                    signed += 1
+                }
+            }
+            out.append(AgreementYearFact(id: id, ownerBodyIDs: try await AgreementService.owners(id, on: db), inForce: inForce, signatories: signed))
         }
         return out
     }

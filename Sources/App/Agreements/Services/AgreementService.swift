@@ -20,12 +20,6 @@ extension AgreementVersion: Auditable {
     }
 }
 
-func jsonText<T: Encodable>(_ value: T) -> String {
-    let e = JSONEncoder()
-    e.outputFormatting = [.sortedKeys]
-    return (try? e.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "[]"
-}
-
 /// Agreements and their versions: creating one, drafting, sending a draft out for consultation (a Dialogue remiss),
 /// adopting, revising, ending; governance forums. Who may: officials of an owning body (see `mayManage`).
 enum AgreementService {
@@ -185,7 +179,7 @@ enum AgreementService {
         v.number = (latest?.number ?? 0) + 1
         v.status = .draft
         v.sections = latest?.sections ?? "[]"
-        v.principles = latest?.principles ?? jsonText(PrincipleRules.national)
+        v.principles = latest?.principles ?? JSONText.encode(PrincipleRules.national)
         v.draftedOn = today.description
         v.adoptingOrgan = ""
         v.paragraph = ""
@@ -213,8 +207,8 @@ enum AgreementService {
         let principles = b.principles.map { PrincipleRules.validate($0, errors: &errors) }
         try errors.throwIfAny()
         let before = v.auditSnapshot
-        if let sections { v.sections = jsonText(sections) }
-        if let principles { v.principles = jsonText(principles) }
+        if let sections { v.sections = JSONText.encode(sections) }
+        if let principles { v.principles = JSONText.encode(principles) }
         v.version += 1
         try await v.save(on: ctx.db)
         ctx.audit("update", v, id: v.id, before: before)

@@ -118,7 +118,7 @@ enum FollowUpService {
         guard let day, let diarie else { throw AppError.invalid(field: "approvedOn", code: "required") }
         let figures = try await figures(r.agreementID, from: LocalDate(stored: r.periodFrom), to: LocalDate(stored: r.periodTo), today: today, on: ctx.db)
         let before = r.auditSnapshot
-        r.frozenFigures = jsonText(figures)
+        r.frozenFigures = JSONText.encode(figures)
         r.approvedOn = day.description
         r.diarienummer = diarie
         r.version += 1

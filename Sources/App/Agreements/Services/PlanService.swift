@@ -118,7 +118,7 @@ enum PlanService {
         a.dueOn = due?.description
         a.status = status
         a.principleKey = principle
-        a.links = jsonText(links)
+        a.links = JSONText.encode(links)
         try await a.save(on: ctx.db)
         ctx.audit(existing == nil ? "create" : "update", a, id: a.id, before: before)
         return a

@@ -32,6 +32,21 @@ enum DialogueFacts {
         try await DialogueQueries.forums(ofBodies: bodies, on: db).compactMap(fact)
     }
 
+    /// The forums of `bodies` that were active during `year` (a seat term or a meeting in the year), and whether the
+    /// bodies keep any forum on the platform at all.
+    static func activeForums(ofBodies bodies: [UUID], year: Int, on db: any Database) async throws -> (active: [ForumFact], keepsForums: Bool) {
+        let forums = try await forums(ofBodies: bodies, on: db)
+        guard !forums.isEmpty else { return ([], false) }
+        var active: [ForumFact] = []
+        for f in forums {
+            let seats = try await ForumSeat.query(on: db).filter(\.$forumID == f.id).all()
+            let seated = seats.contains { OverviewRules.overlaps(year: year, from: LocalDate.stored($0.termFrom), to: LocalDate.stored($0.termTo)) }
+            let met = try await Meeting.query(on: db).filter(\.$forumID == f.id).filter(\.$date >= "\(year)-01-01").filter(\.$date <= "\(year)-12-31").count() > 0
+            if seated || met { active.append(f) }
+        }
+        return (active, true)
+    }
+
     static func fact(_ f: Forum) -> ForumFact? {
         f.id.map { ForumFact(id: $0, bodyID: f.bodyID, name: f.name, kind: f.kind) }
     }

@@ -142,22 +142,7 @@ enum OrganisationImport {
     }
 
     /// 422 problem+json listing every rejected row as `rows[<line>].<field>`, with the full report attached.
-    static func rejectedResponse(_ report: ImportReport, _ req: Request) -> Response {
-        struct Body: Encodable {
-            var type = "/problems/import-rejected"
-            var title = "Unprocessable Entity"
-            var status = 422
-            var detail: String
-            var errors: [FieldError]
-            var report: ImportReport
-        }
-        let body = Body(detail: "Filen importerades inte: \(report.rejected.count) rader har fel. Inget har sparats.",
-                        errors: report.rejected.map { FieldError(field: "rows[\($0.line)]" + ($0.field.map { ".\($0)" } ?? ""), message: $0.message) },
-                        report: report)
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "application/problem+json; charset=utf-8")
-        return Response(status: .unprocessableEntity, headers: headers, body: .init(data: (try? JSONEncoder.api.encode(body)) ?? Data()))
-    }
+    static func rejectedResponse(_ report: ImportReport, _ req: Request) -> Response { report.rejectedResponse() }
 }
 
 /// CSV export of an organisation list (the list the user is looking at, same filters), streamed page by page.
@@ -199,30 +184,5 @@ enum OrganisationExport {
             }
         })
         return response
-    }
-}
-
-/// Receives a request body to a temporary file without holding it in memory.
-enum Upload {
-    static let maxBytes = 200 * 1024 * 1024
-
-    static func streamToTemporaryFile(_ req: Request) async throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("samverka-upload-\(UUID().uuidString).csv").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw AppError(.internalServerError, "Kunde inte ta emot filen.")
-        }
-        defer { try? handle.close() }
-        var total = 0
-        do {
-            for try await var chunk in req.body {
-                total += chunk.readableBytes
-                if total > maxBytes { throw AppError(.payloadTooLarge, "Filen är större än 200 MB.") }
-                if let bytes = chunk.readBytes(length: chunk.readableBytes) { try handle.write(contentsOf: bytes) }
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
-        }
-        return path
     }
 }

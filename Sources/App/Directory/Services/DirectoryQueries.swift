@@ -215,6 +215,25 @@ enum DirectoryQueries {
     }
 
     /// A body's units in tree order with their depth (for indented pickers).
+    /// Units' own addresses (functional mailboxes), where they have one.
+    static func unitEmails(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [UUID: String] = [:]
+        for u in try await OrgUnit.query(on: db).filter(\.$id ~~ ids).all() where !u.email.isEmpty { if let id = u.id { out[id] = u.email } }
+        return out
+    }
+
+    /// An address for each body: the mailbox of its top-level unit (the first one, by name, that has one).
+    static func bodyEmails(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        guard !ids.isEmpty else { return [:] }
+        var out: [UUID: String] = [:]
+        let units = try await OrgUnit.query(on: db).filter(\.$bodyID ~~ ids).sort(\.$name).all()
+        for u in units.sorted(by: { ($0.parentID == nil ? 0 : 1) < ($1.parentID == nil ? 0 : 1) }) where !u.email.isEmpty && out[u.bodyID] == nil {
+            out[u.bodyID] = u.email
+        }
+        return out
+    }
+
     static func unitTree(of bodyID: UUID, on db: any Database) async throws -> [(unit: UnitRef, depth: Int)] {
         try await StructureService.tree(of: bodyID, on: db).map { (unitRef($0.unit), $0.depth) }
     }

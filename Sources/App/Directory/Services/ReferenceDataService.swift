@@ -21,6 +21,47 @@ struct ImportReport: Content, Sendable {
 
 struct ImportRejected: Error {
     let report: ImportReport
+
+    /// Nothing stored: these rows were wrong (of `read` read).
+    static func rows(_ errors: [RowError], read: Int) -> ImportRejected {
+        ImportRejected(report: ImportReport(rowsRead: read, imported: 0, rejected: errors, committed: false))
+    }
+
+    /// Opens a CSV file for an import (delimiter detected, BOM skipped) and finds the columns it needs, by lower-cased
+    /// header name (other columns are ignored). An unreadable file or a missing column refuses the file at line 1.
+    static func open(_ source: ByteSource, columns: [String], localizer: Localizer) throws -> (reader: CSVReader, index: [String: Int]) {
+        let reader: CSVReader
+        do { reader = try CSVReader(source: source) } catch {
+            throw rows([RowError(line: 1, field: nil, message: localizer.text("invalid.csvUnreadable", .sv))], read: 0)
+        }
+        let header = reader.header.map { $0.lowercased() }
+        var index: [String: Int] = [:]
+        for c in columns { if let i = header.firstIndex(of: c.lowercased()) { index[c] = i } }
+        let missing = columns.filter { index[$0] == nil }
+        if !missing.isEmpty { throw rows([RowError(line: 1, field: nil, message: localizer.text("invalid.csvColumns", .sv, [missing.joined(separator: ", ")]))], read: 0) }
+        return (reader, index)
+    }
+}
+
+extension ImportReport {
+    /// 422 problem+json listing every rejected row as `rows[<line>].<field>`, with the full report attached (every
+    /// module's import answers a refused file this way).
+    func rejectedResponse() -> Response {
+        struct Body: Encodable {
+            var type = "/problems/import-rejected"
+            var title = "Unprocessable Entity"
+            var status = 422
+            var detail: String
+            var errors: [FieldError]
+            var report: ImportReport
+        }
+        let body = Body(detail: "Filen importerades inte: \(rejected.count) rader har fel. Inget har sparats.",
+                        errors: rejected.map { FieldError(field: "rows[\($0.line)]" + ($0.field.map { ".\($0)" } ?? ""), message: $0.message) },
+                        report: self)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/problem+json; charset=utf-8")
+        return Response(status: .unprocessableEntity, headers: headers, body: .init(data: (try? JSONEncoder.api.encode(body)) ?? Data()))
+    }
 }
 
 /// Population figures and density (organisations per 1,000 inhabitants).

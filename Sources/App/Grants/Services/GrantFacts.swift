@@ -41,6 +41,12 @@ enum GrantFacts {
         return try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).sort(\.$name).all().compactMap { p in p.id.map { ($0, p.name) } }
     }
 
+    /// The bodies among `bodies` that run at least one grant programme on the platform.
+    static func bodiesWithProgrammes(_ bodies: [UUID], on db: any Database) async throws -> Set<UUID> {
+        guard !bodies.isEmpty else { return [] }
+        return Set(try await GrantProgramme.query(on: db).filter(\.$bodyID ~~ bodies).all().map(\.bodyID))
+    }
+
     /// Whether a Grants record of this kind exists (for links from other modules).
     static func exists(kind: String, id: UUID, on db: any Database) async throws -> Bool {
         switch kind {

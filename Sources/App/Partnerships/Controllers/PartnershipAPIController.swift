@@ -105,14 +105,7 @@ enum PartnershipAPIController {
 
     @Sendable static func registerCSV(_ req: Request) async throws -> Response {
         let list = try await PartnershipService.list(visibleTo: .anonymous, bodyID: try req.uuidParameter("body"), inForceOn: .today(), on: req.db)
-        return csvResponse(try await PartnershipService.registerCSV(list, on: req.db), filename: "iop-register.csv")
-    }
-
-    static func csvResponse(_ text: String, filename: String) -> Response {
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        headers.replaceOrAdd(name: .contentDisposition, value: UploadRules.contentDisposition(filename))
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return Response.csv(try await PartnershipService.registerCSV(list, on: req.db), filename: "iop-register.csv")
     }
 
     static func questions(_ req: Request) throws -> IOPQuestions {
@@ -179,7 +172,7 @@ enum PartnershipAPIController {
 
     @Sendable static func procurementsCSV(_ req: Request) async throws -> Response {
         let list = try await ReservedProcurementService.dtos(try await ReservedProcurementService.list(bodyID: try req.uuidParameter("body"), inForceOn: nil, on: req.db), on: req.db)
-        return csvResponse(ReservedProcurementService.csv(list), filename: "reserverade-upphandlingar.csv")
+        return Response.csv(ReservedProcurementService.csv(list), filename: "reserverade-upphandlingar.csv")
     }
 
     @Sendable static func createProcurement(_ req: Request) async throws -> Response {

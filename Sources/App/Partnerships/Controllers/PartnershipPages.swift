@@ -138,7 +138,7 @@ enum PartnershipPages {
     @Sendable static func newForm(_ req: Request) async throws -> Response {
         // Answers from the guide are kept with the initiative.
         let q = try PartnershipAPIController.questions(req)
-        let kept = IOPQuestions.keys.contains { req.query[String.self, at: $0] != nil } ? PartnershipService.encode(q) : ""
+        let kept = IOPQuestions.keys.contains { req.query[String.self, at: $0] != nil } ? JSONText.encode(q) : ""
         return try await proposePage(req, ProposeForm(organisationId: req.principal.organisationIDs.first?.uuidString, isPublic: "true", answers: kept), errors: [])
     }
 

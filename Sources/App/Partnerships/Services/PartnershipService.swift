@@ -153,12 +153,6 @@ enum PartnershipService {
         return p
     }
 
-    static func encode<T: Encodable>(_ v: T) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys]
-        return (try? e.encode(v)).flatMap { String(data: $0, encoding: .utf8) } ?? "[]"
-    }
-
     static func lines(_ raw: [String]?, field: String, errors: inout FieldErrors) -> [String]? {
         guard let raw else { return nil }
         if raw.count > 30 { errors.add(field, code: "tooMany", "30") }
@@ -210,7 +204,7 @@ enum PartnershipService {
         p.goals = "[]"
         p.indicators = "[]"
         p.contributions = "[]"
-        p.answers = encode(b.answers ?? IOPQuestions())
+        p.answers = JSONText.encode(b.answers ?? IOPQuestions())
         p.assessmentMotivation = ""
         p.assessedBy = ""
         p.overrideReason = ""
@@ -285,9 +279,9 @@ enum PartnershipService {
         let before = p.auditSnapshot
         p.title = title; p.need = need; p.targetGroup = target; p.goal = goal; p.offer = offer
         p.problemAnalysis = analysis
-        if let goals { p.goals = encode(goals) }
-        if let indicators { p.indicators = encode(indicators) }
-        if let contributions { p.contributions = encode(contributions) }
+        if let goals { p.goals = JSONText.encode(goals) }
+        if let indicators { p.indicators = JSONText.encode(indicators) }
+        if let contributions { p.contributions = JSONText.encode(contributions) }
         p.decisionOrgan = organ; p.decisionOn = decisionOn; p.decisionParagraph = paragraph; p.decisionDiarienummer = diarie
         p.periodFrom = from; p.periodTo = to
         p.agreementText = agreementText
@@ -317,7 +311,7 @@ enum PartnershipService {
         try errors.throwIfAny()
         let verdict = IOPRules.assess(answers)
         let before = p.auditSnapshot
-        p.answers = encode(answers)
+        p.answers = JSONText.encode(answers)
         p.conclusion = verdict.conclusion
         p.assessmentMotivation = motivation
         p.assessedBy = ctx.actor.displayName.isEmpty ? "Handläggare" : ctx.actor.displayName
@@ -446,6 +440,15 @@ enum PartnershipService {
             guard mayRead(p, who) else { return false }
             if let day { return PipelineRules.inForce(state: p.state, period: p.period, on: day) }
             return true
+        }
+    }
+
+    /// Every IOP kept on the platform (public or not: the overview counts, it names none) with whether it was in force
+    /// during `year`.
+    static func yearFacts(_ year: Int, on db: any Database) async throws -> [(bodyID: UUID, inForce: Bool)] {
+        guard let start = LocalDate(year: year, month: 1, day: 1), let end = LocalDate(year: year, month: 12, day: 31) else { return [] }
+        return try await Partnership.query(on: db).all().map { p in
+            (p.bodyID, PipelineRules.inForce(state: p.state, period: p.period, closedOn: LocalDate.stored(p.closedOn), from: start, to: end))
         }
     }
 

@@ -10,4 +10,9 @@ extension Response {
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         return Response(status: .ok, headers: headers, body: .init(data: data))
     }
+
+    /// CSV text as a download (`text/csv; charset=utf-8`).
+    static func csv(_ text: String, filename: String) -> Response {
+        download(Data(text.utf8), filename: filename, contentType: "text/csv; charset=utf-8")
+    }
 }
