@@ -34,6 +34,11 @@ public final class RouteRegistry: @unchecked Sendable {
         lock.withLock { entries[RouteEntry.key(route.method, Self.pathString(route.path))] }
     }
 
+    /// The route registered for a method and a concrete path without parameters (e.g. `GET /grants/reviews`).
+    public func entry(_ method: HTTPMethod, _ path: String) -> RouteEntry? {
+        lock.withLock { entries[RouteEntry.key(method, path)] }
+    }
+
     static func pathString(_ path: [PathComponent]) -> String {
         "/" + path.map(\.description).joined(separator: "/")
     }
