@@ -55,8 +55,11 @@ enum OverviewPages {
         let from = try OverviewAPIController.year(req, "from", default: reportedYears.first ?? year - 1)
         let to = try OverviewAPIController.year(req, "to", default: reportedYears.count > 1 ? reportedYears[reportedYears.count - 1] : year)
         let indicator = req.query[String.self, at: "indicator"] == "iop" ? "iop" : "agreement"
+        // The year shown is often one of the two compared: compute each year's overview once.
         let o = try await OverviewService.overview(year: year, on: req.db)
-        let c = try await OverviewService.changes(from: from, to: to, on: req.db)
+        let a = from == year ? o : try await OverviewService.overview(year: from, on: req.db)
+        let b = to == year ? o : to == from ? a : try await OverviewService.overview(year: to, on: req.db)
+        let c = OverviewService.changes(a, b)
         let rows = o.items.map { i in
             RowView(region: i.region, code: i.countyCode, agreement: cellView(i.agreement, req), iop: cellView(i.iop, req),
                     councils: i.councils.map(String.init) ?? req.t("overview.value.unknown"),

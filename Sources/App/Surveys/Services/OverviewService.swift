@@ -103,7 +103,11 @@ enum OverviewService {
     /// What changed between two years, region by region: only values known in both years; a value unknown in either
     /// year is listed as not comparable (numbers only when known in one of the years).
     static func changes(from: Int, to: Int, on db: any Database) async throws -> OverviewChangesDTO {
-        let a = try await overview(year: from, on: db), b = try await overview(year: to, on: db)
+        changes(try await overview(year: from, on: db), try await overview(year: to, on: db))
+    }
+
+    /// The same, from two overviews already computed (the page has one of them at hand).
+    static func changes(_ a: OverviewDTO, _ b: OverviewDTO) -> OverviewChangesDTO {
         var items: [OverviewChangeDTO] = [], open: [OverviewChangeDTO] = []
         for (x, y) in zip(a.items, b.items) {
             let r = OverviewRules.changes(countyCode: x.countyCode, from: x.values, to: y.values, indicators: OverviewRules.indicators)
@@ -111,7 +115,7 @@ enum OverviewService {
             open += r.notComparable.filter { c in OverviewRules.reportedIndicators.contains(c.indicator) || c.from != c.to }
                 .map { OverviewChangeDTO(region: x.region, countyCode: $0.countyCode, indicator: $0.indicator, from: $0.from, to: $0.to) }
         }
-        return OverviewChangesDTO(from: from, to: to, items: items, notComparable: open, summary: a.summary + b.summary)
+        return OverviewChangesDTO(from: a.year, to: b.year, items: items, notComparable: open, summary: a.summary + b.summary)
     }
 
     /// Years the overview has something for: reported years, years with records, and this year.
