@@ -13,7 +13,7 @@ enum MigrationOrder {
             // Directory
             CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(),
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
-            CreateAccounts(),
+            CreateAccounts(), CreateNotifications(),
             // Grants
             CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(), GrantsStateAidRegister(),
             // Dialogue

@@ -64,6 +64,9 @@ ANONYMOUS = [
 
 SIGNED_IN = [
     "/account",
+    "/tasks",
+    "/tasks?lang=en",
+    "/notifications",
     "/organisations/new",
     "/organisations/{org}/edit",
     "/organisations/{org}/members",

@@ -14,7 +14,11 @@ enum AccountsModule {
             try await APIToken.query(on: app.db).filter(\.$kind == "session").filter(\.$expiresAt < Date().addingTimeInterval(-86400)).delete()
             try await RateLimitHit.query(on: app.db).filter(\.$at < Date().addingTimeInterval(-86400)).delete()
         })
+        // Notifications are mailed on every tick by whichever node claims them first.
+        app.jobs.add(BackgroundJob("notifications") { app in try await NotificationService.dispatch(app) })
         AuthPages.register(site)
+        TaskPages.register(site: site, api: api)
+        AccountHooks.personalData.register("notifications", NotificationService.personalData)
         AccountPages.register(site)
         AdminPages.register(site)
         AccountsAPIController.register(api)

@@ -11,6 +11,7 @@ enum DialogueModule {
         // Grants' eligibility rule "represented in a council" reads the seats kept here.
         CouncilFacts.register("dialogue.seats") { org, day, db in try await ForumService.councilNames(organisationID: org, on: day, db: db) }
         AccountHooks.personalData.register("dialogue", DialoguePersonalData.contributor)
+        TaskService.providers.register("dialogue", DialogueTasks.tasks)
         // A seat given to an e-mail address before its holder had an account is linked when the account is made.
         AccountHooks.accountCreated.register("dialogue.seats") { user, ctx in
             for seat in try await ForumSeat.query(on: ctx.db).filter(\.$holderEmail == user.email).filter(\.$userID == nil).filter(\.$contactRoleID == nil).all() {

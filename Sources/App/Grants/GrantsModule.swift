@@ -10,6 +10,9 @@ enum GrantsModule {
         StateAidController.register(site: site, api: api)
         GrantPages.register(site)
         AccountHooks.personalData.register("grants", GrantsPersonalData.contributor)
+        GrantNotifications.registerKinds()
+        TaskService.providers.register("grants", GrantTasks.tasks)
+        app.jobs.add(BackgroundJob("grant reminders", every: 3600) { app in try await GrantNotifications.remind(app) })
         app.navigation.add(ModuleNav(
             key: "grants", href: "/grants", labelKey: "nav.grants", prefixes: ["/grants"],
             items: [("/grants", "nav.grants.overview", false), ("/grants/applications", "nav.grants.applications", true),

@@ -79,7 +79,7 @@ struct AuthTests {
             let b = Browser(t)
             try await b.get("/sign-in")
             let res = try await b.post("/sign-in", [("email", u.email), ("password", TestApp.password), ("next", "//evil.example/phish")])
-            #expect(res.headers.first(name: .location) == "/account")
+            #expect(res.headers.first(name: .location) == "/tasks")
             let page = try await b.get("/sign-in?next=https://evil.example")
             #expect(!page.text.contains("evil.example"))
         }

@@ -38,6 +38,7 @@ enum AccountPages {
         var csrf: String
         var canInvite: Bool
         var isLegacy: Bool
+        var notifyGroups: [TaskPages.PreferenceGroup] = []
     }
 
     static func scopeText(_ m: Membership, _ req: Request) async throws -> String {
@@ -85,7 +86,9 @@ enum AccountPages {
             sessions: sessions.map { SessionRow(id: $0.id!, started: req.dateTime($0.createdAt), lastSeen: req.dateTime($0.lastSeenAt),
                                                 agent: $0.userAgent.isEmpty ? "–" : $0.userAgent, current: $0.id == req.principal.sessionID) },
             newToken: newToken, csrf: req.csrfToken, canInvite: Policy.allows(req.principal, .userInvite), isLegacy: false)
-        return try await req.page("accounts/account", title: req.t("account.title"), data, status: status)
+        var page = data
+        page.notifyGroups = try await TaskPages.preferenceGroups(req, userID: userID)
+        return try await req.page("accounts/account", title: req.t("account.title"), page, status: status)
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response { try await render(req) }

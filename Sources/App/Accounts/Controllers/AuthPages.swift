@@ -67,7 +67,7 @@ enum AuthPages {
             try await SessionService.end(req)
             let token = try await SessionService.start(for: user, req)
             req.rotateCSRFToken()
-            let res = req.redirect(to: SafeRedirect.path(body.next, fallback: "/account"), flash: req.t("auth.welcome", user.name))
+            let res = req.redirect(to: SafeRedirect.path(body.next, fallback: "/tasks"), flash: req.t("auth.welcome", user.name))
             res.cookies[SessionService.cookieName] = SessionService.cookie(token, req)
             return res
         } catch let e as AppError where e.status == .tooManyRequests {

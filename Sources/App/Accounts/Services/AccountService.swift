@@ -94,6 +94,12 @@ enum AccountService {
         try await Membership.query(on: db).filter(\.$userID == userID).all().map(\.grant)
     }
 
+    /// The roles of several users at once.
+    static func grants(forUsers ids: [UUID], on db: any Database) async throws -> [UUID: [Grant]] {
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(grouping: try await Membership.query(on: db).filter(\.$userID ~~ ids).all(), by: \.userID).mapValues { $0.map(\.grant) }
+    }
+
     static func principal(for user: User, method: Principal.Method, sessionID: UUID? = nil, tokenID: UUID? = nil, on db: any Database) async throws -> Principal {
         Principal(userID: user.id, displayName: user.displayName, grants: try await grants(for: user.id!, on: db),
                   method: method, sessionID: sessionID, tokenID: tokenID)

@@ -147,6 +147,7 @@ enum ApplicationService {
         a.version += 1
         try await a.save(on: ctx.db)
         ctx.audit("submit", a, id: a.id, before: before)
+        try await GrantNotifications.received(a, call: call, programme: programme, in: ctx)
         return a
     }
 

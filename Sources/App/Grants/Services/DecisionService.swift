@@ -201,6 +201,7 @@ enum DecisionService {
             try await r.create(on: ctx.db)
             ctx.audit("create", r, id: r.id, before: nil)
         }
+        try await GrantNotifications.decided(d, application: a, programme: p, in: ctx)
         return d
     }
 
@@ -285,6 +286,7 @@ enum DecisionService {
         pay.version += 1
         try await pay.save(on: ctx.db)
         ctx.audit("update", pay, id: pay.id, before: before)
+        if status == .paid { try await GrantNotifications.paid(pay, in: ctx) }
         return pay
     }
 
@@ -351,6 +353,7 @@ enum DecisionService {
         r.version += 1
         try await r.save(on: ctx.db)
         ctx.audit(approve ? "approve" : "requestCompletion", r, id: r.id, before: before)
+        if !approve { try await GrantNotifications.completionRequested(r, programme: p, in: ctx) }
         return r
     }
 
@@ -381,6 +384,7 @@ enum DecisionService {
         r.version = 1
         try await r.create(on: ctx.db)
         ctx.audit("create", r, id: r.id, before: nil)
+        try await GrantNotifications.reclaimDecided(r, decision: decision, in: ctx)
         return r
     }
 

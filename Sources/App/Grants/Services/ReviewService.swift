@@ -52,6 +52,8 @@ enum ReviewService {
             try await a.save(on: ctx.db)
         }
         ctx.audit("assign", r, id: r.id, before: nil)
+        let (call, _) = try await programme(of: a, on: ctx.db)
+        try await GrantNotifications.reviewerAssigned(r, application: a, call: call, in: ctx)
         return r
     }
 
