@@ -11,7 +11,7 @@ enum MigrationOrder {
             // Platform
             CreatePlatformTables(), KeyAuditChain(), CreateJobRuns(),
             // Directory
-            CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(),
+            CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(), IndexCompoundParts(),
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(), CreateNotifications(),
             // Grants

@@ -122,6 +122,10 @@ struct DensityRulesTests {
         #expect(DensityRow(code: "x", name: "x", organisations: 5, population: 0).perThousand == nil)
         #expect(DensityRules.format(29.66, lang: "sv") == "29,7")
         #expect(DensityRules.format(29.66, lang: "en") == "29.7")
+        // Small densities keep two significant digits instead of showing "0,0".
+        #expect(DensityRules.format(0.0421, lang: "sv") == "0,042")
+        #expect(DensityRules.format(0.38, lang: "sv") == "0,38")
+        #expect(DensityRules.format(0, lang: "sv") == "0")
     }
 
     @Test("sorting puts unknown densities last in both directions")

@@ -56,6 +56,12 @@ def main():
     cli(env, "bench-data", "--orgs", str(ROWS), "--csv", csv)
     cli(env, "user", "create", "--email", "crash@samverka.example", "--role", "admin", "--password")
     token = cli(env, "token", "create", "--email", "crash@samverka.example", "--name", "crash").splitlines()[-1]
+    # Without --password the CLI only invites, says so, and gives no API token until the invitation is accepted.
+    invited = cli(env, "user", "create", "--email", "invited@samverka.example", "--role", "analyst")
+    assert "inbjudan" in invited and "är skapat" not in invited, invited
+    refused = subprocess.run([BIN, "token", "create", "--email", "invited@samverka.example", "--name", "x"], env=env, cwd=ROOT,
+                             capture_output=True, text=True)
+    assert refused.returncode != 0 and "inte tagit emot sin inbjudan" in refused.stdout + refused.stderr, refused
     port = free_port()
     log = open(os.path.join(work, "server.log"), "w")
     server = start(env, port, log)

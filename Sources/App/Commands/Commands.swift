@@ -231,10 +231,12 @@ struct UserCommand: AsyncCommand {
             return try await OneTimeLinks.invite(email: email, name: name, payload: .init(role: role, bodyId: scopeBody, organisationId: scopeOrg, unitIds: []), baseURL: base, in: ctx)
         }
         await Outbox.deliverPending(app)
+        let roleName = app.localizer.text("role.\(role.rawValue)", .sv).lowercased()
         if let oneTime {
-            context.console.print("Kontot \(email) (\(role.rawValue)) är skapat. Engångslösenord (byt det efter inloggning): \(oneTime)")
+            context.console.print("Kontot \(email) (\(roleName)) är skapat och aktivt. Engångslösenord (byt det efter inloggning): \(oneTime)")
         } else if let link {
-            context.console.print("Kontot \(email) (\(role.rawValue)) är skapat. Inbjudningslänk (giltig 7 dagar): \(link)")
+            // Without --password nothing is active yet: the person makes the account by following the link.
+            context.console.print("En inbjudan (\(roleName)) är skickad till \(email). Kontot blir aktivt när personen följer länken och väljer lösenord; länken gäller i 7 dagar: \(link)")
         }
     }
 }
@@ -260,11 +262,10 @@ struct TokenCommand: AsyncCommand {
         }
         let days = signature.days ?? 90
         guard (1...3650).contains(days) else { throw CommandFailed(description: "--days måste vara 1–3650.") }
+        if user.status == .invited {
+            throw CommandFailed(description: "\(email) har inte tagit emot sin inbjudan ännu, så kontot är inte aktivt och kan inte få en API-nyckel. Be personen följa inbjudningslänken (eller skapa kontot med user create --password) och försök igen.")
+        }
         let token = try await app.db.write(as: .system("cli")) { ctx in
-            if user.status == .invited {
-                user.status = .active
-                try await user.save(on: ctx.db)
-            }
             let r = try await TokenService.create(userID: user.id!, name: name, kind: "api", lifetime: TimeInterval(days) * 86400, in: ctx.db)
             ctx.audit("create", "apiToken", r.model.id!.uuidString, before: nil, after: AuditSnapshot(["name": .string(name), "prefix": .string(r.model.prefix)]))
             return r.token

@@ -38,7 +38,7 @@ enum AgreementsDemo {
 
         // Värmland (seed 004).
         let vAgreement = try await agreement("Överenskommelsen Värmland", kind: .regional, owners: [varmland], party: "natverket", partyName: "Den idéburna sektorn i Värmland",
-            purpose: "En avsiktsförklaring om de principer som samverkan mellan Region Värmland och den idéburna sektorn ska utgå från. Den fungerar som en plattform för samverkan på en överenskommen värdegrund (seed 004).",
+            purpose: "En avsiktsförklaring om de principer som samverkan mellan Region Värmland och den idéburna sektorn ska utgå från. Den fungerar som en plattform för samverkan på en överenskommen värdegrund.",
             scope: "Region Värmlands samverkan med idéburna organisationer i hela länet; organisationer ansluter sig genom att skriva under.")
         let vPrinciples = [
             PrincipleInput(name: "Dialog", description: "Portalprincip till övriga principer, då all samverkan bygger på dialog.", nationalKey: "dialog", isPortal: true),
@@ -88,7 +88,7 @@ enum AgreementsDemo {
         // Västra Götaland (seed 002).
         let gAgreement = try await agreement("Överenskommelsen om samverkan mellan Västra Götalandsregionen och den sociala ekonomin", kind: .regional, owners: [vgr],
             party: nil, partyName: "Idéburna organisationer och den sociala ekonomin i Västra Götaland",
-            purpose: "Att utveckla samverkan mellan Västra Götalandsregionen och idéburna organisationer; ca 43 000 organisationer i länet (seed 002).",
+            purpose: "Att utveckla samverkan mellan Västra Götalandsregionen och idéburna organisationer; ca 43 000 organisationer i länet.",
             scope: "Fyra delaktighetsnivåer enligt den europeiska koden: information, samråd, dialog och partnerskap. Systematisk och transparent hantering av IOP-förslag; reserverad upphandling.")
         let g1 = try await draft(gAgreement, sections: [
             ("Syfte", "Att stärka samverkan mellan Västra Götalandsregionen och den sociala ekonomin."),
@@ -108,7 +108,7 @@ enum AgreementsDemo {
         }
         let ros = try await ForumService.save(nil, ForumBody(
             bodyId: vgr.uuidString, unitId: nil, name: "RÖS-gruppen", kind: ForumKind.styrgrupp.rawValue,
-            purpose: "Styrgrupp för överenskommelsen mellan Västra Götalandsregionen och den sociala ekonomin (seed 002).",
+            purpose: "Styrgrupp för överenskommelsen mellan Västra Götalandsregionen och den sociala ekonomin.",
             mandate: "Fem politiker från BMR och fem valda företrädare för de undertecknande organisationerna.",
             themes: [ForumTheme.styrdokument.rawValue, ForumTheme.verksamhet.rawValue], participationLevel: ParticipationLevel.partnerskap.rawValue, isPublic: true,
             composition: [CompositionRule(category: "politician", min: 5, max: 5), CompositionRule(category: "organisation", min: 5, max: 5)],
@@ -135,7 +135,7 @@ enum AgreementsDemo {
         }
         for (title, day) in [("Stormöte vårterminen 2026", "2026-03-18"), ("Stormöte höstterminen 2026", "2026-10-14")] {
             _ = try await EventService.save(nil, EventBody(bodyId: vgr.uuidString, title: title,
-                                                           description: "Stormöte för de organisationer som skrivit under överenskommelsen (seed 002).",
+                                                           description: "Stormöte för de organisationer som skrivit under överenskommelsen.",
                                                            date: day, startTime: "13:00", endTime: "16:00", location: "Göteborg", capacity: 200, registrationClosesOn: "", surveyUrl: ""),
                                             isDemo: true, in: ctx)
         }
@@ -145,7 +145,7 @@ enum AgreementsDemo {
         // Norrbotten (seed 003): Region and Länsstyrelsen, seven principles, action plan 2021–2023.
         let nAgreement = try await agreement("Överenskommelse om samverkan i Norrbotten (SÖK Samverkan)", kind: .regional, owners: [norrbotten, lst], party: nil,
             partyName: "Civilsamhällets organisationer i Norrbotten",
-            purpose: "En gemensam vision, ett tydligt syfte med uppsatta mål och en gemensam värdegrund av sju principer för stärkt samverkan mellan parterna (seed 003).",
+            purpose: "En gemensam vision, ett tydligt syfte med uppsatta mål och en gemensam värdegrund av sju principer för stärkt samverkan mellan parterna.",
             scope: "Region Norrbotten, Länsstyrelsen i Norrbottens län och civilsamhället i länet.")
         let nPrinciples = PrincipleRules.national.map { PrincipleInput(key: $0.key, name: $0.name, description: $0.description, nationalKey: $0.key) }
             + [PrincipleInput(name: "Samhandling", description: "Påhittad sjunde princip (demo): källan anger sju principer men inte deras namn.")]

@@ -31,33 +31,45 @@ enum DialogueDemo {
                 isSubstitute: substituteFor != nil, substituteForId: substituteFor?.id?.uuidString, note: note, termFrom: from, termTo: termTo), in: ctx)
         }
 
-        // Rådet för idéburna organisationer: politicians from three committees and representatives appointed by
-        // Nätverket Värmlands Idéburna (seed 000).
+        // Rådet för idéburna organisationer: five politicians from the three largest committees and seven representatives
+        // appointed by the board of Nätverket Värmlands Idéburna; the regional director takes part (seed 000).
         let ideburna = try await forum(varmland, unit: "rlk", name: "Rådet för idéburna organisationer", kind: .dialogforum,
             purpose: "Strategisk dialog mellan Region Värmland och den idéburna sektorn om Överenskommelsen Värmland.",
-            mandate: "Rådet är rådgivande. Politiker från Kultur- och bildningsnämnden, Regionala utvecklingsnämnden och Hälso- och sjukvårdsnämnden; ledamöter för den idéburna sektorn utses av Nätverket Värmlands Idéburna.",
+            mandate: "Rådet är rådgivande och möts fyra gånger om året. Fem politiker från Kultur- och bildningsnämnden, Regionala utvecklingsnämnden och Hälso- och sjukvårdsnämnden; sju ledamöter för den idéburna sektorn utses av styrelsen för Nätverket Värmlands Idéburna. Regiondirektören deltar.",
             themes: [.verksamhet, .bidragsgivning, .styrdokument, .politiskaBeslut], level: .dialog,
-            composition: [CompositionRule(category: "politician", min: 3, max: 5), CompositionRule(category: "organisation", min: 3, max: 5)],
+            composition: [CompositionRule(category: "politician", min: 5, max: 5), CompositionRule(category: "organisation", min: 7, max: 7)],
             cadence: Cadence(meetingsPerYear: 4), secretary: "sekr-ideburna", location: "Regionens hus, Karlstad")
         try await seat(ideburna, .politician, .chair, name: "Demo Förtroendevald", email: politician?.email ?? "", note: "Kultur- och bildningsnämnden")
-        try await seat(ideburna, .politician, name: "Demo Ledamot Regionala utvecklingsnämnden", note: "Regionala utvecklingsnämnden")
-        try await seat(ideburna, .politician, name: "Demo Ledamot Hälso- och sjukvårdsnämnden", note: "Hälso- och sjukvårdsnämnden")
-        for i in 1...3 {
+        for (name, note) in [("Demo Ledamot Kultur- och bildningsnämnden", "Kultur- och bildningsnämnden"),
+                             ("Demo Ledamot Regionala utvecklingsnämnden", "Regionala utvecklingsnämnden"),
+                             ("Demo Ledamot 2 Regionala utvecklingsnämnden", "Regionala utvecklingsnämnden"),
+                             ("Demo Ledamot Hälso- och sjukvårdsnämnden", "Hälso- och sjukvårdsnämnden")] {
+            try await seat(ideburna, .politician, name: name, note: note)
+        }
+        for i in 1...7 {
             try await seat(ideburna, .organisation, i == 1 ? .viceChair : .member, name: "Demo Idéburen ledamot \(i)", org: "natverket", note: "Utsedd av Nätverket Värmlands Idéburna")
         }
 
-        // Rådet för funktionsrätt: region members from committee presidia, Funktionsrätt Värmland, SRF Värmland adjungerad.
+        // Rådet för funktionsrätt: five region members from the committees' presidia, six from Funktionsrätt Värmland,
+        // SRF Värmland adjunct; the regional director and the disability strategist take part (seed 000).
         let funktionsratt = try await forum(varmland, unit: "rs", name: "Rådet för funktionsrätt", kind: .funktionshinderrad,
             purpose: "Samråd om frågor som rör personer med funktionsnedsättning i regionens verksamhet.",
-            mandate: "Knutet till regionstyrelsen. Regionens ledamöter kommer från nämndernas presidier; Funktionsrätt Värmland utser organisationernas ledamöter; SRF Värmland är adjungerad.",
+            mandate: "Knutet till regionstyrelsen. Regionen representeras av fem ledamöter ur nämndernas presidier; Funktionsrätt Värmland av sex ledamöter; SRF Värmland är adjungerad. Regiondirektören och funktionsrättsstrategen deltar inom sina uppdrag.",
             themes: [.verksamhet, .styrdokument], level: .samrad,
-            composition: [CompositionRule(category: "organisation", min: 3)], cadence: Cadence(meetingsPerYear: 4, weekday: 4), secretary: "sekr-funktionsratt",
-            location: "Regionens hus, Karlstad")
+            composition: [CompositionRule(category: "politician", min: 5, max: 5), CompositionRule(category: "organisation", min: 6, max: 6)],
+            cadence: Cadence(meetingsPerYear: 4, weekday: 4), secretary: "sekr-funktionsratt", location: "Regionens hus, Karlstad")
         try await seat(funktionsratt, .politician, .chair, name: "Demo Ordförande Regionstyrelsen", note: "Regionstyrelsens presidium")
-        try await seat(funktionsratt, .politician, name: "Demo Ledamot Hälso- och sjukvårdsnämnden", note: "Hälso- och sjukvårdsnämndens presidium")
+        for (name, note) in [("Demo Ledamot Regionstyrelsen", "Regionstyrelsens presidium"),
+                             ("Demo Ledamot Hälso- och sjukvårdsnämnden", "Hälso- och sjukvårdsnämndens presidium"),
+                             ("Demo Ledamot Kultur- och bildningsnämnden", "Kultur- och bildningsnämndens presidium"),
+                             ("Demo Ledamot Regionala utvecklingsnämnden", "Regionala utvecklingsnämndens presidium")] {
+            try await seat(funktionsratt, .politician, name: name, note: note)
+        }
         try await seat(funktionsratt, .organisation, .viceChair, name: "Demo Företrädare", email: representative?.email ?? "", org: "frv", note: "Funktionsrätt Värmland")
         let frv2 = try await seat(funktionsratt, .organisation, name: "Demo Funktionsrättsledamot 2", org: "frv", note: "Funktionsrätt Värmland")
-        try await seat(funktionsratt, .organisation, name: "Demo Funktionsrättsledamot 3", org: "frv", note: "Funktionsrätt Värmland")
+        for i in 3...6 {
+            try await seat(funktionsratt, .organisation, name: "Demo Funktionsrättsledamot \(i)", org: "frv", note: "Funktionsrätt Värmland")
+        }
         try await seat(funktionsratt, .organisation, name: "Demo Ersättare Funktionsrätt", org: "frv", note: "Funktionsrätt Värmland", substituteFor: frv2)
         try await seat(funktionsratt, .organisation, .adjunct, name: "Demo Adjungerad SRF", org: "srfv", note: "SRF Värmland, adjungerad")
 
@@ -70,7 +82,9 @@ enum DialogueDemo {
             cadence: Cadence(meetingsPerYear: 4), secretary: "sekr-pensionar", location: "Regionens hus, Karlstad", byNextMeeting: true)
         let chair = try await seat(pension, .politician, .chair, name: "Demo Förtroendevald", email: politician?.email ?? "", note: "Regionstyrelsen")
         try await seat(pension, .politician, name: "Demo Ledamot Kultur- och bildningsnämnden", note: "Kultur- och bildningsnämnden")
-        let adjuster = try await seat(pension, .organisation, .viceChair, name: "Demo PRO-ledamot", org: "prov", note: "PRO Värmland")
+        // The adjuster is another person than the chair: PRO's member, who has an account (no password: demo only).
+        let proMember = try await AccountService.createUser(email: "pro-ledamot@pro-varmland.example", name: "Demo PRO-ledamot", passwordHash: nil, isDemo: true, in: ctx)
+        let adjuster = try await seat(pension, .organisation, .viceChair, name: "Demo PRO-ledamot", email: proMember.email, org: "prov", note: "PRO Värmland")
         try await seat(pension, .organisation, name: "Demo SPF-ledamot", org: "spfv", note: "SPF Seniorerna Värmland")
         try await seat(pension, .organisation, name: "Demo RPG-ledamot", org: "rpgv", note: "RPG Värmland")
         try await seat(pension, .organisation, name: "Demo SKPF-ledamot", org: "skpfv", note: "SKPF Pensionärerna Värmland")
@@ -78,7 +92,7 @@ enum DialogueDemo {
         // Region Kalmar län's pensioners' council: a partsorgan with 4 meetings + an autumn meeting on the regional plan and budget.
         let kalmar = try await forum(d.bodies["08"]!.uuidString, unit: nil, name: "Region Kalmar läns pensionärsråd", kind: .partsorgan,
             purpose: "Partsorgan för dialog mellan Region Kalmar län och pensionärsorganisationerna.",
-            mandate: "Fyra möten per år och ett extra höstmöte om regionplan och budget (seed 000).", themes: [.verksamhet, .politiskaBeslut], level: .dialog,
+            mandate: "Fyra möten per år och ett extra höstmöte om regionplan och budget.", themes: [.verksamhet, .politiskaBeslut], level: .dialog,
             composition: [], cadence: Cadence(meetingsPerYear: 4, weekday: 3, extra: [.init(month: 10, title: "Höstmöte om regionplan och budget")]),
             secretary: nil, location: "Regionhuset, Kalmar")
         try await seat(kalmar, .politician, .chair, name: "Demo Ordförande Kalmar", note: "Regionstyrelsen")
@@ -111,7 +125,7 @@ enum DialogueDemo {
                 m.chairApprovedBy = politician?.id
                 m.chairApprovedAt = Date()
                 m.adjusterApprovedAt = Date()
-                m.adjusterApprovedBy = politician?.id
+                m.adjusterApprovedBy = proMember.id
                 m.publishedAt = Date()
                 m.minutesIntro = "Ordföranden öppnade mötet. Demo PRO-ledamot valdes att justera protokollet."
                 m.invitationsSentAt = Date()

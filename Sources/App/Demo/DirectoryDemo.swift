@@ -39,58 +39,58 @@ enum DirectoryDemo {
 
     static let organisations: [OrgSeed] = [
         // National organisations (parents of the districts below).
-        OrgSeed(key: "pro", name: "PRO – Pensionärernas Riksorganisation", level: "national", areas: ["pensioners"], description: "Riksorganisation för pensionärer. Representerad i Region Värmlands pensionärsråd genom sitt distrikt (seed 000)."),
+        OrgSeed(key: "pro", name: "PRO – Pensionärernas Riksorganisation", level: "national", areas: ["pensioners"], description: "Riksorganisation för pensionärer. Representerad i Region Värmlands pensionärsråd genom sitt distrikt."),
         OrgSeed(key: "spf", name: "SPF Seniorerna", level: "national", areas: ["pensioners"], description: "Sveriges Pensionärsförbund, riksorganisation."),
         OrgSeed(key: "rpg", name: "RPG – Riksförbundet Pensionärsgemenskap", level: "national", areas: ["pensioners"], description: "Riksorganisation för pensionärer."),
         OrgSeed(key: "skpf", name: "SKPF Pensionärerna", level: "national", areas: ["pensioners"], description: "Sveriges Kommunalpensionärers Förbund, riksorganisation."),
         OrgSeed(key: "srf", name: "Synskadades Riksförbund", level: "national", areas: ["disability"], description: "Riksförbund för synskadade."),
-        OrgSeed(key: "rodakorset", name: "Svenska Röda Korset", level: "national", areas: ["social", "health"], description: "Humanitär organisation. Samverkar med Region och Länsstyrelsen Norrbotten, bl.a. Röda Korsets behandlingscenter (seed 003)."),
+        OrgSeed(key: "rodakorset", name: "Svenska Röda Korset", level: "national", areas: ["social", "health"], description: "Humanitär organisation. Samverkar med Region och Länsstyrelsen Norrbotten, bl.a. Röda Korsets behandlingscenter."),
         OrgSeed(key: "rfsisu", name: "RF-SISU", level: "national", areas: ["sports", "folkbildning"], description: "Riksidrottsförbundet och SISU Idrottsutbildarna."),
         // Värmland (seeds 000 and 004)
         OrgSeed(key: "frv", name: "Funktionsrätt Värmland", level: "regional", areas: ["disability"], county: "17",
-                description: "Paraplyorganisation för funktionsrättsorganisationer i Värmland; sex ledamöter i Region Värmlands Råd för funktionsrätt (seed 000).", councils: ["Rådet för funktionsrätt"]),
+                description: "Paraplyorganisation för funktionsrättsorganisationer i Värmland; sex ledamöter i Region Värmlands Råd för funktionsrätt.", councils: ["Rådet för funktionsrätt"]),
         OrgSeed(key: "srfv", name: "SRF Värmland", level: "regional", parent: "srf", areas: ["disability"], county: "17",
-                description: "Synskadades Riksförbund Värmland; erbjuds att ingå som adjungerad i Rådet för funktionsrätt (seed 000).", councils: ["Rådet för funktionsrätt"]),
+                description: "Synskadades Riksförbund Värmland; erbjuds att ingå som adjungerad i Rådet för funktionsrätt.", councils: ["Rådet för funktionsrätt"]),
         OrgSeed(key: "prov", name: "PRO Värmland", level: "regional", parent: "pro", areas: ["pensioners"], county: "17",
-                description: "Distrikt för PRO i Värmland; representerat i Pensionärsrådet (seed 000).", councils: ["Pensionärsrådet"], members: (2025, 18_400, nil)),
+                description: "Distrikt för PRO i Värmland; representerat i Pensionärsrådet.", councils: ["Pensionärsrådet"], members: (2025, 18_400, nil)),
         OrgSeed(key: "spfv", name: "SPF Seniorerna Värmland", level: "regional", parent: "spf", areas: ["pensioners"], county: "17",
-                description: "Distrikt för SPF Seniorerna i Värmland; representerat i Pensionärsrådet (seed 000).", councils: ["Pensionärsrådet"]),
+                description: "Distrikt för SPF Seniorerna i Värmland; representerat i Pensionärsrådet.", councils: ["Pensionärsrådet"]),
         OrgSeed(key: "rpgv", name: "RPG Värmland", level: "regional", parent: "rpg", areas: ["pensioners"], county: "17",
-                description: "Distrikt för RPG i Värmland; representerat i Pensionärsrådet (seed 000).", councils: ["Pensionärsrådet"]),
+                description: "Distrikt för RPG i Värmland; representerat i Pensionärsrådet.", councils: ["Pensionärsrådet"]),
         OrgSeed(key: "skpfv", name: "SKPF Pensionärerna Värmland", level: "regional", parent: "skpf", areas: ["pensioners"], county: "17",
-                description: "Distrikt för SKPF i Värmland; representerat i Pensionärsrådet (seed 000).", councils: ["Pensionärsrådet"]),
+                description: "Distrikt för SKPF i Värmland; representerat i Pensionärsrådet.", councils: ["Pensionärsrådet"]),
         OrgSeed(key: "natverket", name: "Nätverket Värmlands Idéburna", level: "regional", areas: ["social", "other"], county: "17",
-                description: "Idéburen organisation som bildades som ”en väg in” efter Överenskommelsen Värmland; styrelsen utser representanter till Rådet för idéburna organisationer (seed 000).", councils: ["Rådet för idéburna organisationer"]),
+                description: "Idéburen organisation som bildades som ”en väg in” efter Överenskommelsen Värmland; styrelsen utser representanter till Rådet för idéburna organisationer.", councils: ["Rådet för idéburna organisationer"]),
         OrgSeed(key: "afasi", name: "Afasiföreningen i Värmland", level: "regional", areas: ["disability", "health"], county: "17",
-                description: "IOP med Region Värmland beslutat i hälso- och sjukvårdsnämnden (seed 004)."),
-        OrgSeed(key: "fryk", name: "Frykcenter", level: "local", areas: ["health", "social"], description: "IOP med Region Värmland beslutat i hälso- och sjukvårdsnämnden (seed 004)."),
-        OrgSeed(key: "ebl", name: "EBL – Ett bättre liv (EBL-skolan)", level: "local", areas: ["health", "social"], description: "IOP med Region Värmland beslutat i hälso- och sjukvårdsnämnden (seed 004)."),
+                description: "IOP med Region Värmland beslutat i hälso- och sjukvårdsnämnden."),
+        OrgSeed(key: "fryk", name: "Frykcenter", level: "local", areas: ["health", "social"], description: "IOP med Region Värmland beslutat i hälso- och sjukvårdsnämnden."),
+        OrgSeed(key: "ebl", name: "EBL – Ett bättre liv (EBL-skolan)", level: "local", areas: ["health", "social"], description: "IOP med Region Värmland beslutat i hälso- och sjukvårdsnämnden."),
         // Norrbotten: respondents of the SÖK Samverkan survey 2020 (seed 003, question 1).
         OrgSeed(key: "frn", name: "Funktionsrätt Norrbotten", level: "regional", areas: ["disability"], county: "25", description: "Svarande i SÖK Samverkan 2020: samverkar med både Region och Länsstyrelsen Norrbotten."),
         OrgSeed(key: "rkn", name: "Svenska Röda Korset Norrbotten", level: "regional", parent: "rodakorset", areas: ["social", "health"], county: "25", description: "Svarande i SÖK Samverkan 2020: samverkar med både Region och Länsstyrelsen."),
-        OrgSeed(key: "fro", name: "Frivilliga Radioorganisationen Norrbotten", level: "regional", areas: ["other"], county: "25", description: "Frivillig försvarsorganisation inom samhällsskydd och beredskap (seed 003)."),
-        OrgSeed(key: "kalixfhs", name: "Kalix folkhögskola", form: "other", level: "local", areas: ["folkbildning"], municipalities: ["2514"], description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "lotta", name: "Svenska Lottakårens Riksförbund, Norrbotten", level: "regional", areas: ["other"], county: "25", description: "Frivillig försvarsorganisation (seed 003)."),
-        OrgSeed(key: "bris", name: "Bris – Barnens rätt i samhället, Norrbotten", level: "regional", areas: ["youth", "social"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "fhp", name: "Folkets Hus och Parker Norrbotten", level: "regional", areas: ["culture"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "pistol", name: "Svenska Pistolskytteförbundet, Norrbottens distrikt", level: "regional", areas: ["sports"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "mbsk", name: "Medborgarskolan Nord", level: "regional", areas: ["folkbildning"], county: "25", description: "Studieförbund; svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "autism", name: "Distriktsföreningen Autism och Asperger Norrbotten", level: "regional", areas: ["disability"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "riksteatern", name: "Riksteatern Norrbotten", level: "regional", areas: ["culture"], county: "25", description: "Samverkar med Region Norrbotten inom kultur (seed 003)."),
-        OrgSeed(key: "svk", name: "Svenska kyrkan i Norrbotten", form: "trossamfund", level: "regional", areas: ["faith", "social"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "metnuoret", name: "Met Nuoret", level: "regional", areas: ["youth", "culture"], county: "25", description: "Tornedalsk ungdomsorganisation; svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "coompanion", name: "Coompanion Norrbotten", form: "ekonomiskForening", level: "regional", areas: ["social", "other"], county: "25", description: "Stödjer kooperativ och sociala företag (seed 003)."),
-        OrgSeed(key: "raddabarnen", name: "Rädda Barnen Norrbotten", level: "regional", areas: ["youth", "social"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "skpfn", name: "SKPF Pensionärerna Norrbotten", level: "regional", parent: "skpf", areas: ["pensioners"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "konst", name: "Sveriges konstföreningar Norrbotten", level: "regional", areas: ["culture"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "hsl", name: "Hela Sverige ska leva Norrbotten", level: "regional", areas: ["social", "environment"], county: "25", description: "Landsbygdsutveckling; svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "rfsisun", name: "RF-SISU Norrbotten", level: "regional", parent: "rfsisu", areas: ["sports", "folkbildning"], county: "25", description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "sunderby", name: "Sunderby folkhögskola", form: "other", level: "local", areas: ["folkbildning"], municipalities: ["2580"], description: "Svarande i SÖK Samverkan 2020 (seed 003)."),
-        OrgSeed(key: "samforma", name: "Samforma", level: "regional", areas: ["other", "social"], county: "25", description: "Civilsamhällets paraplyorganisation i Norrbotten och Västerbotten; part i SÖK Samverkan-projektet (seed 003)."),
+        OrgSeed(key: "fro", name: "Frivilliga Radioorganisationen Norrbotten", level: "regional", areas: ["other"], county: "25", description: "Frivillig försvarsorganisation inom samhällsskydd och beredskap."),
+        OrgSeed(key: "kalixfhs", name: "Kalix folkhögskola", form: "other", level: "local", areas: ["folkbildning"], municipalities: ["2514"], description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "lotta", name: "Svenska Lottakårens Riksförbund, Norrbotten", level: "regional", areas: ["other"], county: "25", description: "Frivillig försvarsorganisation."),
+        OrgSeed(key: "bris", name: "Bris – Barnens rätt i samhället, Norrbotten", level: "regional", areas: ["youth", "social"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "fhp", name: "Folkets Hus och Parker Norrbotten", level: "regional", areas: ["culture"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "pistol", name: "Svenska Pistolskytteförbundet, Norrbottens distrikt", level: "regional", areas: ["sports"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "mbsk", name: "Medborgarskolan Nord", level: "regional", areas: ["folkbildning"], county: "25", description: "Studieförbund; svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "autism", name: "Distriktsföreningen Autism och Asperger Norrbotten", level: "regional", areas: ["disability"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "riksteatern", name: "Riksteatern Norrbotten", level: "regional", areas: ["culture"], county: "25", description: "Samverkar med Region Norrbotten inom kultur."),
+        OrgSeed(key: "svk", name: "Svenska kyrkan i Norrbotten", form: "trossamfund", level: "regional", areas: ["faith", "social"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "metnuoret", name: "Met Nuoret", level: "regional", areas: ["youth", "culture"], county: "25", description: "Tornedalsk ungdomsorganisation; svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "coompanion", name: "Coompanion Norrbotten", form: "ekonomiskForening", level: "regional", areas: ["social", "other"], county: "25", description: "Stödjer kooperativ och sociala företag."),
+        OrgSeed(key: "raddabarnen", name: "Rädda Barnen Norrbotten", level: "regional", areas: ["youth", "social"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "skpfn", name: "SKPF Pensionärerna Norrbotten", level: "regional", parent: "skpf", areas: ["pensioners"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "konst", name: "Sveriges konstföreningar Norrbotten", level: "regional", areas: ["culture"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "hsl", name: "Hela Sverige ska leva Norrbotten", level: "regional", areas: ["social", "environment"], county: "25", description: "Landsbygdsutveckling; svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "rfsisun", name: "RF-SISU Norrbotten", level: "regional", parent: "rfsisu", areas: ["sports", "folkbildning"], county: "25", description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "sunderby", name: "Sunderby folkhögskola", form: "other", level: "local", areas: ["folkbildning"], municipalities: ["2580"], description: "Svarande i SÖK Samverkan 2020."),
+        OrgSeed(key: "samforma", name: "Samforma", level: "regional", areas: ["other", "social"], county: "25", description: "Civilsamhällets paraplyorganisation i Norrbotten och Västerbotten; part i SÖK Samverkan-projektet."),
         // Uppsala (seed 000): IOP partners and the youth-grant case.
-        OrgSeed(key: "ful", name: "Funktionsrätt Uppsala län", level: "regional", areas: ["disability"], county: "03", description: "IOP med Region Uppsala (seed 000)."),
-        OrgSeed(key: "barnombudet", name: "Barnombudet i Uppsala län", level: "regional", areas: ["youth", "social"], county: "03", description: "IOP med Region Uppsala (seed 000)."),
-        OrgSeed(key: "rfsisuu", name: "RF-SISU Uppland", level: "regional", parent: "rfsisu", areas: ["sports", "youth"], county: "03", description: "IOP med Region Uppsala (seed 000).", members: (2025, 52_000, 31_000)),
+        OrgSeed(key: "ful", name: "Funktionsrätt Uppsala län", level: "regional", areas: ["disability"], county: "03", description: "IOP med Region Uppsala."),
+        OrgSeed(key: "barnombudet", name: "Barnombudet i Uppsala län", level: "regional", areas: ["youth", "social"], county: "03", description: "IOP med Region Uppsala."),
+        OrgSeed(key: "rfsisuu", name: "RF-SISU Uppland", level: "regional", parent: "rfsisu", areas: ["sports", "youth"], county: "03", description: "IOP med Region Uppsala.", members: (2025, 52_000, 31_000)),
     ]
 
     /// Whether each Norrbotten respondent collaborates with the Region and the Länsstyrelse (seed 003, question 1).
@@ -123,12 +123,12 @@ enum DirectoryDemo {
         for r in regions {
             let b = try await StructureService.saveBody(nil, PublicBodyBody(
                 name: r.name, kind: "region", countyCode: r.county,
-                description: r.county == "17" ? "Region Värmland ansvarar bl.a. för hälso- och sjukvård, kollektivtrafik, kultur och fem av länets sex folkhögskolor. Överenskommelsen Värmland sedan 2018, reviderad 2022, 54 signatärer (seed 000, 004)." : ""),
+                description: r.county == "17" ? "Region Värmland ansvarar bl.a. för hälso- och sjukvård, kollektivtrafik, kultur och fem av länets sex folkhögskolor. Överenskommelsen Värmland sedan 2018, reviderad 2022, 54 signatärer." : ""),
                 isDemo: true, in: ctx)
             out.bodies[r.county] = b.id!
         }
         let lst = try await StructureService.saveBody(nil, PublicBodyBody(name: "Länsstyrelsen Norrbotten", kind: "lansstyrelse", countyCode: "25",
-                                                                          description: "Part i SÖK Samverkan-projektet 2019–2021 (seed 003)."), isDemo: true, in: ctx)
+                                                                          description: "Part i SÖK Samverkan-projektet 2019–2021."), isDemo: true, in: ctx)
         out.bodies["lst25"] = lst.id!
 
         func unit(_ key: String, body: String, parent: String? = nil, name: String, kind: String, areas: [String], resp: String, email: String = "") async throws {
@@ -192,20 +192,20 @@ enum DirectoryDemo {
         // Collaboration: Värmland's IOPs (seed 004) and the Norrbotten survey answers (seed 003).
         for key in ["afasi", "fryk", "ebl"] {
             _ = try await CollaborationService.save(nil, CollaborationBody(organisationId: out.orgs[key]!.uuidString, unitId: out.units["hsn"]!.uuidString,
-                                                                          form: "iop", startsOn: "2022-01-01", description: "IOP beslutat i hälso- och sjukvårdsnämnden (seed 004)."), in: ctx)
+                                                                          form: "iop", startsOn: "2022-01-01", description: "IOP beslutat i hälso- och sjukvårdsnämnden."), in: ctx)
         }
         for key in ["prov", "spfv", "rpgv", "skpfv", "frv", "natverket"] {
             _ = try await CollaborationService.save(nil, CollaborationBody(organisationId: out.orgs[key]!.uuidString, unitId: out.units["rlk"]!.uuidString,
-                                                                          form: "dialogue", startsOn: "2019-01-01", description: "Representerad i ett av Region Värmlands strategiska råd (seed 000)."), in: ctx)
+                                                                          form: "dialogue", startsOn: "2019-01-01", description: "Representerad i ett av Region Värmlands strategiska råd."), in: ctx)
         }
         for s in norrbottenSurvey {
             if s.region {
                 _ = try await CollaborationService.save(nil, CollaborationBody(organisationId: out.orgs[s.key]!.uuidString, unitId: out.units["nbru"]!.uuidString,
-                                                                              form: "dialogue", startsOn: "2020-01-01", description: "Samverkar med Region Norrbotten enligt SÖK Samverkan-enkäten 2020 (seed 003)."), in: ctx)
+                                                                              form: "dialogue", startsOn: "2020-01-01", description: "Samverkar med Region Norrbotten enligt SÖK Samverkan-enkäten 2020."), in: ctx)
             }
             if s.lst {
                 _ = try await CollaborationService.save(nil, CollaborationBody(organisationId: out.orgs[s.key]!.uuidString, unitId: out.units["lstsam"]!.uuidString,
-                                                                              form: "dialogue", startsOn: "2020-01-01", description: "Samverkar med Länsstyrelsen Norrbotten enligt SÖK Samverkan-enkäten 2020 (seed 003)."), in: ctx)
+                                                                              form: "dialogue", startsOn: "2020-01-01", description: "Samverkar med Länsstyrelsen Norrbotten enligt SÖK Samverkan-enkäten 2020."), in: ctx)
             }
         }
         // Population, so that the density page has figures.

@@ -36,9 +36,9 @@ enum GrantsDemo {
                                    description: invented + " Distrikt av PRO och representerat i regionens pensionärsråd.", councils: ["Region Uppsalas pensionärsråd"], serial: 211)
         let kalmarMunis = ["0834", "0840", "0860", "0880", "0881", "0882", "0883", "0884", "0885"]
         let coompanion = try await org("Coompanion Kalmar län", level: "regional", county: "08", munis: kalmarMunis, areas: ["social"], form: "ekonomiskForening",
-                                       description: "Ledde 2019 ett gemensamt arbete för att stödja personer långt från arbetsmarknaden (seed 000).", serial: 220)
+                                       description: "Ledde 2019 ett gemensamt arbete för att stödja personer långt från arbetsmarknaden.", serial: 220)
         let smaland = try await org("Smålandsidrotten", level: "regional", county: "08", munis: kalmarMunis, areas: ["sports", "health"], parent: d.orgs["rfsisu"],
-                                    description: "Region Kalmar län har ett avtal med Smålandsidrotten om folkhälsa (seed 000).", serial: 221)
+                                    description: "Region Kalmar län har ett avtal med Smålandsidrotten om folkhälsa.", serial: 221)
         let proKalmar = try await org("Demo: PRO Kalmar län", level: "regional", county: "08", munis: kalmarMunis, areas: ["pensioners"], parent: d.orgs["pro"],
                                       description: invented, councils: ["Region Kalmar läns pensionärsråd"], serial: 222)
 
@@ -76,7 +76,7 @@ enum GrantsDemo {
         let varmland = try await programme("17", ProgrammeBody(
             unitId: d.units["bidrag"]!.uuidString, name: "Verksamhetsbidrag till funktionsrättsorganisationer", kind: "verksamhetsbidrag",
             purpose: "Stödja funktionsrättsorganisationernas regionala verksamhet i Värmland.",
-            description: "Beslutas av Kultur- och bildningsnämnden; Regionstyrelsen avgör storleken på medlen (seed 000).", targetAreas: ["disability"],
+            description: "Beslutas av Kultur- och bildningsnämnden; Regionstyrelsen avgör storleken på medlen.", targetAreas: ["disability"],
             decisionLevel: "official", contactRoleId: d.roles["bidragshandlaggare"]!.uuidString, paymentModel: "single", isStateAid: false,
             eligibility: [EligibilityCondition(.levelIn, values: ["regional"]), EligibilityCondition(.activeInMunicipalities, min: 3, county: "17"),
                           EligibilityCondition(.notInReclaim)],
@@ -88,7 +88,7 @@ enum GrantsDemo {
         let afasiFile = try await ApplicationService.create(callID: vCall.id!, organisationID: d.orgs["afasi"]!, in: ctx)
         _ = try await ApplicationService.update(afasiFile.id!, ApplicationBody(answers: ["verksamhet": "Samtalsgrupper och anhörigstöd för personer med afasi.", "malgrupp": "Vuxna"],
             budget: [BudgetLine(label: "Samtalsledare", amountOre: 3_000_000), BudgetLine(label: "Lokaler", amountOre: 1_000_000)], requestedOre: 4_000_000,
-            activities: 40, payeeAccount: "5050-2055", version: afasiFile.version), in: ctx)
+            activities: 40, payeeAccount: "5050-2061", version: afasiFile.version), in: ctx)
         _ = try await ApplicationService.addAttachment(afasiFile.id!, kind: "verksamhetsberattelse", filename: "verksamhetsberattelse-2025.txt",
                                                        contentType: "text/plain", data: Data("Verksamhetsberättelse 2025 (demo).".utf8), in: ctx)
         let afasi = try await ApplicationService.submit(afasiFile.id!, version: nil, in: ctx)
@@ -99,7 +99,7 @@ enum GrantsDemo {
         // 2. Region Uppsala: youth grant by formula, with the seed's rule.
         let youth = try await programme("03", ProgrammeBody(
             name: "Organisationsbidrag till barn- och ungdomsorganisationer", kind: "organisationsbidrag",
-            purpose: "Främja demokratin genom att stimulera barns och ungdomars engagemang i föreningslivet (seed 000).",
+            purpose: "Främja demokratin genom att stimulera barns och ungdomars engagemang i föreningslivet.",
             description: "Till distriktsorganisationer med regional verksamhet för barn och unga i Uppsala län: minst 200 bosatta och registrerade medlemmar 6–25 år och lokalavdelningar i minst tre av länets kommuner.",
             targetAreas: ["youth"], decisionLevel: "committee", paymentModel: "single",
             eligibility: [EligibilityCondition(.levelIn, values: ["regional"]), EligibilityCondition(.youngMembersInCounty, min: 200, county: "03"),
@@ -116,7 +116,7 @@ enum GrantsDemo {
         // 3. Region Uppsala: pensioner grant (rule only).
         _ = try await programme("03", ProgrammeBody(
             name: "Bidrag till pensionärsorganisationer", kind: "organisationsbidrag",
-            purpose: "Bidrag till distriktsorganisationer i Uppsala län som tillhör en riksorganisation som främjar pensionärers intressen (seed 000).",
+            purpose: "Bidrag till distriktsorganisationer i Uppsala län som tillhör en riksorganisation som främjar pensionärers intressen.",
             description: "Distriktsorganisationen ska vara öppen för alla pensionärer och representerad i regionens pensionärsråd.", targetAreas: ["pensioners"],
             decisionLevel: "committee", paymentModel: "single",
             eligibility: [EligibilityCondition(.levelIn, values: ["regional"]), EligibilityCondition(.parentIs, values: ["national"], text: "pensioners"),
@@ -127,7 +127,7 @@ enum GrantsDemo {
         // 4. Region Kalmar län: the Kalmar payment model, with last year's and this year's rounds.
         let kalmar = try await programme("08", ProgrammeBody(
             name: "Verksamhetsbidrag till regionala organisationer", kind: "verksamhetsbidrag",
-            purpose: "Stöd till folkbildnings-, ungdoms-, funktionshinder- och pensionärsorganisationer och idrottsrörelsen i Kalmar län (seed 000).",
+            purpose: "Stöd till folkbildnings-, ungdoms-, funktionshinder- och pensionärsorganisationer och idrottsrörelsen i Kalmar län.",
             description: "Stödet betalas med 50 procent i förskott i januari, beräknat på föregående års anslag. Under våren lämnas ansökan med underlag; slutligt belopp betalas i juni.",
             targetAreas: ["sports", "pensioners", "social"], decisionLevel: "committee", paymentModel: "kalmar", isStateAid: true,
             eligibility: [EligibilityCondition(.levelIn, values: ["regional"]), EligibilityCondition(.activeInMunicipalities, min: 1, county: "08"),

@@ -16,9 +16,14 @@ public enum NotificationRules {
     /// The digest of notifications waiting for it goes out once a day at or after `hour` (local time): a notification is
     /// ready for the digest when the previous digest hour has passed since it was made.
     public static func digestDue(createdAt: Date, now: Date, hour: Int = 7, calendar: Calendar = .stockholm) -> Bool {
-        guard let todays = calendar.date(bySettingHour: hour, minute: 0, second: 0, of: now) else { return false }
-        let lastDigest = todays <= now ? todays : todays.addingTimeInterval(-86_400)
-        return createdAt < lastDigest
+        guard let last = lastDigest(now: now, hour: hour, calendar: calendar) else { return false }
+        return createdAt < last
+    }
+
+    /// The most recent digest hour at or before `now`.
+    public static func lastDigest(now: Date, hour: Int = 7, calendar: Calendar = .stockholm) -> Date? {
+        guard let todays = calendar.date(bySettingHour: hour, minute: 0, second: 0, of: now) else { return nil }
+        return todays <= now ? todays : calendar.date(byAdding: .day, value: -1, to: todays)
     }
 
     /// Days before its due date that a report reminder goes out.

@@ -52,7 +52,10 @@ public enum DensityRules {
     /// One decimal, Swedish decimal comma: 29,7.
     public static func format(_ value: Double?, lang: String) -> String {
         guard let value else { return "–" }
-        return DecimalText.format(value, digits: 1, lang: lang)
+        // One decimal for 1 and above; below that, enough decimals for two significant digits (0,042, never "0,0").
+        guard value > 0 else { return "0" }
+        let digits = value >= 1 ? 1 : min(4, 1 - Int(floor(log10(value))))
+        return DecimalText.format(value, digits: digits, lang: lang)
     }
 }
 

@@ -69,4 +69,50 @@ struct SearchTests {
             #expect(try await t.api(.GET, "/api/v1/search?q=").status == .badRequest)
         }
     }
+
+    /// Compound names (seed organisations and typical association names) and the later parts people type.
+    static let compounds: [(name: String, parts: [String])] = [
+        ("Afasiföreningen i Värmland", ["förening", "föreningen"]), ("Idrottsförbundet Uppland", ["förbund", "idrott"]),
+        ("Hembygdsförbundet Kalmar", ["förbund"]), ("Pensionärsföreningen Gläntan", ["förening", "pensionär"]),
+        ("Scoutkåren Ugglan", ["kår"]), ("Schackklubben Löparen", ["klubb"]), ("Bygdegårdsföreningen Norra", ["förening", "bygdegård"]),
+        ("Riksidrottsförbundet Test", ["idrott", "förbund"]), ("Funktionsrättsrådet", ["råd", "funktionsrätt"]),
+        ("Ungdomsteatern Spira", ["teater"]), ("Kvinnojouren Frida", ["jour", "kvinnojour"]), ("Hörselskadades riksförbund", ["förbund"]),
+    ]
+
+    @Test("Swedish compounds are found by their parts: recall 100 % on the compound test set, no match from a part of another word")
+    func compounds() async throws {
+        try await TestApp.run { t in
+            for c in Self.compounds { try await t.organisation(c.name) }
+            try await t.organisation("Anslagstavlan")
+            var expected = 0, found = 0
+            for c in Self.compounds {
+                for part in c.parts {
+                    expected += 1
+                    let names = try await t.api(.GET, "/api/v1/organisations?per=100&q=" + (part.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? part))
+                        .decode(Paged<OrganisationDTO>.self).items.map(\.name)
+                    if names.contains(c.name) { found += 1 } else { Issue.record("\(part) does not find \(c.name): \(names)") }
+                }
+            }
+            #expect(found == expected, "recall \(found)/\(expected)")
+            // A part finds the compounds that have it and not the others.
+            let forening = try await t.api(.GET, "/api/v1/organisations?per=100&q=f%C3%B6rening").decode(Paged<OrganisationDTO>.self).items.map(\.name)
+            #expect(Set(forening) == ["Afasiföreningen i Värmland", "Pensionärsföreningen Gläntan", "Bygdegårdsföreningen Norra"])
+            // Short heads only at the end of a word: "lag" does not find "Anslagstavlan".
+            #expect(try await t.api(.GET, "/api/v1/organisations?q=lag").decode(Paged<OrganisationDTO>.self).items.isEmpty)
+        }
+    }
+
+    @Test("public bodies are found by their description")
+    func bodies() async throws {
+        try await TestApp.run { t in
+            let body = try await t.db.write(as: .system("test")) { ctx in
+                try await StructureService.saveBody(nil, PublicBodyBody(name: "Region Testlän", kind: "region", countyCode: "17",
+                                                                        description: "Ansvarar för kollektivtrafiken och folkhälsoarbetet i länet."), in: ctx).id!
+            }
+            let j = try await t.api(.GET, "/api/v1/search?q=kollektivtrafik").json()
+            #expect(j["bodies"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [body.uuidString])
+            let page = try await Browser(t).get("/search?q=folkh%C3%A4lsa")
+            #expect(page.text.contains("Region Testlän") && page.text.contains("Myndigheter"))
+        }
+    }
 }

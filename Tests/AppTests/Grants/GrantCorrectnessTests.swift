@@ -17,6 +17,25 @@ struct GrantCorrectnessTests {
         return try res.decode(ReviewDTO.self)
     }
 
+    @Test("the payee account must be one a bank can pay: bankgiro, plusgiro or IBAN with the right check digit")
+    func payeeAccount() async throws {
+        try await TestApp.run { t in
+            let w = try await GrantFlowTests.world(t)
+            let created = try await t.api(.POST, "/api/v1/grants/applications", token: w.representative.token,
+                                          json: ApplicationBody(callId: w.call.id.uuidString, organisationId: w.org.uuidString))
+            var a = try created.decode(ApplicationDTO.self)
+            for bad in ["5050-1056", "SE45 5000 0000 0583 9825 7467", "12345"] {
+                let r = try await t.api(.PUT, "/api/v1/grants/applications/\(a.id)", token: w.representative.token, json: ApplicationBody(payeeAccount: bad, version: a.version))
+                #expect(r.problemFields == ["payeeAccount"], "\(bad)")
+            }
+            for good in ["5050-1055", "12 34 56-6", "SE45 5000 0000 0583 9825 7466"] {
+                let r = try await t.api(.PUT, "/api/v1/grants/applications/\(a.id)", token: w.representative.token, json: ApplicationBody(payeeAccount: good, version: a.version))
+                #expect(r.status == .ok, "\(good): \(r.text)")
+                a = try r.decode(ApplicationDTO.self)
+            }
+        }
+    }
+
     @Test("a reviewer who finds a conflict after scoring declares jäv: the scores are set aside (kept in the audit); withdrawing needs a reason")
     func javAfterScoring() async throws {
         try await TestApp.run { t in

@@ -146,6 +146,16 @@ struct GrantFlowTests {
             #expect(file.text.contains("80000.00"))
             #expect(file.text.contains("5050-1055"))
             #expect(file.text.contains("802000-0009"))
+            // The same payment in the bank's format (pain.001): the XSD check runs in scripts/test; here the content and refusals.
+            let xml = try await t.api(.GET, "/api/v1/grants/payments/export.xml?programme=\(w.programme.id)&debtorAccount=SE4550000000058398257466", token: w.official.token)
+            #expect(xml.status == .ok)
+            #expect(xml.headers.contentType?.description.hasPrefix("application/xml") == true)
+            #expect(xml.text.contains("<InstdAmt Ccy=\"SEK\">80000.00</InstdAmt>"))
+            #expect(xml.text.contains("<Id>50501055</Id><SchmeNm><Prtry>BGNR</Prtry>"))
+            #expect(xml.text.contains("<IBAN>SE4550000000058398257466</IBAN>"))
+            #expect(xml.text.contains("<Nm>Funktionsrätt Testlän</Nm><Id><OrgId><Othr><Id>8020000009</Id>"))
+            #expect(try await t.api(.GET, "/api/v1/grants/payments/export.xml?programme=\(w.programme.id)", token: w.official.token).problemFields == ["debtorAccount"])
+            #expect(try await t.api(.GET, "/api/v1/grants/payments/export.xml?programme=\(w.programme.id)&debtorAccount=SE45", token: w.representative.token).status == .forbidden)
             #expect(try await t.api(.POST, "/api/v1/grants/payments/\(payID)/paid", token: w.official.token).status == .ok)
             // The representative sees the payment of its own organisation but may not mark it.
             #expect(try await t.api(.POST, "/api/v1/grants/payments/\(payID)/paid", token: w.representative.token).status == .forbidden)

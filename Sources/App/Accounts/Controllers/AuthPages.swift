@@ -24,7 +24,8 @@ enum AuthPages {
         let form = req.form(action: "/sign-in", submitLabel: req.t("auth.signIn"), fields: [
             FormField("email", label: req.t("auth.email"), kind: .email, value: email, required: true, autocomplete: "username", maxLength: 254),
             FormField("password", label: req.t("auth.password"), kind: .password, required: true, autocomplete: "current-password", maxLength: 200),
-            FormField("next", kind: .hidden, value: SafeRedirect.path(next)),
+            // No `next`: the start page ("Att göra") after sign-in.
+            FormField("next", kind: .hidden, value: SafeRedirect.path(next, fallback: "")),
         ], errors: errors)
         let demo = try await AccountService.hasDemoAccounts(on: req.db)
         return try await req.page("accounts/sign-in", title: req.t("auth.signIn"), SignInPage(form: form, message: message, demo: demo), status: status)

@@ -14,7 +14,7 @@ enum TaskPages {
         let s = api.registry.schemas
         let tag = AccountsAPIController.tag
         s.register("Task", .object([("kind", .string()), ("title", .string()), ("href", .string()), ("context", .nullable(.string())),
-                                    ("due", .nullable(.date)), ("overdue", .boolean)], required: ["kind", "title", "href", "overdue"]))
+                                    ("due", .nullable(.date)), ("overdue", .boolean), ("count", .nullable(.integer(minimum: 1)))], required: ["kind", "title", "href", "overdue"]))
         s.register("TaskList", .object([("items", .array(.ref("Task"))), ("counts", .object([], additional: true)), ("total", .integer(minimum: 0))],
                                        required: ["items", "counts", "total"]))
         s.register("Notification", .object([("id", .uuid), ("kind", .string()), ("subject", .string()), ("body", .string()), ("link", .string()),
@@ -59,7 +59,8 @@ enum TaskPages {
         let items = try await TaskService.tasks(for: req.principal, on: req.db)
         var groups: [TaskGroup] = []
         for item in items {
-            let row = TaskRow(title: item.title, href: item.href, context: item.context,
+            let counted = item.count.map { req.t("tasks.count.\(item.kind).\($0 == 1 ? "one" : "other")", String($0)) }
+            let row = TaskRow(title: item.title, href: item.href, context: [item.context, counted].compactMap { $0 }.joined(separator: ", ").nilIfEmpty,
                               due: item.due.map { $0.formatted(req.language.rawValue) }, overdue: item.overdue)
             if let last = groups.indices.last, groups[last].kind == item.kind {
                 groups[last].items.append(row)

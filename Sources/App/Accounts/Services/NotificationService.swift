@@ -49,6 +49,15 @@ enum NotificationService {
         }
     }
 
+    /// Which of these dedupe keys some notification already carries.
+    static func sentKeys(_ keys: [String], on db: any Database) async throws -> [String] {
+        var out: [String] = []
+        for chunk in keys.chunked(by: 500) {
+            out += try await UserNotification.query(on: db).filter(\.$dedupeKey ~~ Array(chunk)).all().compactMap(\.dedupeKey)
+        }
+        return out
+    }
+
     /// The users who act for an organisation (its representatives).
     static func representatives(of organisationID: UUID, on db: any Database) async throws -> [UUID] {
         try await Membership.query(on: db).filter(\.$organisationID == organisationID).filter(\.$role == .representative).all().map(\.userID)
@@ -130,6 +139,13 @@ enum NotificationService {
     static func dispatch(_ app: Application, now: Date = Date()) async throws -> Int {
         var mailed = 0
         for delivery in [DeliveryMode.now, .digest] {
+            // Most ticks have nothing to mail: look first, without a transaction or the writers' lock.
+            var waiting = UserNotification.query(on: app.db).filter(\.$mailedAt == nil).filter(\.$delivery == delivery.rawValue)
+            if delivery == .digest {
+                guard let cutoff = NotificationRules.lastDigest(now: now) else { continue }
+                waiting = waiting.filter(\.$createdAt < cutoff)
+            }
+            guard try await waiting.first() != nil else { continue }
             mailed += try await app.db.write(as: .system("notifications")) { ctx -> Int in
                 let lock: SQLQueryString = ctx.db.sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
                 var candidates: SQLQueryString = "SELECT id, created_at FROM notifications WHERE mailed_at IS NULL AND delivery = \(bind: delivery.rawValue) ORDER BY created_at LIMIT 500"

@@ -14,6 +14,8 @@ struct TaskItem: Content, Sendable, Equatable {
     /// The day it is due, when there is one.
     var due: LocalDate?
     var overdue: Bool
+    /// How many records the line stands for (a run of payments), when more than one record is summed up.
+    var count: Int? = nil
 }
 
 /// The start page's "Att göra": every feature module contributes what waits for the principal (and only what they may

@@ -119,7 +119,8 @@ enum DialoguePages {
         let all = try await DialogueQueries.questions(forumID: f.id!, on: req.db)
         let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: f.id, name: f.name, all, today: today), req)
         let cadence = dto.cadence.map { c in
-            req.t("dialogue.cadenceText", String(c.meetingsPerYear), String(c.extra.count)) + (c.extra.isEmpty ? "" : " (" + c.extra.map(\.title).joined(separator: ", ") + ")")
+            (c.extra.isEmpty ? req.t("dialogue.cadenceText.plain", String(c.meetingsPerYear))
+                : req.t("dialogue.cadenceText", String(c.meetingsPerYear), String(c.extra.count)) + " (" + c.extra.map(\.title).joined(separator: ", ") + ")")
         }
         var canRaise = Policy.allows(req.principal, .dialogueParticipate)
         if !canRaise, let uid = req.principal.userID { canRaise = try await ForumService.isSeatHolder(userID: uid, forumID: f.id!, on: req.db) }

@@ -146,7 +146,7 @@ enum ConsultationService {
             var to = Set(try await AccountQueries.representatives(of: orgID, on: ctx.db).map(\.email))
             if !org.email.isEmpty { to.insert(org.email) }
             for addr in to.sorted() {
-                try await Outbox.enqueue(MailMessage(to: addr, subject: "Remiss: \(c.title) – svar senast \(c.deadline)", body: """
+                try await Outbox.enqueue(MailMessage(to: addr, subject: (c.title.lowercased().hasPrefix("remiss") ? c.title : "Remiss: \(c.title)") + " – svar senast \(c.deadline)", body: """
                     Hej,
 
                     \(org.name) är remissinstans för \(c.title). Svara senast \(deadline.formatted("sv")):

@@ -106,7 +106,8 @@ enum DirectorySchemas {
             ("rejected", .array(.object([("line", .integer()), ("field", .nullable(.string())), ("message", .string())], required: ["line", "message"]))),
         ], required: ["rowsRead", "imported", "rejected", "committed"]))
         r.register("SearchResults", .object([
-            ("organisations", .array(.ref("Organisation"))), ("units", .array(.ref("Unit"))), ("roles", .array(.ref("ContactRole"))),
-        ], required: ["organisations", "units", "roles"]))
+            ("organisations", .array(.ref("Organisation"))), ("bodies", .array(.ref("PublicBody"))), ("units", .array(.ref("Unit"))),
+            ("roles", .array(.ref("ContactRole"))),
+        ], required: ["organisations", "bodies", "units", "roles"]))
     }
 }

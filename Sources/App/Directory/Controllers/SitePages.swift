@@ -34,6 +34,8 @@ enum SitePages {
         var hasOrganisations: Bool
         var orgTotal: Int
         var moreHref: String
+        var bodies: [Hit]
+        var hasBodies: Bool
         var units: [Hit]
         var hasUnits: Bool
         var roles: [Hit]
@@ -44,7 +46,7 @@ enum SitePages {
     @Sendable static func search(_ req: Request) async throws -> Response {
         let q = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
         var data = SearchPage(q: q, searched: !q.isEmpty, organisations: [], hasOrganisations: false, orgTotal: 0,
-                              moreHref: "/organisations?" + URLQuery.encode([("q", q)]), units: [], hasUnits: false, roles: [], hasRoles: false, nothing: false)
+                              moreHref: "/organisations?" + URLQuery.encode([("q", q)]), bodies: [], hasBodies: false, units: [], hasUnits: false, roles: [], hasRoles: false, nothing: false)
         if !q.isEmpty {
             let r = try await DirectorySearch.all(q, limit: 10, on: req.db)
             let vocab = try await DirectoryVocabularyService.load(on: req.db)
@@ -54,6 +56,11 @@ enum SitePages {
                     note: o.municipalities.prefix(3).compactMap { vocab.municipalityNameByCode[$0] }.joined(separator: ", ").nilIfEmpty)
             }
             data.orgTotal = r.orgTotal
+            data.bodies = r.bodies.compactMap { b in
+                b.id.map { Hit(href: "/bodies/\($0)", title: b.name, detail: b.description.nilIfEmpty.map { String($0.prefix(200)) },
+                               note: req.t("bodyKind.\(b.kind.rawValue)")) }
+            }
+            data.hasBodies = !data.bodies.isEmpty
             let units = try await StructureService.unitDTOs(r.units, on: req.db)
             data.units = units.map { u in Hit(href: "/units/\(u.id)", title: u.name, detail: u.responsibilities.nilIfEmpty.map { String($0.prefix(200)) }, note: u.bodyName) }
             let roles = try await RoleService.dtos(r.roles, withHistory: false, on: req.db)
@@ -61,7 +68,7 @@ enum SitePages {
             data.hasOrganisations = !data.organisations.isEmpty
             data.hasUnits = !data.units.isEmpty
             data.hasRoles = !data.roles.isEmpty
-            data.nothing = !(data.hasOrganisations || data.hasUnits || data.hasRoles)
+            data.nothing = !(data.hasOrganisations || data.hasBodies || data.hasUnits || data.hasRoles)
         }
         return try await req.page("directory/search", title: q.isEmpty ? req.t("search.title") : req.t("search.titleFor", q), data)
     }

@@ -243,6 +243,7 @@ enum StructureAPIController {
 
     struct SearchResults: Content {
         var organisations: [OrganisationDTO]
+        var bodies: [PublicBodyDTO]
         var units: [UnitDTO]
         var roles: [ContactRoleDTO]
     }
@@ -252,7 +253,7 @@ enum StructureAPIController {
         guard !q.isEmpty else { throw AppError.badRequest("Ange en sökfråga.", field: "q") }
         guard TextRules.length(q) <= 200 else { throw AppError.badRequest("Sökfrågan är för lång.", field: "q") }
         let r = try await DirectorySearch.all(q, limit: 20, on: req.db)
-        return SearchResults(organisations: r.organisations,
+        return SearchResults(organisations: r.organisations, bodies: r.bodies.map(StructureService.bodyDTO),
                              units: try await StructureService.unitDTOs(r.units, on: req.db),
                              roles: try await RoleService.dtos(r.roles, withHistory: false, on: req.db))
     }

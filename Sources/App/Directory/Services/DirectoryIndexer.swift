@@ -57,6 +57,20 @@ enum DirectoryIndexer {
         try await SearchIndexes.forDatabase(db.sql).upsert(docs, on: db.sql)
     }
 
+    /// Public bodies: the name and the description.
+    static func indexBodies(_ ids: [UUID], on db: any Database) async throws {
+        guard !ids.isEmpty else { return }
+        var docs: [SearchDocument] = []
+        for chunk in ids.chunked(by: 500) {
+            for b in try await PublicBody.query(on: db).filter(\.$id ~~ Array(chunk)).all() {
+                guard let id = b.id else { continue }
+                docs.append(SearchDocument(kind: .body, id: id, title: b.name,
+                                           body: b.description))
+            }
+        }
+        try await SearchIndexes.forDatabase(db.sql).upsert(docs, on: db.sql)
+    }
+
     static func indexRoles(_ ids: [UUID], on db: any Database) async throws {
         guard !ids.isEmpty else { return }
         var docs: [SearchDocument] = []
@@ -92,6 +106,7 @@ enum DirectoryIndexer {
             try await indexOrganisations(ids, on: db, vocabulary: vocab)
             lastID = ids.last
         }
+        try await indexBodies(try await PublicBody.query(on: db).all().compactMap(\.id), on: db)
         try await indexUnits(try await OrgUnit.query(on: db).all().compactMap(\.id), on: db)
         try await indexRoles(try await ContactRole.query(on: db).all().compactMap(\.id), on: db)
     }

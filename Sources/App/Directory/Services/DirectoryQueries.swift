@@ -31,6 +31,7 @@ struct BodyRef: Sendable, Equatable {
     var name: String
     var kind: BodyKind
     var countyCode: String
+    var orgnr: String? = nil
 }
 
 struct UnitRef: Sendable, Equatable {
@@ -171,7 +172,7 @@ enum DirectoryQueries {
 
     // MARK: Public bodies and units
 
-    static func bodyRef(_ b: PublicBody) -> BodyRef { BodyRef(id: b.id!, name: b.name, kind: b.kind, countyCode: b.countyCode) }
+    static func bodyRef(_ b: PublicBody) -> BodyRef { BodyRef(id: b.id!, name: b.name, kind: b.kind, countyCode: b.countyCode, orgnr: b.orgnr) }
 
     static func body(_ id: UUID, on db: any Database) async throws -> BodyRef? {
         try await PublicBody.find(id, on: db).map(bodyRef)

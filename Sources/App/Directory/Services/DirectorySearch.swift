@@ -5,13 +5,14 @@ import SamverkaRules
 
 /// Search across organisations, units and roles.
 enum DirectorySearch {
-    static func all(_ text: String, limit: Int, on db: any Database) async throws -> (organisations: [OrganisationDTO], orgTotal: Int, units: [OrgUnit], roles: [ContactRole]) {
+    static func all(_ text: String, limit: Int, on db: any Database) async throws -> (organisations: [OrganisationDTO], orgTotal: Int, bodies: [PublicBody], units: [OrgUnit], roles: [ContactRole]) {
         var filter = OrganisationFilter()
         filter.q = text
         let (orgs, total) = try await OrganisationQueries.searchDTOs(filter, page: PageRequest(page: 1, per: limit), on: db)
+        let bodies = try await ranked(PublicBody.self, kind: .body, text: text, limit: limit, on: db)
         let units = try await ranked(OrgUnit.self, kind: .unit, text: text, limit: limit, on: db)
         let roles = try await ranked(ContactRole.self, kind: .role, text: text, limit: limit, on: db)
-        return (orgs, total, units, roles)
+        return (orgs, total, bodies, units, roles)
     }
 
     static func ranked<M: Model>(_ type: M.Type, kind: SearchKind, text: String, limit: Int, on db: any Database) async throws -> [M] where M.IDValue == UUID {

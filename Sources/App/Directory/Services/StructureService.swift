@@ -83,6 +83,7 @@ enum StructureService {
         body.description = v.description
         try await body.save(on: ctx.db)
         ctx.audit(id == nil ? "create" : "update", body, id: body.id, before: before)
+        try await DirectoryIndexer.indexBodies([body.id!], on: ctx.db)
         if id != nil {
             try await DirectoryIndexer.indexUnits(try await OrgUnit.query(on: ctx.db).filter(\.$bodyID == body.id!).all().compactMap(\.id), on: ctx.db)
         }

@@ -33,7 +33,22 @@ extension GrantsAPIController {
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"utbetalningar.csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: try await DecisionService.paymentFile(pays, on: req.db)))
+        return Response(status: .ok, headers: headers, body: .init(string: try await PaymentFiles.csv(pays, on: req.db)))
+    }
+
+    /// `pain.001.001.03` of one programme's approved payments, for the bank.
+    @Sendable static func paymentOrderFile(_ req: Request) async throws -> Response {
+        guard let programmeID = try req.uuidParameter("programme") else { throw AppError.badRequest("Ange programmet (programme).", field: "programme") }
+        let p = try await GrantQueries.programme(programmeID, on: req.db)
+        guard Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db)) else { throw AppError.forbidden() }
+        var filter = try paymentFilter(req)
+        filter.status = .approved
+        let pays = try await GrantQueries.payments(filter, visibleTo: req.principal, page: nil, on: req.db).items
+        let xml = try await PaymentFiles.pain001(pays, programme: p, debtorAccount: req.query[String.self, at: "debtorAccount"], on: req.db)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"utbetalningar-pain001.xml\"")
+        return Response(status: .ok, headers: headers, body: .init(string: xml))
     }
 
     @Sendable static func listReports(_ req: Request) async throws -> Paged<ReportDTO> {

@@ -69,6 +69,9 @@ enum GrantsAPIController {
                       APIParameter("dueBefore", .date, "Förfaller senast.")] + paging, response: .page(of: .ref("GrantPayment"))), use: listPayments)
         g.get("payments", "export.csv", access: .permission(.grantsManage), api: APIOperation("Payment file of approved payments (CSV for the finance system)", tag: tag,
               query: [APIParameter("programme", .uuid, "Program.")], response: .string(), responseContentType: "text/csv"), use: paymentFile)
+        g.get("payments", "export.xml", access: .permission(.grantsManage), api: APIOperation("Payment order file of a programme's approved payments: ISO 20022 pain.001.001.03 for the bank", tag: tag,
+              query: [APIParameter("programme", .uuid, "Program (krävs)."), APIParameter("debtorAccount", .string(maxLength: 40), "Myndighetens bankgiro eller IBAN (krävs)."),
+                      APIParameter("dueBefore", .date, "Förfaller senast.")], response: .string(), responseContentType: "application/xml"), use: paymentOrderFile)
         for (action, status) in [("approve", PaymentStatus.approved), ("paid", .paid), ("cancel", .cancelled)] {
             g.post("payments", ":id", .constant(action), access: .permission(.grantsManage),
                    api: APIOperation("Mark a payment \(status.rawValue)", tag: tag, query: [APIParameter("date", .date, "Datum (standard: i dag).")], response: .ref("GrantPayment"))) { req in

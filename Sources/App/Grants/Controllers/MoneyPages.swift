@@ -13,6 +13,7 @@ enum MoneyPages {
         g.get("payments", access: .permission(.grantsManage), use: payments)
         g.post("payments", access: .permission(.grantsManage), use: paymentAction)
         g.get("payments", "export.csv", access: .permission(.grantsManage), use: GrantsAPIController.paymentFile)
+        g.get("payments", "export.xml", access: .permission(.grantsManage), use: bankFile)
         g.get("reports", access: .signedIn, use: reports)
         g.get("reports", ":id", access: .record("grantCaseRead"), use: report)
         g.post("reports", ":id", access: .permission(.grantsApply), use: submitReport)
@@ -244,9 +245,19 @@ enum MoneyPages {
         var exportHref: String
         var today: String
         var pager: PagerContext
+        var bank: FormContext
     }
 
-    @Sendable static func payments(_ req: Request) async throws -> Response {
+    /// The bank's payment file; a missing account (the body's or a recipient's) is shown next to the form on the page.
+    @Sendable static func bankFile(_ req: Request) async throws -> Response {
+        do { return try await GrantsAPIController.paymentOrderFile(req) } catch {
+            return try await rerender(req, error: error) { try await payments(req, bankErrors: $0) }
+        }
+    }
+
+    @Sendable static func payments(_ req: Request) async throws -> Response { try await payments(req, bankErrors: []) }
+
+    static func payments(_ req: Request, bankErrors: [FieldError]) async throws -> Response {
         let page = try PageRequest.from(req, defaultPer: 100)
         let (pays, total) = try await GrantQueries.payments(try GrantsAPIController.paymentFilter(req), visibleTo: req.principal, page: page, on: req.db)
         let names = try await DirectoryQueries.organisationNames(pays.map(\.organisationID), on: req.db)
@@ -268,7 +279,13 @@ enum MoneyPages {
                                              selectable: p.status == .planned || p.status == .approved, decisionHref: p.decisionID.map { "/grants/decisions/\($0)" }) },
             hasRows: !pays.isEmpty, filters: filters, csrf: req.csrfToken, total: Money.format(pays.reduce(0) { $0 + $1.amountOre }, lang),
             exportHref: "/grants/payments/export.csv?" + URLQuery.encode([("programme", programme)]), today: LocalDate.today().description,
-            pager: PagerContext(PageMetadata(page: page.page, per: page.per, total: total), path: "/grants/payments", baseQuery: query))
+            pager: PagerContext(PageMetadata(page: page.page, per: page.per, total: total), path: "/grants/payments", baseQuery: query),
+            bank: req.form(action: "/grants/payments/export.xml", submitLabel: req.t("payments.bankFile.submit"), fields: [
+                FormField("programme", label: req.t("grants.programme"), kind: .select, required: true,
+                          options: programmes.map { .init(value: $0.id!.uuidString, label: $0.name, selected: programme == $0.id!.uuidString) }),
+                FormField("debtorAccount", label: req.t("payments.bankFile.debtorAccount"), value: req.query[String.self, at: "debtorAccount"] ?? "",
+                          hint: req.t("payments.bankFile.debtorHint"), required: true, maxLength: 40),
+            ], errors: bankErrors))
         return try await req.page("grants/payments", title: req.t("payments.title"), data)
     }
 

@@ -99,7 +99,8 @@ enum ApplicationService {
         var payee = a.payeeAccount
         if let raw = b.payeeAccount {
             payee = TextRules.line(raw, field: "payeeAccount", max: 40, errors: &errors)
-            if !payee.isEmpty && !payee.allSatisfy({ $0.isNumber || $0 == "-" || $0 == " " }) { errors.add("payeeAccount", code: "payeeAccount") }
+            // An account the payment file can carry: bankgiro, plusgiro or IBAN, with a correct check digit.
+            if !payee.isEmpty && PaymentAccount.parse(payee) == nil { errors.add("payeeAccount", code: "payeeAccount") }
         }
         try errors.throwIfAny()
         let before = a.auditSnapshot

@@ -298,21 +298,6 @@ enum DecisionService {
     }
 
 
-    /// The payment file for the finance system: approved payments, CSV with `;`.
-    static func paymentFile(_ pays: [GrantPayment], on db: any Database) async throws -> String {
-        let w = CSVWriter(delimiter: .semicolon)
-        var out = CSVWriter.bom + w.row(["betalnings_id", "forfallodag", "belopp_kr", "organisationsnummer", "mottagare", "konto", "program", "diarienummer", "typ"])
-        for pay in pays {
-            let org = try await DirectoryQueries.organisation(pay.organisationID, includingDeleted: true, on: db)
-            let programme = try await GrantProgramme.find(pay.programmeID, on: db)
-            let decision = try await pay.decisionID.asyncFlatMap { try await GrantDecision.find($0, on: db) }
-            let account = try await decision.asyncFlatMap { try await GrantApplication.find($0.applicationID, on: db)?.payeeAccount } ?? ""
-            out += w.row([pay.id!.uuidString, pay.dueOn, Money.decimal(pay.amountOre), org?.orgnr ?? "", org?.name ?? "", account,
-                          programme?.name ?? "", decision?.diarienummer ?? "", pay.kind], numeric: [2])
-        }
-        return out
-    }
-
     // MARK: Reports
 
     static func submitReport(_ id: UUID, _ b: ReportBody, in ctx: WriteContext) async throws -> GrantReport {

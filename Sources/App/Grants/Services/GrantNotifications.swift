@@ -85,13 +85,18 @@ enum GrantNotifications {
     /// Each person hears of each once (the notification's dedupe key), however many nodes run the job.
     static func remind(_ app: Application, today: LocalDate = .today()) async throws {
         let soon = today.adding(days: NotificationRules.reportReminderDays).description
-        let owed = try await GrantReport.query(on: app.db).filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn <= soon).all()
+        // Reports due in the next two weeks or overdue by at most a month (older ones were reminded when they fell due).
+        let owed = try await GrantReport.query(on: app.db).filter(\.$status ~~ [.pending, .completionRequested]).filter(\.$dueOn <= soon)
+            .filter(\.$dueOn >= today.adding(days: -30).description).all()
+        let keys = owed.compactMap { r in r.id.map { id -> [String] in [Kind.reportDue, .reportOverdue].map { "\($0.rawValue):\(id)" } } }.flatMap { $0 }
+        let sent = keys.isEmpty ? Set<String>() : Set(try await NotificationService.sentKeys(keys, on: app.db))
         let programmes = Dictionary(try await GrantProgramme.query(on: app.db).filter(\.$id ~~ Array(Set(owed.map(\.programmeID)))).all()
             .compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
         for r in owed {
             guard let id = r.id, let p = programmes[r.programmeID] else { continue }
             let due = LocalDate(stored: r.dueOn)
             let kind: Kind = NotificationRules.reportOverdue(dueOn: due, today: today) ? .reportOverdue : .reportDue
+            guard !sent.contains("\(kind.rawValue):\(id)") else { continue }
             try await app.db.write(as: .system("grant reminders")) { ctx in
                 try await NotificationService.notify(try await applicants(organisationID: r.organisationID, on: ctx.db), kind: kind.rawValue,
                                                      params: [p.name, String(r.year), r.dueOn], link: "/grants/reports/\(id)",
@@ -107,7 +112,7 @@ enum GrantNotifications {
             for (uid, gs) in grants {
                 for org in Set(gs.filter { $0.role == .representative }.compactMap(\.organisationID)) {
                     let e = try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: call.year, on: app.db)
-                    if e.status != .fail { users.append(uid); break }
+                    if e.status == .pass { users.append(uid); break }
                 }
             }
             let body = try await bodyName(p, on: app.db)

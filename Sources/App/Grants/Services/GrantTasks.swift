@@ -56,8 +56,8 @@ enum GrantTasks {
             let due = LocalDate(stored: first)
             out.append(TaskItem(kind: attest ? "grants.attest" : "grants.pay", title: prog.name,
                                 href: "/grants/payments?programme=\(key.programme)&status=\(key.status.rawValue)",
-                                context: Money.format(group.reduce(0) { $0 + $1.amountOre }) + " · " + String(group.count),
-                                due: due, overdue: due < today))
+                                context: Money.format(group.reduce(0) { $0 + $1.amountOre }),
+                                due: due, overdue: due < today, count: group.count))
         }
         for r in reports {
             guard let id = r.id, let prog = mine[r.programmeID] else { continue }
@@ -89,7 +89,8 @@ enum GrantTasks {
             guard let cid = c.id, let prog = programmes[c.programmeID] else { continue }
             for org in orgs where !applications.contains(where: { $0.callID == cid && $0.organisationID == org }) {
                 let e = try await EligibilityService.evaluate(programme: prog, organisationID: org, callYear: c.year, on: db)
-                guard e.status != .fail else { continue }
+                // Only calls the organisation is known to qualify for; "cannot tell" (facts not recorded) is not a task.
+                guard e.status == .pass else { continue }
                 out.append(TaskItem(kind: "grants.call", title: c.title, href: "/grants/calls/\(cid)", context: label(org), due: c.closesOnDate, overdue: false))
             }
         }

@@ -84,12 +84,10 @@ public struct CSVReader: Sendable {
             var fields: [String] = []
             var field: [UInt8] = []
             var inQuotes = false
-            var wasQuoted = false
             func finish() throws {
                 guard let s = String(validating: field, as: UTF8.self) else { throw CSVError.invalidUTF8(line: startLine) }
                 fields.append(s)
                 field.removeAll(keepingCapacity: true)
-                wasQuoted = false
             }
             while let b = src.read() {
                 if inQuotes {
@@ -104,7 +102,6 @@ public struct CSVReader: Sendable {
                 switch b {
                 case 0x22 where field.isEmpty:
                     inQuotes = true
-                    wasQuoted = true
                 case delimiter.rawValue:
                     try finish()
                 case 0x0D:

@@ -4,7 +4,7 @@ import SamverkaRules
 
 /// What can be found by full-text search.
 public enum SearchKind: String, Codable, Sendable, CaseIterable {
-    case organisation, unit, role
+    case organisation, unit, role, body
 }
 
 /// One searchable record: a title (weighted high) and a body (names of areas, responsibilities, description…).
@@ -79,8 +79,8 @@ public struct SQLiteFTSSearchIndex: SearchIndex {
             var insert = SQLQueryString("INSERT INTO search_fts (rowid, title, body) VALUES ")
             for (i, d) in chunk.enumerated() {
                 guard let rowid = rowids[d.id] else { continue }
-                let title = SwedishAnalyzer.indexText(d.title)
-                let body = SwedishAnalyzer.indexText(d.body)
+                let title = SwedishAnalyzer.indexText(SwedishAnalyzer.withCompoundParts(d.title))
+                let body = SwedishAnalyzer.indexText(SwedishAnalyzer.withCompoundParts(d.body))
                 insert += i == 0 ? "" : ", "
                 insert += "(\(bind: rowid), \(bind: title), \(bind: body))"
             }
@@ -141,7 +141,7 @@ public struct PostgresSearchIndex: SearchIndex {
             var sql = SQLQueryString("INSERT INTO search_documents (doc_id, kind, title, body) VALUES ")
             for (i, d) in chunk.enumerated() {
                 sql += i == 0 ? "" : ", "
-                sql += "(\(bind: d.id), \(bind: d.kind.rawValue), \(bind: d.title), \(bind: d.body))"
+                sql += "(\(bind: d.id), \(bind: d.kind.rawValue), \(bind: SwedishAnalyzer.withCompoundParts(d.title)), \(bind: SwedishAnalyzer.withCompoundParts(d.body)))"
             }
             sql += " ON CONFLICT (doc_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, body = excluded.body"
             try await db.raw(sql).run()

@@ -60,6 +60,13 @@ public enum SwedishAnalyzer {
         words(text).map(SwedishStemmer.stem)
     }
 
+    /// The text with the later parts of its compound words added ("Afasiföreningen" also as "föreningen"), so that
+    /// a search for a part finds the whole. Both indexes store this.
+    public static func withCompoundParts(_ text: String) -> String {
+        let extra = SwedishCompounds.extraText(words(text))
+        return extra.isEmpty ? text : text + " " + extra
+    }
+
     /// Index text: stemmed terms joined by spaces.
     public static func indexText(_ text: String) -> String {
         terms(text).joined(separator: " ")

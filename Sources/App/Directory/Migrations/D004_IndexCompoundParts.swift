@@ -1,0 +1,14 @@
+import Fluent
+import SamverkaRules
+
+/// The search index learned the parts of compound words ("Afasiföreningen" is found by "förening"): rebuild it once
+/// so that records indexed before are found the same way.
+struct IndexCompoundParts: AsyncMigration {
+    var name: String { "D004_IndexCompoundParts" }
+
+    func prepare(on db: any Database) async throws {
+        try await DirectoryIndexer.reindexAll(on: db)
+    }
+
+    func revert(on db: any Database) async throws {}
+}
