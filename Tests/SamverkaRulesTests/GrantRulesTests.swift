@@ -314,30 +314,37 @@ struct GrantRulesTests {
         #expect(Money.decimal(-250) == "-2.50")
     }
 
-    @Test("the call form's text editors read fields and criteria line by line, name bad lines and round-trip")
-    func callFormText() {
+    @Test("the call form builder reads rows in their order, drops removed and empty rows, names bad fields and round-trips")
+    func callFormBuilder() {
         var errors = FieldErrors()
-        let fields = CallFormText.parseFields("""
-            purpose | Syfte | text | ja
-            target | Målgrupp | choice | nej | Unga; Äldre ;  ; Alla
-            plan | Verksamhetsplan | file | yes
-            broken line without kind
-            x | y | colour | ja
-            """, errors: &errors)
-        #expect(fields.map(\.key) == ["purpose", "target", "plan"])
-        #expect(fields[0].required && !fields[1].required && fields[2].required)
-        #expect(fields[1].options == ["Unga", "Äldre", "Alla"])
-        #expect(fields[2].maxMB == 10 && fields[0].maxMB == nil)
-        #expect(errors.all.map(\.field) == ["fields", "fields"])
-        #expect(errors.all.map { $0.args } == [["4"], ["5"]])
+        let pairs: [(String, String)] = [
+            ("q.0.label", "Syfte"), ("q.0.kind", "text"), ("q.0.required", "true"), ("q.0.position", "2"), ("q.0.help", "Två meningar räcker."),
+            ("q.1.label", "Målgrupp för året"), ("q.1.kind", "choice"), ("q.1.options", "Unga\n  \nÄldre\r\nAlla"), ("q.1.position", "1"),
+            ("q.2.label", "Verksamhetsplan"), ("q.2.kind", "file"), ("q.2.required", "true"), ("q.2.position", "3"),
+            ("q.3.label", "Tas bort"), ("q.3.kind", "text"), ("q.3.remove", "true"),
+            ("q.4.label", ""), ("q.4.kind", "text"),
+            ("c.0.label", "Relevans"), ("c.0.weight", "3"), ("c.1.label", "Räckvidd"), ("c.1.weight", "två"),
+        ]
+        let fields = CallFormRows.questions(pairs, errors: &errors)
+        #expect(fields.map(\.key) == ["malgruppForAret", "syfte", "verksamhetsplan"])
+        #expect(fields.map(\.required) == [false, true, true])
+        #expect(fields[0].options == ["Unga", "Äldre", "Alla"])
+        #expect(fields[1].help == "Två meningar räcker." && fields[0].help == nil)
+        #expect(fields[2].maxMB == 10 && fields[1].maxMB == nil)
+        let criteria = CallFormRows.criteria(pairs, errors: &errors)
+        #expect(criteria.map(\.key) == ["relevans"])
+        #expect(errors.all.map(\.field) == ["c.1.weight"])
+        // Saved questions come back as the same fields and read the same.
         var again = FieldErrors()
-        #expect(CallFormText.parseFields(CallFormText.fieldsText(fields), errors: &again) == fields)
+        #expect(CallFormRows.questions(CallFormRows.pairs(fields, criteria), errors: &again) == fields)
+        #expect(CallFormRows.criteria(CallFormRows.pairs(fields, criteria), errors: &again) == criteria)
         #expect(again.all.isEmpty)
-
-        var cErrors = FieldErrors()
-        let criteria = CallFormText.parseCriteria("relevance | Relevans | 3\nreach | Räckvidd | två\nquality | Kvalitet | 1", errors: &cErrors)
-        #expect(criteria.map(\.key) == ["relevance", "quality"])
-        #expect(criteria.map(\.weight) == [3, 1])
-        #expect(cErrors.all.map(\.code) == ["criteriaLine"])
+        // A choice needs two options, a code is unique and plain, a question needs its text.
+        var bad = FieldErrors()
+        _ = CallFormRows.questions([("q.0.label", "Val"), ("q.0.kind", "choice"), ("q.0.options", "Ett"),
+                                    ("q.1.label", "A"), ("q.1.kind", "text"), ("q.1.key", "dup"), ("q.2.label", "B"), ("q.2.kind", "text"), ("q.2.key", "dup"),
+                                    ("q.3.key", "x y"), ("q.3.kind", "text"), ("q.4.label", "C"), ("q.4.kind", "colour")], errors: &bad)
+        #expect(bad.all.map(\.field) == ["q.0.options", "q.2.key", "q.3.label", "q.3.key", "q.4.kind"])
+        #expect(CallFormRows.slug("Åtgärder för äldre 2027!") == "atgarderForAldre2027")
     }
 }

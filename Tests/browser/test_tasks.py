@@ -110,3 +110,25 @@ def test_notifications_listed_and_marked_read(driver):
     driver.find_element(By.XPATH, "//button[contains(., 'Spara val')]").click()
     assert Select(driver.find_element(By.ID, "mode_grantReviewer")).first_selected_option.get_attribute("value") == "none"
     assert run_axe(driver) == []
+
+
+def test_letters_and_minutes_print_cleanly(driver):
+    """Printed, a decision letter and published minutes have no navigation, forms or buttons, and the running head
+    (the body or forum, and the diarienummer) is set to repeat on every page."""
+    from fixtures import demo_ids
+    ids = demo_ids()
+    signed_in(driver, OFFICIAL)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        for path, head in ((f"/grants/decisions/{ids['decision']}", "Diarienummer"), (f"/meetings/{ids['published']}", "Pensionärsrådet")):
+            driver.get(url(path))
+            assert not driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed(), path
+            assert not any(e.is_displayed() for e in driver.find_elements(By.CSS_SELECTOR, "nav, form, button")), path
+            running = driver.find_element(By.CSS_SELECTOR, ".running-head")
+            assert running.is_displayed() and head in running.text, (path, running.text)
+            assert driver.execute_script("return getComputedStyle(arguments[0]).position", running) == "fixed"
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    # On screen the running head is not shown (the letter has its own header).
+    driver.get(url(f"/grants/decisions/{ids['decision']}"))
+    assert not driver.find_element(By.CSS_SELECTOR, ".running-head").is_displayed()

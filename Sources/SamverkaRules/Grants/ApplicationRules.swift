@@ -11,8 +11,11 @@ public struct FormFieldSpec: Codable, Sendable, Equatable {
     /// For files: largest size in MB and accepted content types.
     public var maxMB: Int?
     public var accept: [String]?
+    /// Guidance shown with the question on the application form.
+    public var help: String?
 
-    public init(key: String, label: String, kind: Kind, required: Bool, options: [String]? = nil, maxMB: Int? = nil, accept: [String]? = nil) {
+    public init(key: String, label: String, kind: Kind, required: Bool, options: [String]? = nil, maxMB: Int? = nil, accept: [String]? = nil, help: String? = nil) {
+        self.help = help
         self.key = key
         self.label = label
         self.kind = kind

@@ -242,6 +242,12 @@ struct DialogueFlowTests {
                                     json: CommentOutcomeBody(outcome: "accepted", outcomeText: "Ensamhet lyfts i avsnitt 1.")).status == .ok)
             let done = try await t.api(.POST, "/api/v1/consultations/\(c.id)/compile", token: w.official.token)
             #expect(try done.decode(ConsultationDTO.self).status == "compiled")
+            // The compilation downloads as a spreadsheet in Swedish: who said what, and the body's position on it.
+            let csv = try await Browser(t).get("/consultations/\(c.id)/compilation.csv")
+            #expect(csv.status == .ok)
+            #expect(csv.text.contains("Remissinstans;Avsnitt;Synpunkt;Ställningstagande;Motivering;Bifogat remissvar"))
+            #expect(csv.text.contains("PRO Testlän;Mål;Lägg till ensamhet bland äldre."))
+            #expect(csv.text.contains("Ensamhet lyfts i avsnitt 1."))
         }
     }
 

@@ -17,6 +17,98 @@ struct GrantCorrectnessTests {
         return try res.decode(ReviewDTO.self)
     }
 
+    @Test("the call form builder round-trips a call's questions through the page, adds, orders and previews questions")
+    func callBuilderRoundTrip() async throws {
+        try await TestApp.run { t in
+            let w = try await GrantFlowTests.world(t)
+            let b = Browser(t)
+            try await b.signIn(w.official.email)
+            // The help text given through the API is shown to the applicant and kept by the builder.
+            let withHelp = try await GrantQueries.call(w.call.id, on: t.db)
+            var specs = withHelp.fieldSpecs
+            specs[0].help = "Beskriv med egna ord & exempel."
+            specs.append(FormFieldSpec(key: "malgrupp", label: "Målgrupp", kind: .choice, required: true, options: ["Unga", "Äldre \"65+\""]))
+            withHelp.fields = JSONText.encode(specs)
+            try await withHelp.save(on: t.db)
+            let before = try await GrantQueries.call(w.call.id, on: t.db)
+            let edit = try await b.get("/grants/calls/\(w.call.id)/edit")
+            #expect(edit.status == .ok)
+            var pairs = Browser.formFields(edit.text, action: "/grants/calls/\(w.call.id)/edit")
+            #expect(pairs.contains { $0.0 == "q.0.help" && $0.1 == "Beskriv med egna ord & exempel." })
+            // Sent back unchanged (the empty rows the page adds are ignored), nothing changes.
+            let saved = try await b.post("/grants/calls/\(w.call.id)/edit", pairs + [("action", "save")])
+            #expect(saved.status == .seeOther, "\(saved.text.prefix(2000))")
+            let after = try await GrantQueries.call(w.call.id, on: t.db)
+            #expect(after.fieldSpecs == before.fieldSpecs)
+            #expect(after.criteriaList == before.criteriaList)
+            // Add a question, put it first, preview, then save (from the form as it is now, with the new version).
+            pairs = Browser.formFields(try await b.get("/grants/calls/\(w.call.id)/edit").text, action: "/grants/calls/\(w.call.id)/edit")
+            let more = try await b.post("/grants/calls/\(w.call.id)/edit", pairs + [("action", "addQuestion")])
+            pairs = Browser.formFields(more.text, action: "/grants/calls/\(w.call.id)/edit")
+            let newIndex = try #require(pairs.compactMap { $0.0.hasPrefix("q.") && $0.0.hasSuffix(".label") && $0.1.isEmpty ? $0.0.split(separator: ".")[1] : nil }.last)
+            pairs = pairs.map { p in
+                switch p.0 {
+                case "q.\(newIndex).label": return (p.0, "Antal medlemmar")
+                case "q.\(newIndex).kind": return (p.0, "number")
+                case "q.\(newIndex).position": return (p.0, "0")
+                default: return p
+                }
+            }
+            let preview = try await b.post("/grants/calls/\(w.call.id)/edit", pairs + [("action", "preview")])
+            #expect(preview.text.contains("Så här ser frågorna ut för den som söker") && preview.text.contains("Antal medlemmar"))
+            #expect(try await GrantQueries.call(w.call.id, on: t.db).fieldSpecs == before.fieldSpecs)
+            let savedNew = try await b.post("/grants/calls/\(w.call.id)/edit", pairs + [("action", "save")])
+            #expect(savedNew.status == .seeOther, "\(savedNew.text.components(separatedBy: "error-summary-title").dropFirst().dropFirst().first?.prefix(700) ?? "")")
+            let final = try await GrantQueries.call(w.call.id, on: t.db).fieldSpecs
+            #expect(final.map(\.key) == ["antalMedlemmar"] + before.fieldSpecs.map(\.key))
+            // A choice with one option is an error next to the field, and nothing is saved.
+            let bad = pairs.map { $0.0 == "q.\(newIndex).kind" ? ($0.0, "choice") : $0 }
+            let refused = try await b.post("/grants/calls/\(w.call.id)/edit", bad + [("action", "save")])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("id=\"f-q-\(newIndex)-options-error\""))
+            #expect(try await GrantQueries.call(w.call.id, on: t.db).fieldSpecs == final)
+            // The applicant sees the help text with the question.
+            let rb = Browser(t)
+            try await rb.signIn(w.representative.email)
+            let created = try await t.api(.POST, "/api/v1/grants/applications", token: w.representative.token,
+                                          json: ApplicationBody(callId: w.call.id.uuidString, organisationId: w.org.uuidString))
+            let appID = try created.decode(ApplicationDTO.self).id
+            #expect(try await rb.get("/grants/applications/\(appID)/edit").text.contains("Beskriv med egna ord &amp; exempel."))
+        }
+    }
+
+    @Test("a report takes attachments while it is owed: the organisation adds, the official reads, nobody adds after it is sent")
+    func reportAttachments() async throws {
+        try await TestApp.run { t in
+            let w = try await GrantFlowTests.world(t)
+            let app = try await GrantFlowTests.submitted(t, w)
+            _ = try await GrantFlowTests.decide(t, w, app.id, amount: 5_000_000)
+            let report = try #require(try await GrantReport.query(on: t.db).filter(\.$organisationID == w.org).first())
+            let rid = try #require(report.id)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: w.representative.token)
+            headers.replaceOrAdd(name: .contentType, value: "text/csv")
+            let added = try await t.send(.POST, "/api/v1/grants/reports/\(rid)/attachments?filename=deltagare.csv", headers: headers, body: ByteBuffer(string: "namn\nAnna\n"))
+            #expect(added.status == .created, "\(added.text)")
+            // The official reads it; the application's own attachments are unchanged.
+            let list = try await t.api(.GET, "/api/v1/grants/reports/\(rid)/attachments", token: w.official.token).json()
+            #expect(list.arrayValue?.compactMap { $0["filename"]?.stringValue } == ["deltagare.csv"])
+            #expect(try await t.api(.GET, "/api/v1/grants/applications/\(app.id)", token: w.official.token).decode(ApplicationDTO.self).attachments.map(\.kind) == ["verksamhetsberattelse"])
+            // Another organisation may not add; once the report is sent nobody may.
+            var other = headers
+            other.bearerAuthorization = BearerAuthorization(token: w.official.token)
+            #expect(try await t.send(.POST, "/api/v1/grants/reports/\(rid)/attachments?filename=x.csv", headers: other, body: ByteBuffer(string: "x")).status == .forbidden)
+            #expect(try await t.api(.PUT, "/api/v1/grants/reports/\(rid)", token: w.representative.token,
+                                    json: ReportBody(actualCostsOre: 5_000_000, narrative: "Klart.", version: report.version)).status == .ok)
+            #expect(try await t.send(.POST, "/api/v1/grants/reports/\(rid)/attachments?filename=sen.csv", headers: headers, body: ByteBuffer(string: "x")).status == .conflict)
+            // The page lists the file with a working link.
+            let b = Browser(t)
+            try await b.signIn(w.official.email)
+            let page = try await b.get("/grants/reports/\(rid)")
+            #expect(page.text.contains("deltagare.csv"))
+        }
+    }
+
     @Test("the payee account must be one a bank can pay: bankgiro, plusgiro or IBAN with the right check digit")
     func payeeAccount() async throws {
         try await TestApp.run { t in

@@ -82,3 +82,40 @@ final class Browser: @unchecked Sendable {
         return try await post("/sign-in", [("email", email), ("password", password), ("next", "/account")])
     }
 }
+
+extension Browser {
+    /// The fields a browser would send for the first form on a page posting to `action`, unchanged: text inputs and
+    /// hidden fields with their values, checked checkboxes, the selected option of each select, textareas' text.
+    static func formFields(_ html: String, action: String) -> [(String, String)] {
+        guard let start = html.range(of: "action=\"\(action)\""), let end = html.range(of: "</form>", range: start.upperBound..<html.endIndex) else { return [] }
+        let form = String(html[start.upperBound..<end.lowerBound])
+        func unescape(_ s: String) -> String {
+            s.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&quot;", with: "\"")
+                .replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&#x27;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        }
+        func attr(_ tag: String, _ name: String) -> String? {
+            guard let r = tag.range(of: " \(name)=\"") else { return nil }
+            let rest = tag[r.upperBound...]
+            return rest.firstIndex(of: "\"").map { unescape(String(rest[..<$0])) }
+        }
+        var out: [(String, String)] = []
+        var scan = form[...]
+        while let open = scan.firstIndex(of: "<") {
+            let tail = scan[open...]
+            guard let close = tail.firstIndex(of: ">") else { break }
+            let tag = String(tail[...close])
+            scan = tail[tail.index(after: close)...]
+            if tag.hasPrefix("<input") {
+                guard let name = attr(tag, "name"), name != "_csrf" else { continue }
+                let type = attr(tag, "type") ?? "text"
+                if type == "checkbox" { if tag.contains(" checked") { out.append((name, attr(tag, "value") ?? "on")) } } else { out.append((name, attr(tag, "value") ?? "")) }
+            } else if tag.hasPrefix("<textarea"), let name = attr(tag, "name"), let endTag = scan.range(of: "</textarea>") {
+                out.append((name, unescape(String(scan[..<endTag.lowerBound]))))
+            } else if tag.hasPrefix("<select"), let name = attr(tag, "name"), let endTag = scan.range(of: "</select>") {
+                let options = String(scan[..<endTag.lowerBound]).components(separatedBy: "<option").dropFirst()
+                if let chosen = options.first(where: { $0.contains(" selected") }) ?? options.first, let v = attr("<option" + chosen, "value") { out.append((name, v)) }
+            }
+        }
+        return out
+    }
+}

@@ -13,7 +13,8 @@ enum ParticipationPages {
         site.get("consultations", access: .anyone, use: consultations)
         site.get("consultations", ":id", access: .anyone, use: consultation)
         site.get("consultations", ":id", "draft", access: .anyone, use: DialogueAPIController.draft)
-        site.post("consultations", ":id", "responses", access: .record("consultationRespond"), use: respond)
+        site.get("consultations", ":id", "compilation.csv", access: .anyone, use: compilation)
+        site.post("consultations", ":id", "responses", access: .record("consultationRespond"), body: .collect(maxSize: "21mb"), use: respond)
         site.post("consultation-comments", ":id", "outcome", access: .scoped(.dialogueManage, DialogueAPIController.commentScope), use: outcome)
         site.post("consultations", ":id", "close", access: .scoped(.dialogueManage, ConsultationService.consultationScope), use: closeConsultation)
         site.post("consultations", ":id", "compile", access: .scoped(.dialogueManage, ConsultationService.consultationScope), use: compileConsultation)
@@ -207,14 +208,41 @@ enum ParticipationPages {
         return try await req.page("dialogue/consultation", title: c.title, data)
     }
 
+    /// The remissammanställning as a spreadsheet: one row per comment (and one per general comment) with the body's
+    /// position on it, in Swedish, of the responses the reader may see.
+    @Sendable static func compilation(_ req: Request) async throws -> Response {
+        let k = try await DialogueAPIController.readableConsultation(req)
+        let responses = try await DialogueQueries.responses(to: k, readableBy: req.principal, on: req.db)
+        let names = try await DirectoryQueries.organisationNames(responses.map(\.organisationID), on: req.db)
+        let sections = Dictionary(k.sectionList.map { ($0.key, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let w = CSVWriter(delimiter: .semicolon)
+        var out = CSVWriter.bom + w.row([req.t("compilation.organisation"), req.t("compilation.section"), req.t("compilation.comment"),
+                                         req.t("compilation.outcome"), req.t("compilation.outcomeText"), req.t("compilation.document")])
+        for r in responses {
+            guard let id = r.id else { continue }
+            let org = names[r.organisationID] ?? ""
+            let doc = r.documentFilename.map { _ in req.application.config.publicBaseURL + "/api/v1/consultation-responses/\(id)/document" } ?? ""
+            if !r.generalComment.isEmpty { out += w.row([org, req.t("compilation.general"), r.generalComment, "", "", doc]) }
+            for c in try await DialogueQueries.comments(responseID: id, on: req.db) {
+                out += w.row([org, sections[c.sectionKey] ?? c.sectionKey, c.comment, c.outcome.map { req.label($0) } ?? "", c.outcomeText, doc])
+            }
+        }
+        return .csv(out, filename: "remissammanstallning.csv")
+    }
+
     @Sendable static func respond(_ req: Request) async throws -> Response {
-        struct F: Content { var generalComment: String?; var comments: [String: String]? }
+        struct F: Content { var generalComment: String?; var comments: [String: String]?; var file: File? }
         let cid = try DialogueAPIController.id(req)
         let f = try req.decodeForm(F.self)
+        // An attached document (optional) is saved with the response, in the same transaction.
+        let document = (f.file?.data.readableBytes ?? 0) > 0 ? DialoguePages.uploaded(f.file) : nil
         let body = ConsultationResponseBody(organisationId: nil, generalComment: f.generalComment,
                                             comments: (f.comments ?? [:]).sorted { $0.key < $1.key }.map { .init(sectionKey: $0.key, comment: $0.value) }, version: nil)
         return try await DialoguePages.action(req, back: "/consultations/\(cid)#respond", success: req.t("consultation.responded")) { ctx in
-            _ = try await ConsultationService.respond(cid, body, in: ctx)
+            let r = try await ConsultationService.respond(cid, body, in: ctx)
+            if let document, let id = r.id {
+                _ = try await ConsultationService.attachResponseDocument(id, filename: document.filename, contentType: document.contentType, data: document.data, in: ctx)
+            }
         }
     }
 

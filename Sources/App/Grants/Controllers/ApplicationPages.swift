@@ -219,6 +219,7 @@ enum ApplicationPages {
         func kr(_ ore: Int?) -> String { ore.map { Money.decimal($0).replacingOccurrences(of: ".00", with: "").replacingOccurrences(of: ".", with: ",") } ?? "" }
         var fields: [FormField] = []
         for spec in call.fieldSpecs where spec.kind != .file {
+            defer { if let help = spec.help, !fields.isEmpty, fields[fields.count - 1].name == "answers[\(spec.key)]" { fields[fields.count - 1].hint = [help, fields[fields.count - 1].hint].compactMap { $0 }.joined(separator: " ") } }
             let raw = f?.answers?[spec.key] ?? dto.answers[spec.key] ?? ""
             let value = spec.kind == .amount && f == nil ? kr(Int(raw)) : raw
             let name = "answers[\(spec.key)]"

@@ -87,6 +87,13 @@ enum GrantsAPIController {
 
         g.get("reports", access: .signedIn, api: APIOperation("Reports (redovisningar) the user may see", tag: tag,
               query: [APIParameter("overdue", .boolean, "Bara försenade.")] + paging, response: .page(of: .ref("GrantReport"))), use: listReports)
+        g.post("reports", ":id", "attachments", access: .permission(.grantsApply),
+               api: APIOperation("Attach a file to a report while it is owed (raw body; Content-Type is the file's type)", tag: tag,
+                                 query: [APIParameter("filename", .string(maxLength: 200), "Filnamn.", required: true)],
+                                 body: .string(), bodyContentType: "application/octet-stream", status: 201, response: .ref("GrantAttachment")),
+               body: .collect(maxSize: "21mb"), use: attachToReport)
+        g.get("reports", ":id", "attachments", access: .record("grantCaseRead"), api: APIOperation("A report's attachments", tag: tag,
+              response: .array(.ref("GrantAttachment"))), use: reportAttachments)
         g.put("reports", ":id", access: .permission(.grantsApply), api: APIOperation("Submit a report", tag: tag, body: .ref("GrantReportInput"), response: .ref("GrantReport")), use: submitReport)
         for (action, approve) in [("approve", true), ("request-completion", false)] {
             g.post("reports", ":id", .constant(action), access: .permission(.grantsManage),
@@ -273,6 +280,24 @@ enum GrantsAPIController {
         let type = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
         let f = try await req.write { ctx in try await ApplicationService.addAttachment(id, kind: kind, filename: filename, contentType: type, data: data, in: ctx) }
         return try await AttachmentDTO(id: f.id!, kind: f.kind, filename: f.filename, contentType: f.contentType, size: f.size).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func attachToReport(_ req: Request) async throws -> Response {
+        let id = try req.parameters.require("id", as: UUID.self)
+        let filename = req.query[String.self, at: "filename"] ?? ""
+        let data = Data(req.body.data.map { Array($0.readableBytesView) } ?? [])
+        let type = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
+        let f = try await req.write { ctx in try await ReportAttachments.add(reportID: id, filename: filename, contentType: type, data: data, in: ctx) }
+        return try await AttachmentDTO(id: f.id!, kind: f.kind, filename: f.filename, contentType: f.contentType, size: f.size).encodeResponse(status: .created, for: req)
+    }
+
+    @Sendable static func reportAttachments(_ req: Request) async throws -> [AttachmentDTO] {
+        let r = try await GrantQueries.report(try req.parameters.require("id", as: UUID.self), on: req.db)
+        let p = try await GrantQueries.programme(r.programmeID, on: req.db)
+        let scope = try await ProgrammeService.scope(p, on: req.db)
+        guard Policy.allows(req.principal, .grantsApply, .organisation(r.organisationID)) || Policy.allows(req.principal, .grantsManage, scope)
+                || Policy.allows(req.principal, .crossBodyRead) else { throw AppError.forbidden() }
+        return try await GrantQueries.attachments(reportID: r.id!, on: req.db).map { AttachmentDTO(id: $0.id!, kind: $0.kind, filename: $0.filename, contentType: $0.contentType, size: $0.size) }
     }
 
     @Sendable static func download(_ req: Request) async throws -> Response {

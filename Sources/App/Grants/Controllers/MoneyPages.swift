@@ -18,6 +18,7 @@ enum MoneyPages {
         g.get("reports", ":id", access: .record("grantCaseRead"), use: report)
         g.post("reports", ":id", access: .permission(.grantsApply), use: submitReport)
         g.post("reports", ":id", "review", access: .permission(.grantsManage), use: reviewReport)
+        g.post("reports", ":id", "attachments", access: .permission(.grantsApply), body: .collect(maxSize: "21mb"), use: uploadToReport)
         g.get("reclaims", access: .signedIn, use: reclaims)
         g.post("decisions", ":id", "reclaim", access: .permission(.grantsManage), use: reclaim)
         g.post("reclaims", ":id", access: .permission(.grantsManage), use: reclaimAction)
@@ -337,9 +338,28 @@ enum MoneyPages {
         var reviewForm: FormContext?
         var narrative: String?
         var reviewComment: String?
+        var files: [ReportFile] = []
+        var hasFiles = false
+        var uploadForm: FormContext?
     }
 
-    static func reportPage(_ req: Request, id: UUID, submitErrors: [FieldError] = [], reviewErrors: [FieldError] = []) async throws -> Response {
+    struct ReportFile: Encodable, Sendable { var href: String; var name: String; var size: String }
+
+    @Sendable static func uploadToReport(_ req: Request) async throws -> Response {
+        struct B: Content { var file: File? }
+        let id = try req.parameters.require("id", as: UUID.self)
+        let b = try req.decodeForm(B.self)
+        do {
+            guard let file = b.file, file.data.readableBytes > 0 else { throw AppError.invalid(field: "file", code: "fileRequired") }
+            let type = file.contentType.map { "\($0.type)/\($0.subType)" } ?? (file.extension.flatMap { HTTPMediaType.fileExtension($0) }.map { "\($0.type)/\($0.subType)" } ?? "")
+            _ = try await req.write { ctx in try await ReportAttachments.add(reportID: id, filename: file.filename, contentType: type, data: Data(buffer: file.data), in: ctx) }
+            return req.redirect(to: "/grants/reports/\(id)", flash: req.t("grants.uploaded"))
+        } catch {
+            return try await rerender(req, error: error) { try await reportPage(req, id: id, uploadErrors: $0) }
+        }
+    }
+
+    static func reportPage(_ req: Request, id: UUID, submitErrors: [FieldError] = [], reviewErrors: [FieldError] = [], uploadErrors: [FieldError] = []) async throws -> Response {
         let r = try await GrantQueries.report(id, on: req.db)
         let p = try await GrantQueries.programme(r.programmeID, on: req.db)
         let isApplicant = Policy.allows(req.principal, .grantsApply, .organisation(r.organisationID))
@@ -357,13 +377,22 @@ enum MoneyPages {
             FormField("comment", label: req.t("reports.comment"), kind: .textarea, hint: req.t("reports.commentHint"), maxLength: 4000),
         ], errors: reviewErrors) : nil
         let decision = try await GrantQueries.findDecision(r.decisionID, on: req.db)
-        let data = ReportPage(report: dto, status: req.t("reportStatus.\(r.status.rawValue)"), programme: p.name,
+        let files = try await GrantQueries.attachments(reportID: id, on: req.db).compactMap { f in
+            f.id.map { ReportFile(href: "/grants/attachments/\($0)", name: f.filename, size: "\(f.size / 1024 + 1) kB") }
+        }
+        let upload = submit == nil ? nil : req.form(action: "/grants/reports/\(id)/attachments", submitLabel: req.t("grants.upload"), fields: [
+            FormField("file", label: req.t("reports.file"), kind: .file, hint: req.t("reports.fileHint")),
+        ], errors: uploadErrors, multipart: true)
+        var data = ReportPage(report: dto, status: req.t("reportStatus.\(r.status.rawValue)"), programme: p.name,
                               decisionHref: "/grants/decisions/\(r.decisionID)", decisionLabel: decision?.diarienummer ?? req.t("decision.open"),
                               granted: Money.format(decision?.amountOre ?? 0, lang),
                               costs: r.actualCostsOre.map { Money.format($0, lang) }, submitForm: submit, reviewForm: review,
                               narrative: r.narrative.nilIfEmpty, reviewComment: r.reviewComment.nilIfEmpty)
+        data.files = files
+        data.hasFiles = !files.isEmpty
+        data.uploadForm = upload
         return try await req.page("grants/report", title: req.t("reports.titleFor", dto.organisationName ?? "", String(r.year)), data,
-                                  status: submitErrors.isEmpty && reviewErrors.isEmpty ? .ok : .unprocessableEntity)
+                                  status: submitErrors.isEmpty && reviewErrors.isEmpty && uploadErrors.isEmpty ? .ok : .unprocessableEntity)
     }
 
     @Sendable static func report(_ req: Request) async throws -> Response { try await reportPage(req, id: try req.parameters.require("id", as: UUID.self)) }

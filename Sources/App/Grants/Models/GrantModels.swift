@@ -147,6 +147,8 @@ final class GrantAttachment: Model, @unchecked Sendable {
     static let schema = "grant_attachments"
     @ID(key: .id) var id: UUID?
     @Field(key: "application_id") var applicationID: UUID
+    /// Set when the file belongs to the report (redovisning) on the application's grant.
+    @OptionalField(key: "report_id") var reportID: UUID?
     /// A required attachment kind (`verksamhetsberattelse`…) or a form field key.
     @Field(key: "kind") var kind: String
     @Field(key: "filename") var filename: String

@@ -126,7 +126,7 @@ enum ApplicationService {
         guard CallRules.isOpen(opensOn: call.opensOnDate, closesOn: call.closesOnDate, now: Date()) else {
             throw AppError(.unprocessableEntity, "Utlysningen stängde \(call.closesOn); ansökan kan inte skickas in.", fields: [FieldError(field: "callId", code: "callClosed", args: [call.closesOn])])
         }
-        let files = try await GrantAttachment.query(on: ctx.db).filter(\.$applicationID == id).all()
+        let files = try await GrantQueries.attachments(applicationID: id, on: ctx.db)
         var errors = ApplicationRules.missing(fields: call.fieldSpecs, answers: a.answerMap, attachmentKinds: call.attachmentKinds, uploaded: files.map(\.kind),
                                               budgetTable: call.budgetTable, hasBudget: !a.budgetLines.isEmpty, requestedOre: a.requestedOre,
                                               hasFormula: programme.allocationFormula != nil)
@@ -227,7 +227,7 @@ enum ApplicationService {
 
     static func dto(_ a: GrantApplication, withEligibility: Bool, on db: any Database) async throws -> ApplicationDTO {
         let call = try await GrantCall.find(a.callID, on: db)
-        let files = try await GrantAttachment.query(on: db).filter(\.$applicationID == a.id!).all()
+        let files = try await GrantQueries.attachments(applicationID: a.id!, on: db)
         var eligibility: EligibilityResult?
         if withEligibility, let call, let programme = try await GrantProgramme.find(call.programmeID, on: db) {
             // A decided application is judged as things stood when it was decided.

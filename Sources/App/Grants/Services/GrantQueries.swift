@@ -110,7 +110,11 @@ enum GrantQueries {
     }
 
     static func attachments(applicationID: UUID, on db: any Database) async throws -> [GrantAttachment] {
-        try await GrantAttachment.query(on: db).filter(\.$applicationID == applicationID).all()
+        try await GrantAttachment.query(on: db).filter(\.$applicationID == applicationID).filter(\.$reportID == nil).all()
+    }
+
+    static func attachments(reportID: UUID, on db: any Database) async throws -> [GrantAttachment] {
+        try await GrantAttachment.query(on: db).filter(\.$reportID == reportID).sort(\.$filename).all()
     }
 
     // MARK: Reviews
