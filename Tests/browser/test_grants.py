@@ -162,7 +162,8 @@ def test_apply_review_decide_pay_report_reclaim(driver):
     assert report_url, "no open report for the new grant"
     field(driver, "f-costs", "90 000")
     field(driver, "f-narrative", "Fyra utbildningsdagar i Karlstad, Arvika, Torsby och Kristinehamn.")
-    press(driver, "main form button[type=submit]")
+    # The report's own form (the attachment upload form comes first on the page).
+    press(driver, "main form:not([enctype]) button[type=submit]")
     assert "inlämnad" in driver.page_source.lower()
 
     # 7. The official approves the report and reclaims the unspent 10 000 kr.
