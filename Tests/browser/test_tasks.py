@@ -10,7 +10,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from common import FINANCE, OFFICIAL, REPRESENTATIVE, run_axe, url
-from test_grants import main_text, signed_in
+from test_grants import main_text, press, signed_in
 
 POLITICIAN = ("politiker@regionvarmland.example", "demo-Politician-Samverka-2026")
 REVIEWER = ("bedomare@regionvarmland.example", "demo-Reviewer-Samverka-2026")
@@ -101,13 +101,13 @@ def test_notifications_listed_and_marked_read(driver):
     text = main_text(driver)
     assert "Ansökan att bedöma: Afasiföreningen i Värmland" in text
     assert run_axe(driver) == []
-    driver.find_element(By.XPATH, "//button[contains(., 'Markera alla som lästa')]").click()
+    press(driver, "form[action='/notifications/read-all'] button[type=submit]")
     assert "Alla aviseringar är markerade som lästa." in main_text(driver)
     assert driver.find_elements(By.XPATH, "//button[contains(., 'Markera alla som lästa')]") == []
     # Delivery choices on the account page: the reviewer turns e-mail off for assignments.
     driver.get(url("/account"))
     Select(driver.find_element(By.ID, "mode_grantReviewer")).select_by_value("none")
-    driver.find_element(By.XPATH, "//button[contains(., 'Spara val')]").click()
+    press(driver, "form[action='/account/notifications'] button[type=submit]")
     assert Select(driver.find_element(By.ID, "mode_grantReviewer")).first_selected_option.get_attribute("value") == "none"
     assert run_axe(driver) == []
 
