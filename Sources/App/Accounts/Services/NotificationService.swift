@@ -63,14 +63,6 @@ enum NotificationService {
         try await Membership.query(on: db).filter(\.$organisationID == organisationID).filter(\.$role == .representative).all().map(\.userID)
     }
 
-    /// Whether a person wants a kind at all (an opt-in kind such as "call opened" defaults to none).
-    static func wants(_ kind: String, users: [UUID], on db: any Database) async throws -> Set<UUID> {
-        guard let k = Self.kind(kind) else { return Set(users) }
-        let prefs = try await NotificationPreference.query(on: db).filter(\.$userID ~~ users).filter(\.$kind == kind).all()
-        let chosen = Dictionary(prefs.map { ($0.userID, $0.mode) }, uniquingKeysWith: { a, _ in a })
-        return Set(users.filter { (chosen[$0] ?? k.defaultMode) != .none })
-    }
-
     /// Users who chose something other than "none" for a kind (the opt-in audience).
     static func subscribers(of kind: String, on db: any Database) async throws -> [UUID] {
         try await NotificationPreference.query(on: db).filter(\.$kind == kind).filter(\.$mode != .none).all().map(\.userID)
