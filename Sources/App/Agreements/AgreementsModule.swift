@@ -12,6 +12,7 @@ enum AgreementsModule {
         ForumHooks.compositionChecks.register("agreements.signatories") { forumID, orgs, day, db in
             try await AgreementService.unsignedSeatWarnings(forumID: forumID, seatOrganisations: orgs, on: day, db: db)
         }
+        TaskService.providers.register("agreements", AgreementTasks.tasks)
         app.navigation.add(ModuleNav(
             key: "agreements", href: "/agreements", labelKey: "nav.agreements",
             prefixes: ["/agreements", "/agreement-versions", "/agreement-reports", "/agreement-signatories", "/action-plans", "/plan-activities"],

@@ -47,11 +47,22 @@ public struct EligibilityCondition: Codable, Sendable, Equatable {
 
 public enum EligibilityStatus: String, Codable, Sendable { case pass, fail, unknown }
 
-/// The outcome of one condition, with the reason in Swedish.
+/// The outcome of one condition. The reason is a message code (`invalid.elig.<code>` in the localisation files) with its
+/// arguments; `reason` holds its text once the app has put it in the reader's language.
 public struct ConditionResult: Codable, Sendable, Equatable {
     public var kind: EligibilityCondition.Kind
     public var status: EligibilityStatus
+    public var code: String
+    public var args: [String]
     public var reason: String
+
+    public init(kind: EligibilityCondition.Kind, status: EligibilityStatus, code: String, args: [String] = [], reason: String = "") {
+        self.kind = kind
+        self.status = status
+        self.code = code
+        self.args = args
+        self.reason = reason
+    }
 }
 
 public struct EligibilityResult: Codable, Sendable, Equatable {
@@ -89,6 +100,8 @@ public struct EligibilityFacts: Sendable {
     public var lastYearReports: ReportState
     public var openReclaims: Int
     public var countyNames: [String: String] = [:]
+    /// Names of the activity areas by code, so that a reason names an area as people read it.
+    public var areaNames: [String: String] = [:]
 
     public init(legalForm: String, level: String, municipalities: [String], branchMunicipalities: [String] = [], members: [Members] = [],
                 countyOf: [String: String], councils: [String] = [], parent: (level: String, areas: [String])? = nil, foundedYear: Int? = nil,
@@ -116,76 +129,70 @@ public enum EligibilityRules {
     }
 
     public static func evaluate(_ c: EligibilityCondition, _ f: EligibilityFacts, _ callYear: Int) -> ConditionResult {
-        func r(_ s: EligibilityStatus, _ why: String) -> ConditionResult { ConditionResult(kind: c.kind, status: s, reason: why) }
-        let countyLabel = c.county.map { f.countyNames[$0] ?? "län \($0)" }
+        func r(_ s: EligibilityStatus, _ code: String, _ args: String...) -> ConditionResult {
+            ConditionResult(kind: c.kind, status: s, code: code, args: args)
+        }
+        let countyLabel = c.county.map { f.countyNames[$0] ?? $0 }
         switch c.kind {
         case .legalFormIn:
             let allowed = c.values ?? []
-            return allowed.contains(f.legalForm) ? r(.pass, "Juridisk form uppfyller kraven.") : r(.fail, "Juridisk form ska vara en av: \(allowed.joined(separator: ", ")).")
+            return allowed.contains(f.legalForm) ? r(.pass, "legalFormOk") : r(.fail, "legalFormNot", allowed.joined(separator: "|"))
         case .levelIn:
             let allowed = c.values ?? []
-            return allowed.contains(f.level) ? r(.pass, "Organisationsnivån uppfyller kraven.") : r(.fail, "Organisationen ska vara på nivån \(allowed.joined(separator: " eller ")).")
+            return allowed.contains(f.level) ? r(.pass, "levelOk") : r(.fail, "levelNot", allowed.joined(separator: "|"))
         case .activeInMunicipalities, .branchesInMunicipalities:
             let source = c.kind == .activeInMunicipalities ? f.municipalities : f.branchMunicipalities
             let counted = Set(source.filter { c.county == nil || f.countyOf[$0] == c.county })
             let need = c.min ?? 1
-            let what = c.kind == .activeInMunicipalities ? "Verksam i" : "Lokalavdelningar i"
-            let whereText = countyLabel.map { " i \($0)" } ?? ""
-            if counted.count >= need { return r(.pass, "\(what) \(counted.count) kommuner\(whereText) (krav: minst \(need)).") }
-            if source.isEmpty && c.kind == .branchesInMunicipalities {
-                return r(.unknown, "Inga lokalavdelningar är registrerade; krav: lokalavdelningar i minst \(need) kommuner\(whereText).")
-            }
-            return r(.fail, "\(what) \(counted.count) kommuner\(whereText); krav: minst \(need).")
+            let what = c.kind == .activeInMunicipalities ? "active" : "branches"
+            let suffix = countyLabel == nil ? "" : "In"
+            let place = countyLabel ?? ""
+            if counted.count >= need { return r(.pass, what + "Ok" + suffix, "\(counted.count)", "\(need)", place) }
+            if source.isEmpty && c.kind == .branchesInMunicipalities { return r(.unknown, "branchesNone" + suffix, "\(need)", place) }
+            return r(.fail, what + "Fail" + suffix, "\(counted.count)", "\(need)", place)
         case .youngMembersInCounty:
             let year = c.year ?? callYear - 1
             let need = c.min ?? 0
-            guard let county = c.county else { return r(.unknown, "Regeln saknar län.") }
+            guard let county = c.county else { return r(.unknown, "noCounty") }
             let rows = f.members.filter { $0.year == year }
             let perMunicipality = rows.filter { $0.municipality != nil }
             var young: Int?
             if !perMunicipality.isEmpty, perMunicipality.contains(where: { $0.young != nil }) {
-                young = perMunicipality.filter { f.countyOf[$0.municipality!] == county }.compactMap(\.young).reduce(0, +)
+                young = perMunicipality.filter { $0.municipality.flatMap { f.countyOf[$0] } == county }.compactMap(\.young).reduce(0, +)
             } else if let whole = rows.first(where: { $0.municipality == nil }), let y = whole.young {
                 // A whole-organisation figure counts only when the organisation is active in this county alone.
                 let counties = Set(f.municipalities.compactMap { f.countyOf[$0] })
-                if counties == [county] { young = y }
-                else { return r(.unknown, "Medlemmar 6–25 år \(year) finns bara för hela organisationen, som är verksam i flera län; ange antal per kommun.") }
+                if counties == [county] { young = y } else { return r(.unknown, "youngWholeOnly", "\(year)") }
             }
-            guard let young else { return r(.unknown, "Antal medlemmar 6–25 år för \(year) saknas.") }
-            return young >= need
-                ? r(.pass, "\(young) medlemmar 6–25 år bosatta i \(countyLabel ?? county) \(year) (krav: minst \(need)).")
-                : r(.fail, "\(young) medlemmar 6–25 år bosatta i \(countyLabel ?? county) \(year); krav: minst \(need).")
+            guard let young else { return r(.unknown, "youngMissing", "\(year)") }
+            return r(young >= need ? .pass : .fail, young >= need ? "youngOk" : "youngFail", "\(young)", countyLabel ?? county, "\(year)", "\(need)")
         case .membersAtLeast:
             let year = c.year ?? callYear - 1
             let need = c.min ?? 0
-            guard let whole = f.members.first(where: { $0.year == year && $0.municipality == nil }) else {
-                return r(.unknown, "Medlemsantal för \(year) saknas.")
-            }
-            return whole.total >= need ? r(.pass, "\(whole.total) medlemmar \(year) (krav: minst \(need)).") : r(.fail, "\(whole.total) medlemmar \(year); krav: minst \(need).")
+            guard let whole = f.members.first(where: { $0.year == year && $0.municipality == nil }) else { return r(.unknown, "membersMissing", "\(year)") }
+            return r(whole.total >= need ? .pass : .fail, whole.total >= need ? "membersOk" : "membersFail", "\(whole.total)", "\(year)", "\(need)")
         case .representedInCouncil:
-            let name = (c.text ?? "").lowercased()
-            guard !name.isEmpty else { return r(.unknown, "Regeln saknar rådets namn.") }
-            return f.councils.contains { $0.lowercased().contains(name) }
-                ? r(.pass, "Representerad i \(c.text!).") : r(.fail, "Organisationen är inte representerad i \(c.text!).")
+            let council = c.text ?? ""
+            guard !council.isEmpty else { return r(.unknown, "noCouncil") }
+            return f.councils.contains { $0.lowercased().contains(council.lowercased()) } ? r(.pass, "councilOk", council) : r(.fail, "councilFail", council)
         case .parentIs:
-            guard let parent = f.parent else { return r(.fail, "Organisationen hör inte till någon moderorganisation.") }
-            let level = c.values?.first
-            if let level, parent.level != level { return r(.fail, "Moderorganisationen är inte på nivån \(level).") }
-            if let area = c.text, !area.isEmpty, !parent.areas.contains(area) { return r(.fail, "Moderorganisationen verkar inte inom området \(area).") }
-            return r(.pass, "Moderorganisationen uppfyller kraven.")
+            guard let parent = f.parent else { return r(.fail, "noParent") }
+            if let level = c.values?.first, parent.level != level { return r(.fail, "parentLevel", level) }
+            if let area = c.text, !area.isEmpty, !parent.areas.contains(area) { return r(.fail, "parentArea", f.areaNames[area] ?? area) }
+            return r(.pass, "parentOk")
         case .registeredYears:
             let need = c.min ?? 0
-            guard let founded = f.foundedYear else { return r(.unknown, "Registreringsår saknas.") }
+            guard let founded = f.foundedYear else { return r(.unknown, "foundedMissing") }
             let years = callYear - founded
-            return years >= need ? r(.pass, "Registrerad \(founded) (\(years) år).") : r(.fail, "Registrerad \(founded), \(years) år sedan; krav: minst \(need) år.")
+            return years >= need ? r(.pass, "foundedOk", "\(founded)", "\(years)") : r(.fail, "foundedFail", "\(founded)", "\(years)", "\(need)")
         case .lastYearReportSubmitted:
             switch f.lastYearReports {
-            case .nothingOwed: return r(.pass, "Ingen redovisning var skyldig från förra året.")
-            case .allSubmitted: return r(.pass, "Förra årets bidrag är redovisade.")
-            case .missing: return r(.fail, "Redovisning av förra årets bidrag saknas.")
+            case .nothingOwed: return r(.pass, "reportsNothingOwed")
+            case .allSubmitted: return r(.pass, "reportsSubmitted")
+            case .missing: return r(.fail, "reportsMissing")
             }
         case .notInReclaim:
-            return f.openReclaims == 0 ? r(.pass, "Inga obetalda återkrav.") : r(.fail, "Organisationen har \(f.openReclaims) obetalda återkrav.")
+            return f.openReclaims == 0 ? r(.pass, "reclaimsNone") : r(.fail, "reclaimsOpen", "\(f.openReclaims)")
         }
     }
 

@@ -34,6 +34,7 @@ public struct FieldErrors: Error, Sendable {
     public mutating func add(_ field: String, code: String, _ args: String...) {
         all.append(FieldError(field: field, code: code, args: args))
     }
+    public mutating func add(_ error: FieldError) { all.append(error) }
     public mutating func append(_ other: FieldErrors) { all += other.all }
     public func hasError(_ field: String) -> Bool { all.contains { $0.field == field } }
 }

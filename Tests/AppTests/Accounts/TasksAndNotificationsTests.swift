@@ -259,6 +259,32 @@ struct TasksAndNotificationsTests {
         }
     }
 
+    @Test("a representative sees the agreements in force in their county that their organisation has not signed, until it signs")
+    func agreementSignatures() async throws {
+        try await TestApp.run { t in
+            let w = try await AgreementFlowTests.world(t)
+            // A draft is nothing to sign.
+            #expect(try await Self.tasks(t, w.representative.token)["agreements.sign"] == nil)
+            _ = try await AgreementFlowTests.adopted(t, w, on: "2018-03-01")
+            #expect(try await Self.tasks(t, w.representative.token) == ["agreements.sign": ["/agreements/\(w.agreement.id)/sign?organisation=\(w.org)"]])
+            // An organisation in another county has nothing to sign here; an official has nothing to sign at all.
+            let far = try await t.organisation("Föreningen i Norrbotten", municipalities: ["2580"])
+            let farRepresentative = try await t.user(.representative, organisation: far)
+            #expect(try await Self.tasks(t, farRepresentative.token)["agreements.sign"] == nil)
+            #expect(try await Self.tasks(t, w.official.token)["agreements.sign"] == nil)
+            // The link opens the signing form with the organisation chosen.
+            let b = Browser(t)
+            try await b.signIn(w.representative.email)
+            let form = try await b.get("/agreements/\(w.agreement.id)/sign?organisation=\(w.org)")
+            #expect(form.status == .ok)
+            #expect(form.text.contains("value=\"\(w.org.uuidString)\" selected"))
+            let signed = try await t.api(.POST, "/api/v1/agreements/\(w.agreement.id)/signatories", token: w.representative.token,
+                                         json: SignBody(organisationId: w.org.uuidString, signedOn: "2019-03-01"))
+            try #require(signed.status == .created, "\(signed.text)")
+            #expect(try await Self.tasks(t, w.representative.token).isEmpty)
+        }
+    }
+
     @Test("the digest is due once the 07:00 after the notice has passed")
     func digestRule() {
         let cal = Calendar.stockholm

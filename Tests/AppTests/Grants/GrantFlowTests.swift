@@ -186,7 +186,11 @@ struct GrantFlowTests {
             let reclaimID = try reclaim.decode(ReclaimDTO.self).id
             let blocked = try await t.api(.GET, "/api/v1/grants/programmes/\(w.programme.id)/eligibility?organisation=\(w.org)").decode(EligibilityResult.self)
             #expect(blocked.status == .fail)
-            #expect(blocked.conditions.last?.reason.contains("återkrav") == true)
+            #expect(blocked.conditions.last?.reason == "Organisationen har 1 obetalt återkrav.")
+            // The reason follows the reader's language, with the number's own word.
+            let english = try await t.api(.GET, "/api/v1/grants/programmes/\(w.programme.id)/eligibility?organisation=\(w.org)&lang=en").decode(EligibilityResult.self)
+            #expect(english.conditions.last?.reason == "The organisation has 1 unpaid reclaim.")
+            #expect(english.conditions.last?.code == "reclaimsOpen")
             #expect(try await t.api(.POST, "/api/v1/grants/reclaims/\(reclaimID)/repaid", token: w.official.token).status == .ok)
             #expect(try await t.api(.GET, "/api/v1/grants/programmes/\(w.programme.id)/eligibility?organisation=\(w.org)").decode(EligibilityResult.self).status == .pass)
 

@@ -125,6 +125,11 @@ struct LanguageTests {
         #expect(l.text("invalid.attachmentMissing", .sv, ["verksamhetsberattelse"]) == "Bilaga saknas: Verksamhetsberättelse.")
         #expect(l.text("invalid.attachmentMissing", .en, ["revisionsberattelse"]) == "Attachment missing: Auditor’s report.")
         #expect(l.text("invalid.attachmentMissing", .sv, ["stadgar"]) == "Bilaga saknas: stadgar.")
+        // A list is labelled item by item; `{0#one|other}` agrees with the number.
+        #expect(l.text("invalid.elig.legalFormNot", .en, ["ideellForening|stiftelse"]) == "The legal form must be one of: Non-profit association, Foundation.")
+        #expect(l.text("invalid.elig.activeOk", .sv, ["1", "1"]) == "Verksam i 1 kommun (krav: minst 1).")
+        #expect(l.text("invalid.elig.activeOk", .sv, ["3", "2"]) == "Verksam i 3 kommuner (krav: minst 2).")
+        #expect(l.text("invalid.elig.activeOk", .en, ["0", "2"]) == "Active in 0 municipalities (required: at least 2).")
     }
 }
 

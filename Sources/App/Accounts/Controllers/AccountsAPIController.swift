@@ -52,7 +52,7 @@ enum AccountsAPIController {
         api.get("audit", "verify", access: .permission(.auditRead), api: APIOperation("Verify the hash chain of the audit log", tag: tag,
                 response: .ref("AuditVerification")), use: verify)
         api.get("personal-data", access: .anyone, api: APIOperation("Register of personal data fields and lawful bases", tag: tag,
-                response: .array(.ref("PersonalDataEntry"))), use: { _ in PersonalDataRegister.all })
+                response: .array(.ref("PersonalDataEntry"))), use: { req in PersonalDataRegister.all(for: req) })
     }
 
     struct SessionBody: Content { var email: String?; var password: String? }

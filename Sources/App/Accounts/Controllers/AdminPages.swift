@@ -198,6 +198,6 @@ enum AdminPages {
     struct PrivacyPage: Encodable, Sendable { var entries: [PersonalDataRegister.Entry] }
 
     @Sendable static func privacy(_ req: Request) async throws -> Response {
-        try await req.page("accounts/privacy", title: req.t("privacy.title"), PrivacyPage(entries: PersonalDataRegister.all))
+        try await req.page("accounts/privacy", title: req.t("privacy.title"), PrivacyPage(entries: PersonalDataRegister.all(for: req)))
     }
 }

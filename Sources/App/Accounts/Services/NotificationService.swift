@@ -188,10 +188,8 @@ extension NotificationService {
     /// Notifications and delivery choices in the personal-data register, export and erasure.
     static let personalData = PersonalDataContributor(
         entries: [
-            .init(table: "notifications", field: "user_id, params", purpose: "Meddela personen om steg i egna ärenden (t.ex. beslut, utbetalning, bedömning) i appen och per e-post.",
-                  lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge kontot finns.", onErasure: "Tas bort."),
-            .init(table: "notification_preferences", field: "user_id, kind, mode", purpose: "Personens val: e-post direkt, daglig sammanställning eller ingen e-post.",
-                  lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge kontot finns.", onErasure: "Tas bort."),
+            .init(table: "notifications", field: "user_id, params", key: "notifications.user_id"),
+            .init(table: "notification_preferences", field: "user_id, kind, mode", key: "notification_preferences.user_id"),
         ],
         export: { userID, _, db in
             let list = try await UserNotification.query(on: db).filter(\.$userID == userID).sort(\.$createdAt).all()

@@ -6,42 +6,58 @@ import SamverkaRules
 /// Every field that holds personal data, why it is kept and on what lawful basis (GDPR art. 6).
 /// Shown on /privacy and used by export and erasure.
 enum PersonalDataRegister {
+    /// One field (or group of fields). The texts live in the localisation files under `privacy.reg.<key>.*`
+    /// (purpose, basis, retention, erasure) and are filled in the reader's language by `localized`.
     struct Entry: Content, Sendable {
         var table: String
         var field: String
-        var purpose: String
-        var lawfulBasis: String
-        var retention: String
-        var onErasure: String
+        var purpose: String = ""
+        var lawfulBasis: String = ""
+        var retention: String = ""
+        var onErasure: String = ""
+
+        private var key: String?
+        private var args: [String]?
+        enum CodingKeys: String, CodingKey { case table, field, purpose, lawfulBasis, retention, onErasure }
+
+        init(table: String, field: String, key: String, args: [String] = []) {
+            self.table = table
+            self.field = field
+            self.key = key
+            self.args = args
+        }
+
+        func localized(_ localizer: Localizer, _ lang: Language) -> Entry {
+            guard let key else { return self }
+            var copy = self
+            let args = args ?? []
+            copy.purpose = localizer.text("privacy.reg.\(key).purpose", lang, args)
+            copy.lawfulBasis = localizer.text("privacy.reg.\(key).basis", lang, args)
+            copy.retention = localizer.text("privacy.reg.\(key).retention", lang, args)
+            copy.onErasure = localizer.text("privacy.reg.\(key).erasure", lang, args)
+            return copy
+        }
     }
 
     static let entries: [Entry] = [
-        Entry(table: "users", field: "email", purpose: "Inloggning, inbjudningar och återställning av lösenord.",
-              lawfulBasis: "Allmänt intresse / myndighetsutövning (art. 6.1 e)", retention: "Så länge kontot finns.", onErasure: "Ersätts med en påhittad adress."),
-        Entry(table: "users", field: "name", purpose: "Visa vem som gjort vad (t.ex. beslut, protokoll, historik).",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge kontot finns.", onErasure: "Ersätts med pseudonymen ”Raderad användare”."),
-        Entry(table: "users", field: "password_hash", purpose: "Inloggning (bcrypt-hash, aldrig lösenordet).",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge kontot finns.", onErasure: "Tas bort."),
-        Entry(table: "sessions", field: "user_agent", purpose: "Visa användaren vilka inloggningar som är aktiva.",
-              lawfulBasis: "Berättigat intresse för säkerhet (art. 6.1 f)", retention: "Högst 12 timmar.", onErasure: "Tas bort."),
-        Entry(table: "role_tenures", field: "holder_name", purpose: "Visa vem som innehar en kontaktroll och har gjort det tidigare.",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge rollen finns.", onErasure: "Ersätts med ”Raderad person”."),
-        Entry(table: "role_tenures", field: "holder_email", purpose: "Kontakt med rollinnehavaren (visas inte offentligt).",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge personen innehar rollen.", onErasure: "Tas bort."),
-        Entry(table: "role_tenures", field: "handover_note", purpose: "Överlämning av pågående ärenden till nästa innehavare.",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge rollen finns.", onErasure: "Tas bort."),
-        Entry(table: "rate_limit_hits", field: "bucket (e-post/IP-adress)", purpose: "Skydd mot lösenordsgissning.",
-              lawfulBasis: "Berättigat intresse för säkerhet (art. 6.1 f)", retention: "Högst ett dygn.", onErasure: "Tas bort."),
-        Entry(table: "mail_outbox", field: "recipient, body", purpose: "Leverans av e-post (inbjudan, återställning, påminnelser).",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Tas bort av ett jobb när meddelandet har levererats (eller efter sju dagars misslyckade försök).", onErasure: "Tas bort."),
-        Entry(table: "audit_events", field: "actor_user_id", purpose: "Spårbarhet: vem som ändrade vad (personuppgifter i ändringar loggas aldrig).",
-              lawfulBasis: "Rättslig förpliktelse / allmänt intresse (art. 6.1 c, e)", retention: "Enligt arkivlagen.", onErasure: "Behålls; namnet visas som pseudonym."),
-        Entry(table: "role_tenures", field: "holder_email (tidigare innehavare)", purpose: "Kontakt under överlämningen.",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Tas bort av ett dagligt jobb när innehavet har upphört.", onErasure: "Tas bort."),
+        Entry(table: "users", field: "email", key: "users.email"),
+        Entry(table: "users", field: "name", key: "users.name"),
+        Entry(table: "users", field: "password_hash", key: "users.password_hash"),
+        Entry(table: "sessions", field: "user_agent", key: "sessions.user_agent"),
+        Entry(table: "role_tenures", field: "holder_name", key: "role_tenures.holder_name"),
+        Entry(table: "role_tenures", field: "holder_email", key: "role_tenures.holder_email"),
+        Entry(table: "role_tenures", field: "handover_note", key: "role_tenures.handover_note"),
+        Entry(table: "rate_limit_hits", field: "bucket", key: "rate_limit_hits.bucket"),
+        Entry(table: "mail_outbox", field: "recipient, body", key: "mail_outbox.recipient"),
+        Entry(table: "audit_events", field: "actor_user_id", key: "audit_events.actor_user_id"),
+        Entry(table: "role_tenures", field: "holder_email", key: "role_tenures.holder_emailFormer"),
     ]
 
     /// The register with what every feature module contributes.
     static var all: [Entry] { entries + AccountHooks.personalData.all.flatMap(\.entries) }
+
+    /// The register in the reader's language.
+    static func all(for req: Request) -> [Entry] { all.map { $0.localized(req.application.localizer, req.language) } }
 }
 
 /// Data export and erasure for one user.

@@ -32,7 +32,7 @@ enum DialoguePages {
             return req.redirect(to: back, flash: success)
         } catch let e as AppError where e.status == .conflict || e.status == .unprocessableEntity || e.status == .badRequest {
             let detail = e.fieldErrors.map { $0.localized(req.application.localizer, req.language).message }.joined(separator: " ")
-            return req.redirect(to: back, flash: detail.isEmpty ? e.reason : e.reason + " " + detail)
+            return req.redirect(to: back, flash: detail.isEmpty ? e.reason(for: req) : e.reason(for: req) + " " + detail)
         }
     }
 

@@ -11,15 +11,10 @@ enum DialoguePersonalData {
         erase: { userID, email, ctx in try await erase(userID: userID, email: email, on: ctx.db) })
 
     static let entries: [PersonalDataRegister.Entry] = [
-        .init(table: "forum_seats", field: "holder_name, holder_email", purpose: "Vem som sitter i ett råd eller forum, och kallelser till möten.",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge forumet finns; historiken visar vem som satt när.", onErasure: "Ersätts med ”Raderad person”; e-post tas bort."),
-        .init(table: "questions", field: "asker_name", purpose: "Visa vem som ställt en fråga och ge återkoppling.",
-              lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge frågan finns (allmän handling).", onErasure: "Ersätts med ”Raderad användare”."),
-        .init(table: "event_registrations", field: "name, email, needs", purpose: "Anmälan till evenemang; kost- och tillgänglighetsbehov bara med samtycke.",
-              lawfulBasis: "Samtycke för behov (art. 6.1 a, 9.2 a); i övrigt allmänt intresse (art. 6.1 e)",
-              retention: "Tas bort av ett dagligt jobb \(RetentionRules.eventRegistrationDays) dagar efter evenemanget.", onErasure: "Tas bort."),
-        .init(table: "calendar_feeds", field: "token_hash", purpose: "Personlig kalenderadress.", lawfulBasis: "Allmänt intresse (art. 6.1 e)",
-              retention: "Tills användaren byter eller raderar den.", onErasure: "Tas bort."),
+        .init(table: "forum_seats", field: "holder_name, holder_email", key: "forum_seats.holder_name"),
+        .init(table: "questions", field: "asker_name", key: "questions.asker_name"),
+        .init(table: "event_registrations", field: "name, email, needs", key: "event_registrations.name", args: [String(RetentionRules.eventRegistrationDays)]),
+        .init(table: "calendar_feeds", field: "token_hash", key: "calendar_feeds.token_hash"),
     ]
 
     static func export(userID: UUID, email: String, on db: any Database) async throws -> [(String, JSONValue)] {

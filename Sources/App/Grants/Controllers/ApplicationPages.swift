@@ -172,7 +172,7 @@ enum ApplicationPages {
             budget: dto.budget.map { Budget(label: $0.label, amount: Money.format($0.amountOre, lang)) }, hasBudget: !dto.budget.isEmpty,
             budgetTotal: Money.format(dto.budget.reduce(0) { $0 + $1.amountOre }, lang), requested: dto.requestedOre.map { Money.format($0, lang) } ?? "–",
             eligibilityLabel: dto.eligibility.map { GrantPages.statusLabel($0.status, req) }, eligibilityStatus: dto.eligibility?.status.rawValue,
-            conditions: (dto.eligibility?.conditions ?? []).map { Condition(status: $0.status.rawValue, label: GrantPages.statusLabel($0.status, req), reason: $0.reason) },
+            conditions: (dto.eligibility?.localized(req).conditions ?? []).map { Condition(status: $0.status.rawValue, label: GrantPages.statusLabel($0.status, req), reason: $0.reason) },
             attachments: dto.attachments.map { Link(href: "/grants/attachments/\($0.id)", label: $0.filename, note: req.t("attachment.\($0.kind)")) },
             hasAttachments: !dto.attachments.isEmpty, canEdit: isApplicant && a.status == .draft, canSubmit: isApplicant && a.status == .draft,
             canWithdraw: isApplicant && [.draft, .submitted, .underReview].contains(a.status), canReopen: isApplicant && a.status == .withdrawn,
@@ -261,7 +261,7 @@ enum ApplicationPages {
             app: dto, form: form, budgetRows: rows,
             attachments: files.map { file in AttachmentRow(id: file.id!, filename: file.filename, kind: kinds.first { k in k.0 == file.kind }?.1 ?? file.kind, size: "\(file.size / 1024 + 1) kB") },
             hasAttachments: !files.isEmpty, upload: upload, missing: missing, hasMissing: !missing.isEmpty, csrf: req.csrfToken,
-            eligibility: (dto.eligibility?.conditions ?? []).map { Condition(status: $0.status.rawValue, label: GrantPages.statusLabel($0.status, req), reason: $0.reason) },
+            eligibility: (dto.eligibility?.localized(req).conditions ?? []).map { Condition(status: $0.status.rawValue, label: GrantPages.statusLabel($0.status, req), reason: $0.reason) },
             eligibilityLabel: dto.eligibility.map { GrantPages.statusLabel($0.status, req) })
         return try await req.page("grants/application-edit", title: req.t("grants.application.edit", dto.callTitle ?? ""), data, status: status)
     }

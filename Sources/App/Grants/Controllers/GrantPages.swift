@@ -51,7 +51,7 @@ enum GrantPages {
             for o in orgs {
                 let r = try await EligibilityService.evaluate(programme: p, organisationID: o.id, callYear: c.year, on: req.db)
                 elig.append(Eligibility(organisation: o.name, status: r.status.rawValue, label: statusLabel(r.status, req),
-                                        reasons: r.conditions.filter { $0.status != .pass }.map(\.reason)))
+                                        reasons: r.localized(req).conditions.filter { $0.status != .pass }.map(\.reason)))
             }
             rows.append(CallRow(href: "/grants/calls/\(c.id!)", title: c.title, programme: p.name, body: bodies[p.bodyID] ?? "",
                                 closes: LocalDate(c.closesOn)?.formatted(req.language.rawValue) ?? c.closesOn, eligibility: elig,

@@ -10,7 +10,7 @@ enum GrantSchemas {
         ], required: ["kind"]))
         r.register("EligibilityResult", .object([
             ("status", .oneOf(["pass", "fail", "unknown"])),
-            ("conditions", .array(.object([("kind", .oneOf(kinds)), ("status", .oneOf(["pass", "fail", "unknown"])), ("reason", .string())], required: ["kind", "status", "reason"]))),
+            ("conditions", .array(.object([("kind", .oneOf(kinds)), ("status", .oneOf(["pass", "fail", "unknown"])), ("code", .string()), ("args", .array(.string())), ("reason", .string())], required: ["kind", "status", "code", "args", "reason"]))),
         ], required: ["status", "conditions"]))
         let formula = Schema.object([
             ("baseOre", .integer(minimum: 0)), ("perMemberOre", .integer(minimum: 0)), ("perYoungMemberOre", .integer(minimum: 0)),

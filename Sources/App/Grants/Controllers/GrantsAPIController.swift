@@ -175,7 +175,7 @@ enum GrantsAPIController {
         let p = try await GrantQueries.programme(try req.parameters.require("id", as: UUID.self), on: req.db)
         guard let org = try req.uuidParameter("organisation") else { throw AppError.badRequest("Ange organisation.", field: "organisation") }
         guard try await DirectoryQueries.organisationExists(org, on: req.db) else { throw AppError.notFound() }
-        return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db)
+        return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db).localized(req)
     }
 
     /// The allocation preview for the submitted applications of a year's calls.
@@ -239,7 +239,14 @@ enum GrantsAPIController {
         guard let c = b.callId.flatMap(UUID.init(uuidString:)) else { throw AppError.invalid(field: "callId", code: "required") }
         guard let o = b.organisationId.flatMap(UUID.init(uuidString:)) else { throw AppError.invalid(field: "organisationId", code: "required") }
         let a = try await req.write { ctx in try await ApplicationService.create(callID: c, organisationID: o, filling: b, in: ctx) }
-        return try await ApplicationService.dto(a, withEligibility: true, on: req.db).encodeResponse(status: .created, for: req)
+        return try await applicationDTO(a, req).encodeResponse(status: .created, for: req)
+    }
+
+    /// An application with its eligibility, the reasons in the reader's language.
+    static func applicationDTO(_ a: GrantApplication, _ req: Request) async throws -> ApplicationDTO {
+        var dto = try await ApplicationService.dto(a, withEligibility: true, on: req.db)
+        dto.eligibility = dto.eligibility?.localized(req)
+        return dto
     }
 
     static func viewable(_ req: Request) async throws -> GrantApplication {
@@ -249,14 +256,14 @@ enum GrantsAPIController {
     }
 
     @Sendable static func showApplication(_ req: Request) async throws -> ApplicationDTO {
-        try await ApplicationService.dto(try await viewable(req), withEligibility: true, on: req.db)
+        try await applicationDTO(try await viewable(req), req)
     }
 
     @Sendable static func updateApplication(_ req: Request) async throws -> ApplicationDTO {
         let id = try req.parameters.require("id", as: UUID.self)
         let b = try req.content.decode(ApplicationBody.self)
         let a = try await req.write { ctx in try await ApplicationService.update(id, b, in: ctx) }
-        return try await ApplicationService.dto(a, withEligibility: true, on: req.db)
+        return try await applicationDTO(a, req)
     }
 
     static func transition(_ req: Request, _ action: String) async throws -> ApplicationDTO {
@@ -269,7 +276,7 @@ enum GrantsAPIController {
             default: return try await ApplicationService.reopen(id, version: version, in: ctx)
             }
         }
-        return try await ApplicationService.dto(a, withEligibility: true, on: req.db)
+        return try await applicationDTO(a, req)
     }
 
     @Sendable static func attach(_ req: Request) async throws -> Response {

@@ -230,7 +230,7 @@ enum MoneyPages {
             let n = try await req.write { ctx in try await DecisionService.decideBatch(programmeID: id, decisions, eurToSek: rate, in: ctx).count }
             return req.redirect(to: "/grants/programmes/\(id)/dashboard?year=\(year)", flash: req.t("batch.done", String(n)))
         } catch let e as AppError {
-            return try await batchPage(req, id: id, year: year, errors: [e.reason] + e.fieldErrors.map { $0.localized(req.application.localizer, req.language).message })
+            return try await batchPage(req, id: id, year: year, errors: [e.reason(for: req)] + e.fieldErrors.map { $0.localized(req.application.localizer, req.language).message })
         }
     }
 

@@ -132,7 +132,7 @@ enum ApplicationService {
                                               hasFormula: programme.allocationFormula != nil)
         let eligibility = try await EligibilityService.evaluate(programme: programme, organisationID: a.organisationID, callYear: call.year, on: ctx.db)
         if eligibility.status == .fail {
-            for c in eligibility.conditions where c.status == .fail { errors.add("eligibility", c.reason) }
+            for c in eligibility.conditions where c.status == .fail { errors.add(c.fieldError) }
         }
         try errors.throwIfAny()
         let before = a.auditSnapshot

@@ -41,6 +41,7 @@ enum EligibilityService {
                                  councils: councils, parent: register.parent,
                                  foundedYear: org.foundedYear, lastYearReports: reportState, openReclaims: reclaims)
         f.countyNames = try await DirectoryQueries.countyNames(on: db)
+        f.areaNames = vocab.areaLabels.mapValues(\.sv)
         return f
     }
 
@@ -48,4 +49,26 @@ enum EligibilityService {
         let facts = try await facts(organisationID: organisationID, bodyID: programme.bodyID, callYear: callYear, asOf: instant, on: db)
         return EligibilityRules.evaluate(programme.conditions, facts: facts, callYear: callYear)
     }
+}
+
+extension EligibilityResult {
+    /// The reasons written out in `lang` (`invalid.elig.<code>`).
+    func localized(_ localizer: Localizer, _ lang: Language) -> EligibilityResult {
+        var copy = self
+        copy.conditions = conditions.map { $0.localized(localizer, lang) }
+        return copy
+    }
+
+    func localized(_ req: Request) -> EligibilityResult { localized(req.application.localizer, req.language) }
+}
+
+extension ConditionResult {
+    func localized(_ localizer: Localizer, _ lang: Language) -> ConditionResult {
+        var copy = self
+        copy.reason = localizer.text("invalid.elig." + code, lang, args)
+        return copy
+    }
+
+    /// The failed condition as a field error of the application (its message follows the reader's language).
+    var fieldError: FieldError { FieldError(field: "eligibility", code: "elig." + code, args: args) }
 }

@@ -9,11 +9,8 @@ enum GrantsPersonalData {
 
     static let contributor = PersonalDataContributor(
         entries: [
-            .init(table: "grant_reviews", field: "jav_reason, jav_withdrawal_reason", purpose: "Bedömarens jävsanmälan och skälet om den tas tillbaka.",
-                  lawfulBasis: "Rättslig förpliktelse (förvaltningslagen 16–18 §§; art. 6.1 c)", retention: "Så länge ärendet bevaras.",
-                  onErasure: "Skälen ersätts med ”Raderad”; att jäv anmäldes står kvar."),
-            .init(table: "grant_applications", field: "created_by", purpose: "Vem som påbörjade en ansökan för organisationen.",
-                  lawfulBasis: "Allmänt intresse (art. 6.1 e)", retention: "Så länge ärendet bevaras.", onErasure: "Kopplingen till personen tas bort."),
+            .init(table: "grant_reviews", field: "jav_reason, jav_withdrawal_reason", key: "grant_reviews.jav_reason"),
+            .init(table: "grant_applications", field: "created_by", key: "grant_applications.created_by"),
         ],
         export: { userID, _, db in
             let reviews = try await GrantReview.query(on: db).filter(\.$reviewerID == userID).all()

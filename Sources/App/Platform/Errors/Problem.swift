@@ -44,15 +44,31 @@ public struct AppError: AbortError, DebuggableError, Sendable {
     public var headers: HTTPHeaders
     public var identifier: String { "app.\(status.code)" }
 
-    public init(_ status: HTTPResponseStatus, _ reason: String, fields: [FieldError] = [], headers: HTTPHeaders = [:]) {
+    /// The reason as a text key (`error.reason.<code>`), so that it is shown in the reader's language; `reason` is the
+    /// Swedish text for logs and for errors without a code.
+    public var reasonCode: String?
+
+    public init(_ status: HTTPResponseStatus, _ reason: String, fields: [FieldError] = [], headers: HTTPHeaders = [:], reasonCode: String? = nil) {
         self.status = status
         self.reason = reason
         self.fieldErrors = fields
         self.headers = headers
+        self.reasonCode = reasonCode
     }
 
+    /// The reason in `lang`.
+    public func localizedReason(_ localizer: Localizer, _ lang: Language) -> String {
+        reasonCode.map { localizer.text("error.reason." + $0, lang) } ?? reason
+    }
+
+    /// The reason in the request's language.
+    public func reason(for req: Request) -> String { localizedReason(req.application.localizer, req.language) }
+
     /// 422 with the failing fields.
-    public static func invalid(_ fields: [FieldError], reason: String = "Uppgifterna behöver rättas.") -> AppError {
+    public static func invalid(_ fields: [FieldError]) -> AppError {
+        AppError(.unprocessableEntity, "Uppgifterna behöver rättas.", fields: fields, reasonCode: "invalid")
+    }
+    public static func invalid(_ fields: [FieldError], reason: String) -> AppError {
         AppError(.unprocessableEntity, reason, fields: fields)
     }
     public static func invalid(field: String, _ message: String) -> AppError {
@@ -61,13 +77,16 @@ public struct AppError: AbortError, DebuggableError, Sendable {
     public static func invalid(field: String, code: String, _ args: String...) -> AppError {
         .invalid([FieldError(field: field, code: code, args: args)])
     }
-    public static func notFound(_ what: String = "Sidan eller posten finns inte.") -> AppError {
+    public static func notFound() -> AppError {
+        AppError(.notFound, "Sidan eller posten finns inte.", reasonCode: "notFound")
+    }
+    public static func notFound(_ what: String) -> AppError {
         AppError(.notFound, what)
     }
     /// 409: somebody else saved first (optimistic locking).
     public static func staleVersion() -> AppError {
         AppError(.conflict, "Posten har ändrats av någon annan sedan du öppnade den. Ladda om och gör ändringen igen.",
-                 fields: [FieldError(field: "version", message: "Versionen är inaktuell.")])
+                 fields: [FieldError(field: "version", code: "staleVersion")], reasonCode: "stale")
     }
     public static func conflict(field: String, _ message: String) -> AppError {
         AppError(.conflict, message, fields: [FieldError(field: field, message: message)])
@@ -75,10 +94,16 @@ public struct AppError: AbortError, DebuggableError, Sendable {
     public static func badRequest(_ reason: String, field: String? = nil) -> AppError {
         AppError(.badRequest, reason, fields: field.map { [FieldError(field: $0, message: reason)] } ?? [])
     }
-    public static func forbidden(_ reason: String = "Du har inte behörighet till detta.") -> AppError {
+    public static func forbidden() -> AppError {
+        AppError(.forbidden, "Du har inte behörighet till detta.", reasonCode: "forbidden")
+    }
+    public static func forbidden(_ reason: String) -> AppError {
         AppError(.forbidden, reason)
     }
-    public static func unauthenticated(_ reason: String = "Logga in för att fortsätta.") -> AppError {
+    public static func unauthenticated() -> AppError {
+        AppError(.unauthorized, "Logga in för att fortsätta.", reasonCode: "unauthenticated")
+    }
+    public static func unauthenticated(_ reason: String) -> AppError {
         AppError(.unauthorized, reason)
     }
 }

@@ -43,10 +43,11 @@ struct ProblemMiddleware: AsyncMiddleware {
         }
     }
 
+    /// Status, reason (in the reader's language where it has a text key), fields and headers.
     func describe(_ error: any Error, _ req: Request) -> (HTTPResponseStatus, String, [FieldError], HTTPHeaders) {
         switch error {
         case let e as AppError:
-            return (e.status, e.reason, e.fieldErrors, e.headers)
+            return (e.status, e.localizedReason(req.application.localizer, req.language), e.fieldErrors, e.headers)
         case let e as DecodingError:
             return (.badRequest, "Begäran kunde inte tolkas: " + Self.describe(e), Self.fieldErrors(e), [:])
         case let e as any AbortError:
@@ -57,17 +58,16 @@ struct ProblemMiddleware: AsyncMiddleware {
                 let limit = req.route.flatMap { req.application.routeRegistry.entry(for: $0)?.maxBodyBytes }
                     ?? req.application.routes.defaultMaxBodySize.value
                 let mb = String(max(1, limit / (1024 * 1024)))
-                reason = "Begäran är för stor (högst \(mb) MB)."
+                reason = req.t("invalid.bodyTooLarge", mb)
                 fields = [FieldError(field: "body", code: "bodyTooLarge", args: [mb])]
             }
             if e.status == .unsupportedMediaType { fields = [FieldError(field: "Content-Type", code: "contentType")] }
-            if e.status == .notFound { reason = "Sidan eller posten finns inte." }
+            if e.status == .notFound { reason = req.t("error.reason.notFound") }
             return (e.status, reason, fields, e.headers)
         case _ where DatabaseUnavailable.matches(error):
-            return (.serviceUnavailable, "Tjänsten är tillfälligt otillgänglig. Försök igen om en stund.", [],
-                    ["Retry-After": String(DatabaseUnavailable.retryAfterSeconds)])
+            return (.serviceUnavailable, req.t("error.reason.unavailable"), [], ["Retry-After": String(DatabaseUnavailable.retryAfterSeconds)])
         default:
-            return (.internalServerError, "Ett oväntat fel inträffade. Felet är loggat.", [], [:])
+            return (.internalServerError, req.t("error.reason.unexpected"), [], [:])
         }
     }
 

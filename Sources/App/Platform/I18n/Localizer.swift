@@ -51,7 +51,8 @@ public struct Localizer: Sendable {
         return [.sv: en.subtracting(sv).sorted(), .en: sv.subtracting(en).sorted()]
     }
 
-    /// The string for `key`, with `{0}`, `{1}` … replaced by `args`.
+    /// The string for `key`, with `{0}`, `{1}` … replaced by `args`; `{0:prefix}` shows the argument as the label
+    /// `prefix.<argument>`; `{0#one|other}` is the word that agrees with the number in argument 0.
     public func text(_ key: String, _ lang: Language, _ args: [String] = []) -> String {
         var s = tables[lang]?[key] ?? tables[.sv]?[key] ?? key
         for (i, a) in args.enumerated() {
@@ -59,9 +60,18 @@ public struct Localizer: Sendable {
             // `{0:prefix}` shows the argument as a label: the text of `prefix.<argument>` when there is one.
             while let r = s.range(of: "{\(i):") , let end = s[r.upperBound...].firstIndex(of: "}") {
                 let prefix = String(s[r.upperBound..<end])
-                let labelKey = prefix + "." + a
-                let label = tables[lang]?[labelKey] ?? tables[.sv]?[labelKey] ?? a
+                // A list (`a|b`) is labelled item by item.
+                let label = a.split(separator: "|").map { item in
+                    let labelKey = prefix + "." + item
+                    return tables[lang]?[labelKey] ?? tables[.sv]?[labelKey] ?? String(item)
+                }.joined(separator: ", ")
                 s.replaceSubrange(r.lowerBound...end, with: label)
+            }
+            // `{0#one|other}` picks the word for the number: "1 kommun", "3 kommuner".
+            while let r = s.range(of: "{\(i)#"), let end = s[r.upperBound...].firstIndex(of: "}") {
+                let forms = s[r.upperBound..<end].split(separator: "|", omittingEmptySubsequences: false)
+                let word = a == "1" || a == "-1" ? forms.first : forms.last
+                s.replaceSubrange(r.lowerBound...end, with: word.map(String.init) ?? "")
             }
         }
         return s

@@ -40,8 +40,8 @@ enum SurveyPages {
             let n = try await req.write { ctx in try await act(ctx) }
             return req.redirect(to: "/surveys/\(sid)", flash: success(n))
         } catch let e as AppError where e.status != .forbidden && e.status != .notFound {
-            let message = req.formErrors(e)?.map(\.message).joined(separator: " ") ?? e.reason
-            return req.redirect(to: "/surveys/\(sid)", flash: message.isEmpty ? e.reason : message)
+            let message = req.formErrors(e)?.map(\.message).joined(separator: " ") ?? e.reason(for: req)
+            return req.redirect(to: "/surveys/\(sid)", flash: message.isEmpty ? e.reason(for: req) : message)
         }
     }
 
