@@ -69,7 +69,7 @@ public func prepareForServing(_ app: Application) async throws {
     if app.config.loadDemoOnFirstStart {
         try await DemoData.loadIfFirstStart(app)
     }
-    BackgroundJobs.start(app)
+    BackgroundJobs.start(app, every: Int64(app.config.jobTickSeconds))
 }
 
 /// Templates, strings and reference data live in `Resources/` and `Public/` of the project. When the binary runs

@@ -137,5 +137,5 @@ SIGNED_IN = [
 FOLLOWED = [
     ("/grants/applications", "/grants/applications/"),
     ("/grants/reports", "/grants/reports/"),
-    ("/grants/reclaims", "/grants/decisions/"),
+    ("/grants/reclaims", "/grants/reclaims/"),
 ]

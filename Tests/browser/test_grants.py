@@ -179,6 +179,11 @@ def test_apply_review_decide_pay_report_reclaim(driver):
     driver.get(url("/grants/reclaims"))
     row = driver.find_element(By.XPATH, "//tr[th[contains(., 'Funktionsrätt Värmland')]]")
     assert "10 000 kr" in row.text.replace("\u00a0", " ")
+    # The reclaim is a letter the organisation can print: amount, due date, reference and how to appeal.
+    follow(driver, row.find_element(By.CSS_SELECTOR, "th a").click)
+    letter = main_text(driver).replace("\u00a0", " ")
+    assert "Beslut om återkrav" in letter and "10 000 kr" in letter and "som referens" in letter
+    assert run_axe(driver) == []
 
     # 8. Anyone can read the decision in the public register.
     driver.delete_all_cookies()

@@ -21,7 +21,7 @@ public enum OrganisationLevel: String, Vocabulary {
     public var aliases: [String] {
         switch self {
         case .national: return ["nationell", "riks", "riksorganisation", "riksförbund"]
-        case .regional: return ["regional", "distrikt", "district", "länsförbund"]
+        case .regional: return ["regional", "regional/distrikt", "distrikt", "district", "länsförbund"]
         case .local: return ["lokal", "lokalförening", "förening"]
         }
     }

@@ -112,7 +112,19 @@ struct TasksAndNotificationsTests {
             repMail = try await Self.mail(t, to: rep.email)
             #expect(repMail.last?.subject == "Återkrav: \(Money.format(2_000_000)) – Verksamhetsbidrag")
             #expect(repMail.last?.body.contains("ange \(decision.diarienummer) som referens") == true)
-            #expect(try await Self.tasks(t, rep.token)["grants.reclaim"] == ["/grants/reclaims"])
+            let reclaimID = try reclaim.decode(ReclaimDTO.self).id
+            #expect(try await Self.tasks(t, rep.token)["grants.reclaim"] == ["/grants/reclaims/\(reclaimID)"])
+            // The reclaim as a letter: the organisation reads what to pay, by when and with which reference; nobody else.
+            let letterBrowser = Browser(t)
+            try await letterBrowser.signIn(rep.email)
+            let letter = try await letterBrowser.get("/grants/reclaims/\(reclaimID)")
+            #expect(letter.status == .ok)
+            #expect(letter.text.contains("Beslut om återkrav, \(decision.diarienummer)"))
+            #expect(letter.text.contains("ange \(decision.diarienummer) som referens"))
+            #expect(letter.text.contains("Ej förbrukade medel."))
+            let stranger = Browser(t)
+            try await stranger.signIn(reviewer.email)
+            #expect(try await stranger.get("/grants/reclaims/\(reclaimID)").status == .notFound)
 
             // The same messages are listed in the app, unread until read; another user cannot mark them.
             let list = try await t.api(.GET, "/api/v1/me/notifications?unread=true", token: rep.token).json()

@@ -95,4 +95,28 @@ struct ImportTests {
             #expect(try reader.next()?.first == "Kultur i Kil")
         }
     }
+
+    @Test("the list's download is for people: Swedish headers, labels and names, codes on request, and the file imports back unchanged")
+    func exportForPeople() async throws {
+        var file = ""
+        try await TestApp.run { t in
+            try await t.organisation("Kultur i Kil", orgnr: "802000-0009", level: "regional", areas: ["culture", "youth"], municipalities: ["1715", "1780"])
+            let res = try await t.send(.GET, "/organisations/export.csv?county=17")
+            #expect(res.status == .ok)
+            file = res.text
+            let lines = res.text.split(separator: "\r\n").map(String.init)
+            #expect(lines.first?.hasSuffix("namn;organisationsnummer;juridisk form;nivå;kommun;verksamhetsområden;medlemmar;e-post;webbplats;id") == true)
+            #expect(lines.dropFirst().first?.hasPrefix("Kultur i Kil;802000-0009;Ideell förening;Regional/distrikt;Kil|Karlstad;") == true)
+            let codes = try await t.send(.GET, "/organisations/export.csv?county=17&format=codes")
+            #expect(codes.text.split(separator: "\r\n").dropFirst().first?.hasPrefix("Kultur i Kil;802000-0009;ideellForening;regional;1715|1780;culture|youth") == true)
+        }
+        try await TestApp.run { t in
+            let admin = try await t.user(.admin)
+            let res = try await t.api(.POST, "/api/v1/organisations/import", token: admin.token, rawBody: file, contentType: "text/csv")
+            #expect(res.status == .ok, "\(res.text)")
+            let org = try #require(try await t.api(.GET, "/api/v1/organisations?q=kultur").decode(Paged<OrganisationDTO>.self).items.first)
+            #expect(org.legalForm == "ideellForening" && org.level == "regional")
+            #expect(org.municipalities == ["1715", "1780"] && org.areas == ["culture", "youth"])
+        }
+    }
 }

@@ -55,7 +55,7 @@ enum AccountPages {
                        tokenErrors: [FieldError] = [], status: HTTPStatus = .ok) async throws -> Response {
         guard let userID = req.principal.userID, let user = try await AccountService.user(userID, on: req.db) else {
             // The deprecated admin token has no account page.
-            throw AppError.forbidden("Kontosidan kräver ett personligt konto.")
+            throw AppError.forbidden(code: "personalAccount")
         }
         var rows: [MembershipRow] = []
         for m in try await AccountService.memberships(of: userID, on: req.db) {

@@ -96,7 +96,7 @@ enum AccountsAPIController {
     }
 
     @Sendable static func export(_ req: Request) async throws -> Response {
-        guard let id = req.principal.userID else { throw AppError.forbidden("Exporten gäller personliga konton.") }
+        guard let id = req.principal.userID else { throw AppError.forbidden(code: "personalAccount") }
         var headers = HTTPHeaders()
         headers.contentType = .json
         return Response(status: .ok, headers: headers, body: .init(string: try await GDPRService.export(userID: id, on: req.db).serialized()))
@@ -113,7 +113,7 @@ enum AccountsAPIController {
     struct TokenBody: Content { var name: String?; var expiresInDays: Int? }
 
     @Sendable static func createToken(_ req: Request) async throws -> Response {
-        guard let userID = req.principal.userID else { throw AppError.forbidden("API-nycklar hör till personliga konton.") }
+        guard let userID = req.principal.userID else { throw AppError.forbidden(code: "personalAccount") }
         let body = try req.content.decode(TokenBody.self)
         var errors = FieldErrors()
         let name = TextRules.line(body.name, field: "name", max: 100, required: true, errors: &errors)
@@ -135,7 +135,7 @@ enum AccountsAPIController {
     @Sendable static func users(_ req: Request) async throws -> Paged<UserDTO> {
         let page = try PageRequest.from(req)
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard q.count <= 100 else { throw AppError.badRequest("q är för lång.", field: "q") }
+        guard q.count <= 100 else { throw AppError.badRequest(code: "searchTooLong", field: "q") }
         let (total, users) = try await AccountService.search(q, page: page, on: req.db)
         var items: [UserDTO] = []
         for u in users { items.append(try await dto(u, on: req.db)) }
@@ -164,7 +164,7 @@ enum AccountsAPIController {
         let page = try PageRequest.from(req)
         let f = AdminPages.auditFilter(req)
         for (k, v) in [("from", f.from), ("to", f.to)] where !v.isEmpty && LocalDate(v) == nil {
-            throw AppError.badRequest("\(k) måste vara ett datum ÅÅÅÅ-MM-DD.", field: k)
+            throw AppError.badRequest(code: "date", field: k)
         }
         let found = try await AuditLogService.search(f, page: page, on: req.db)
         let (total, names) = (found.total, found.names)

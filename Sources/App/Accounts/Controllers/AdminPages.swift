@@ -110,7 +110,7 @@ enum AdminPages {
         let id = try req.parameters.require("id", as: UUID.self)
         let b = try req.decodeForm(StatusBody.self)
         guard let status = User.Status(rawValue: b.status ?? ""), status == .active || status == .disabled else {
-            throw AppError.badRequest("Okänd status.", field: "status")
+            throw AppError.badRequest(code: "unknownStatus", field: "status")
         }
         guard id != req.principal.userID else { throw AppError(.conflict, "Du kan inte stänga av ditt eget konto.") }
         try await req.write { ctx in try await AccountService.setStatus(userID: id, to: status, in: ctx) }

@@ -118,7 +118,7 @@ enum AccountService {
         let name = TextRules.line(rawName, field: "name", max: 200, required: true, min: 2, errors: &errors)
         try errors.throwIfAny()
         if try await findUser(email: email, on: ctx.db) != nil {
-            throw AppError.conflict(field: "email", "Det finns redan ett konto med den e-postadressen.")
+            throw AppError.conflict(field: "email", code: "emailTaken")
         }
         let u = User()
         u.id = UUID()

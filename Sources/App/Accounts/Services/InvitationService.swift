@@ -18,7 +18,7 @@ enum OneTimeLinks {
     /// Returns the link, which is also mailed.
     static func invite(email: String, name: String, payload: InvitePayload, baseURL: String, in ctx: WriteContext) async throws -> String {
         guard InvitationRules.allowed(ctx.actor, role: payload.role, bodyID: payload.bodyId, organisationID: payload.organisationId) else {
-            throw AppError.forbidden("Du kan inte bjuda in någon till den rollen.")
+            throw AppError.forbidden(code: "inviteRole")
         }
         if let e = InvitationRules.scopeError(role: payload.role, bodyID: payload.bodyId, organisationID: payload.organisationId) {
             throw AppError.invalid(field: e.field, code: e.code)
@@ -29,7 +29,7 @@ enum OneTimeLinks {
         try errors.throwIfAny()
         let user: User
         if let existing = try await AccountService.findUser(email: email, on: ctx.db) {
-            guard existing.status != .erased, existing.status != .disabled else { throw AppError.conflict(field: "email", "Kontot är avstängt.") }
+            guard existing.status != .erased, existing.status != .disabled else { throw AppError.conflict(field: "email", code: "accountDisabled") }
             user = existing
         } else {
             user = try await AccountService.createUser(email: email, name: name, passwordHash: nil, in: ctx)

@@ -163,7 +163,7 @@ enum AgreementAPIController {
     static func against(_ req: Request, _ v: AgreementVersion) async throws -> AgreementVersion? {
         if let other = try req.uuidParameter("against") {
             let o = try await AgreementService.readableVersion(other, req.principal, on: req.db)
-            guard o.agreementID == v.agreementID else { throw AppError.badRequest("Versionen hör till en annan överenskommelse.", field: "against") }
+            guard o.agreementID == v.agreementID else { throw AppError.badRequest(code: "versionOfOtherAgreement", field: "against") }
             return o
         }
         return try await AgreementService.visibleVersions(v.agreementID, req.principal, on: req.db).last { $0.number < v.number }

@@ -44,7 +44,7 @@ enum SignatoryService {
         try errors.throwIfAny()
         guard let orgID else { throw AppError.invalid(field: "organisationId", code: "required") }
         let (allowed, onPaper) = try await maySign(agreementID, organisationID: orgID, ctx.actor, on: ctx.db)
-        guard allowed else { throw AppError.forbidden("Du kan bara skriva under för din egen organisation.") }
+        guard allowed else { throw AppError.forbidden(code: "signOwnOrganisation") }
         let existing = try await all(agreementID, on: ctx.db)
         let versions = try await AgreementService.versions(try a.requireID(), on: ctx.db).map(\.facts)
         let day = SignatoryRules.sign(organisationID: orgID, on: b.signedOn ?? today.description, firstAdopted: AgreementRules.firstInForce(versions),

@@ -94,7 +94,7 @@ extension DialogueAPIController {
         let page = try PageRequest.from(req)
         var filter = DialogueQueries.QuestionFilter(bodyID: try req.uuidParameter("body"), forumID: try req.uuidParameter("forum"))
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard let st = QuestionStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            guard let st = QuestionStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             filter.status = st
         }
         if (try? req.query.get(Bool.self, at: "overdue")) == true { filter.overdueOn = LocalDate.today() }
@@ -106,7 +106,7 @@ extension DialogueAPIController {
             guard let uid = req.principal.userID else { throw AppError.unauthenticated() }
             filter.owedByRoles = try await DirectoryQueries.rolesHeld(byUser: uid, on: req.db)
         case "": break
-        default: throw AppError.badRequest("mine är raised eller owed.", field: "mine")
+        default: throw AppError.badRequest(code: "mineValue", field: "mine")
         }
         let (items, total) = try await DialogueQueries.questions(visibleTo: req.principal, filter, page: page, on: req.db)
         return Paged(items: try await QuestionService.dtos(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
@@ -121,7 +121,7 @@ extension DialogueAPIController {
     static func readableQuestion(_ req: Request) async throws -> DialogueQuestion {
         let q = try await DialogueQueries.question(try id(req), on: req.db)
         guard try await QuestionService.mayRead(q, req.principal, on: req.db) else {
-            throw req.principal.isSignedIn ? AppError.forbidden("Frågan är inte offentlig.") : AppError.unauthenticated()
+            throw req.principal.isSignedIn ? AppError.forbidden(code: "questionNotPublic") : AppError.unauthenticated()
         }
         return q
     }
@@ -138,7 +138,7 @@ extension DialogueAPIController {
     }
 
     @Sendable static func feedbackRate(_ req: Request) async throws -> [FeedbackRateDTO] {
-        guard let body = try req.uuidParameter("body") else { throw AppError.badRequest("Ange myndighet.", field: "body") }
+        guard let body = try req.uuidParameter("body") else { throw AppError.badRequest(code: "bodyRequired", field: "body") }
         guard try await DirectoryQueries.bodyExists(body, on: req.db) else { throw AppError.notFound() }
         return try await QuestionService.rates(bodyID: body, from: try req.dateParameter("from"), to: try req.dateParameter("to"), on: req.db)
     }
@@ -149,7 +149,7 @@ extension DialogueAPIController {
         let page = try PageRequest.from(req)
         var status: ConsultationStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard let st = ConsultationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            guard let st = ConsultationStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
         let visible = try await DialogueQueries.consultations(visibleTo: req.principal, bodyID: try req.uuidParameter("body"), status: status, on: req.db)
@@ -196,7 +196,7 @@ extension DialogueAPIController {
 
     @Sendable static func draft(_ req: Request) async throws -> Response {
         let c = try await readableConsultation(req)
-        guard let data = c.draftData, let name = c.draftFilename else { throw AppError.notFound("Remissen har inget utkast.") }
+        guard let data = c.draftData, let name = c.draftFilename else { throw AppError.notFound(code: "noDraft") }
         return .download(data, filename: name, contentType: c.draftContentType ?? "application/octet-stream")
     }
 
@@ -230,7 +230,7 @@ extension DialogueAPIController {
         let c = try await DialogueQueries.consultation(r.consultationID, on: req.db)
         guard let data = r.documentData, let name = r.documentFilename else { throw AppError.notFound() }
         guard try await ConsultationService.mayReadResponse(r, c, req.principal, on: req.db) else {
-            throw req.principal.isSignedIn ? AppError.forbidden("Svaret blir offentligt när remisstiden har gått ut.") : AppError.unauthenticated()
+            throw req.principal.isSignedIn ? AppError.forbidden(code: "responseNotYetPublic") : AppError.unauthenticated()
         }
         return .download(data, filename: name, contentType: r.documentContentType ?? "application/octet-stream")
     }

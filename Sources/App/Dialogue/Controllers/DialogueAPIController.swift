@@ -91,7 +91,7 @@ enum DialogueAPIController {
     /// Refuses the members' view of a closed forum: 401 to visitors, 403 to others.
     static func requireInside(_ f: Forum, _ req: Request) async throws {
         guard try await ForumService.mayReadInside(f, req.principal, on: req.db) else {
-            throw req.principal.isSignedIn ? AppError.forbidden("Forumet är slutet.") : AppError.unauthenticated()
+            throw req.principal.isSignedIn ? AppError.forbidden(code: "forumClosed") : AppError.unauthenticated()
         }
     }
 
@@ -101,7 +101,7 @@ enum DialogueAPIController {
         let page = try PageRequest.from(req)
         var kind: ForumKind?
         if let k = req.query[String.self, at: "kind"], !k.isEmpty {
-            guard let parsed = ForumKind(rawValue: k) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
+            guard let parsed = ForumKind(rawValue: k) else { throw AppError.badRequest(code: "unknownKind", field: "kind") }
             kind = parsed
         }
         let (forums, total) = try await DialogueQueries.forums(bodyID: try req.uuidParameter("body"), kind: kind, page: page, on: req.db)
@@ -169,7 +169,7 @@ enum DialogueAPIController {
 
     @Sendable static func plan(_ req: Request) async throws -> Response {
         let fid = try id(req)
-        guard let year = try req.yearParameter() else { throw AppError.badRequest("Ange år.", field: "year") }
+        guard let year = try req.yearParameter() else { throw AppError.badRequest(code: "yearRequired", field: "year") }
         let created = try await req.write { ctx in try await ForumService.plan(forumID: fid, year: year, in: ctx) }
         let f = try await ForumService.find(fid, on: req.db)
         var out: [MeetingDTO] = []
@@ -183,7 +183,7 @@ enum DialogueAPIController {
         let page = try PageRequest.from(req)
         var status: MeetingStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard let st = MeetingStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            guard let st = MeetingStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
         let (meetings, total) = try await DialogueQueries.meetings(visibleTo: req.principal, forumID: try req.uuidParameter("forum"), from: try req.dateParameter("from"),
@@ -346,7 +346,7 @@ enum DialogueAPIController {
         // Actions of the forums the principal runs.
         var status: ActionStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard let st = ActionStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            guard let st = ActionStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
         let (items, total) = try await DialogueQueries.actions(managedBy: req.principal, status: status, page: page, on: req.db)

@@ -96,7 +96,7 @@ enum MeetingPages {
         struct B: Content { var status: String?; var version: Int? }
         let mid = try DialogueAPIController.id(req)
         let b = try req.decodeForm(B.self)
-        guard let s = b.status.flatMap(MeetingStatus.init(rawValue:)), s != .published else { throw AppError.badRequest("Okänd status.", field: "status") }
+        guard let s = b.status.flatMap(MeetingStatus.init(rawValue:)), s != .published else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
         return try await DialoguePages.action(req, back: back(mid), success: req.t("meetingStatus.\(s.rawValue)")) { ctx in
             _ = try await MeetingService.setStatus(mid, to: s, version: b.version, in: ctx)
         }

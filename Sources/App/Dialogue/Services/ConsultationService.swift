@@ -181,7 +181,7 @@ enum ConsultationService {
 
     /// An organisation responds (or changes its response) while the consultation is open.
     static func respond(_ id: UUID, _ b: ConsultationResponseBody, in ctx: WriteContext, today: LocalDate = .today()) async throws -> ConsultationResponse {
-        guard ctx.actor.isAdmin || !ctx.actor.organisationIDs.isEmpty else { throw AppError.forbidden("Svar lämnas av den som företräder en organisation.") }
+        guard ctx.actor.isAdmin || !ctx.actor.organisationIDs.isEmpty else { throw AppError.forbidden(code: "responseByRepresentative") }
         guard let c = try await Consultation.find(id, on: ctx.db) else { throw AppError.notFound() }
         guard ConsultationRules.acceptsResponses(status: c.status, deadline: c.deadlineDate, today: today) else {
             throw AppError(.conflict, "Remisstiden har gått ut.", fields: [FieldError(field: "deadline", code: "consultationClosed", args: [c.deadline])])
@@ -191,9 +191,9 @@ enum ConsultationService {
         if let raw = b.organisationId, let u = UUID(uuidString: raw) { orgID = u }
         else if ctx.actor.organisationIDs.count == 1 { orgID = ctx.actor.organisationIDs[0] }
         guard let org = orgID else { throw AppError.invalid(field: "organisationId", code: "required") }
-        guard Policy.allows(ctx.actor, .dialogueParticipate, .organisation(org)) else { throw AppError.forbidden("Du företräder inte organisationen.") }
+        guard Policy.allows(ctx.actor, .dialogueParticipate, .organisation(org)) else { throw AppError.forbidden(code: "notYourOrganisation") }
         if !c.openToAll, !(try await invitedOrganisations(c, on: ctx.db)).contains(org) {
-            throw AppError.forbidden("Organisationen är inte remissinstans.")
+            throw AppError.forbidden(code: "notConsulted")
         }
         let general = TextRules.paragraph(b.generalComment, field: "generalComment", max: 20_000, errors: &errors)
         let keys = Set(c.sectionList.map(\.key))

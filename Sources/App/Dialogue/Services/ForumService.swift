@@ -291,7 +291,7 @@ enum ForumService {
         guard let s = try await ForumSeat.find(seatID, on: ctx.db) else { throw AppError.notFound() }
         try await authorizeManage(try await find(s.forumID, on: ctx.db), ctx)
         guard s.phase(on: day) != .ended, s.termTo.map({ LocalDate(stored: $0) > day }) ?? true else {
-            throw AppError.conflict(field: "termTo", "Platsen har redan upphört.")
+            throw AppError.conflict(field: "termTo", code: "seatEnded")
         }
         let before = s.auditSnapshot
         s.termTo = SeatRules.endDay(termFrom: s.termFromDate, ending: day).description

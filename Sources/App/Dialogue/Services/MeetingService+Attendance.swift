@@ -60,7 +60,7 @@ extension MeetingService {
         let (m, f) = try await find(id, on: ctx.db)
         guard let uid = ctx.actor.userID else { throw AppError.forbidden() }
         let mine = try await ForumService.seatsHeld(by: uid, on: ctx.db, today: m.day).filter { $0.forumID == f.id }
-        guard let seat = mine.first else { throw AppError.forbidden("Du har ingen plats i forumet.") }
+        guard let seat = mine.first else { throw AppError.forbidden(code: "noSeat") }
         guard m.status == .confirmed else { throw AppError(.conflict, "Mötet tar inte emot svar.", fields: [FieldError(field: "status", code: "notConfirmed")]) }
         let a = try await MeetingAttendance.query(on: ctx.db).filter(\.$meetingID == id).filter(\.$seatID == seat.id!).first() ?? {
             let a = MeetingAttendance()
@@ -152,7 +152,7 @@ extension MeetingService {
         let mine = try await ForumService.seatsHeld(by: uid, on: ctx.db, today: m.day).filter { $0.forumID == f.id }
         let isChair = mine.contains { $0.position == .chair }
         let isAdjuster = m.adjusterSeatID.map { a in mine.contains { $0.id == a } } ?? false
-        guard isChair || isAdjuster else { throw AppError.forbidden("Bara ordföranden och justeraren justerar protokollet.") }
+        guard isChair || isAdjuster else { throw AppError.forbidden(code: "approveChairAdjuster") }
         guard m.status == .held else { throw AppError(.conflict, "Protokollet kan justeras när mötet är hållet.", fields: [FieldError(field: "status", code: "notHeld")]) }
         // Only someone who took part in the meeting approves its minutes.
         let mySeatIDs = mine.compactMap(\.id)

@@ -36,7 +36,7 @@ enum CollaborationPages {
             intro = req.t("collab.introUnit", unit.name)
             fields.append(FormField("organisationId", label: req.t("collab.organisation"), value: f.organisationId, hint: req.t("collab.organisationHint"), required: true, maxLength: 40))
         } else {
-            throw AppError.badRequest("Ange organisation eller enhet.", field: "organisation")
+            throw AppError.badRequest(code: "unitOrOrganisation", field: "organisation")
         }
         fields += [
             FormField("form", label: req.t("collab.form"), kind: .select, required: true, options: req.options(CollaborationForm.self, selected: f.form, emptyLabel: req.t("form.choose"))),

@@ -147,21 +147,41 @@ enum OrganisationImport {
 
 /// CSV export of an organisation list (the list the user is looking at, same filters), streamed page by page.
 enum OrganisationExport {
+    /// Column codes: what the API and machines read, and what the import takes back.
     static let header = ["name", "orgnr", "legalForm", "level", "municipality", "areas", "members", "email", "website", "id"]
+    /// The same columns as people read them (the import takes these headers and labels back too).
+    static let swedishHeader = ["namn", "organisationsnummer", "juridisk form", "nivå", "kommun", "verksamhetsområden", "medlemmar", "e-post", "webbplats", "id"]
+
+    /// How the values are written: codes, or Swedish labels and names for people.
+    struct Labels: Sendable {
+        var legalForm: [String: String]
+        var level: [String: String]
+        var municipality: [String: String]
+        var area: [String: String]
+
+        static func swedish(_ localizer: Localizer, on db: any Database) async throws -> Labels {
+            let vocab = try await DirectoryVocabularyService.load(on: db)
+            return Labels(legalForm: Dictionary(uniqueKeysWithValues: LegalForm.allCases.map { ($0.rawValue, localizer.text($0.labelKey, .sv)) }),
+                          level: Dictionary(uniqueKeysWithValues: OrganisationLevel.allCases.map { ($0.rawValue, localizer.text($0.labelKey, .sv)) }),
+                          municipality: vocab.municipalityNameByCode, area: vocab.areaLabels.mapValues(\.sv))
+        }
+    }
 
     /// Writes the header and every matching organisation, a page at a time; `members` is the latest year's total.
-    /// Returns how many organisations were written.
+    /// With `labels`, the header and the values are Swedish. Returns how many organisations were written.
     @discardableResult
-    static func write(_ filter: OrganisationFilter, on db: any Database, _ out: (String) async throws -> Void) async throws -> Int {
+    static func write(_ filter: OrganisationFilter, labels: Labels? = nil, on db: any Database, _ out: (String) async throws -> Void) async throws -> Int {
         let writer = CSVWriter(delimiter: .semicolon)
-        try await out(CSVWriter.bom + writer.row(header))
+        try await out(CSVWriter.bom + writer.row(labels == nil ? header : swedishHeader))
+        func label(_ map: [String: String]?, _ code: String) -> String { map?[code] ?? code }
         var n = 0
         try await OrganisationQueries.forEachPage(filter, on: db) { dtos in
             let members = try await OrganisationQueries.latestMemberTotals(ids: dtos.map(\.id), on: db)
             var chunk = ""
             for d in dtos {
-                chunk += writer.row([d.name, d.orgnr ?? "", d.legalForm, d.level, d.municipalities.joined(separator: "|"),
-                                     d.areas.joined(separator: "|"), members[d.id].map(String.init) ?? "", d.email, d.website, d.id.uuidString],
+                chunk += writer.row([d.name, d.orgnr ?? "", label(labels?.legalForm, d.legalForm), label(labels?.level, d.level),
+                                     d.municipalities.map { label(labels?.municipality, $0) }.joined(separator: "|"),
+                                     d.areas.map { label(labels?.area, $0) }.joined(separator: "|"), members[d.id].map(String.init) ?? "", d.email, d.website, d.id.uuidString],
                                     numeric: [6])
             }
             n += dtos.count
@@ -170,14 +190,16 @@ enum OrganisationExport {
         return n
     }
 
-    static func response(_ filter: OrganisationFilter, _ req: Request) async throws -> Response {
+    /// The CSV download; `forPeople` writes Swedish headers and labels unless `?format=codes` asks for the codes.
+    static func response(_ filter: OrganisationFilter, _ req: Request, forPeople: Bool = false) async throws -> Response {
         let db = req.db
+        let labels = forPeople && req.query[String.self, at: "format"] != "codes" ? try await Labels.swedish(req.application.localizer, on: db) : nil
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"organisationer.csv\"")
         response.body = .init(asyncStream: { out in
             do {
-                try await write(filter, on: db) { try await out.writeBuffer(ByteBuffer(string: $0)) }
+                try await write(filter, labels: labels, on: db) { try await out.writeBuffer(ByteBuffer(string: $0)) }
                 try await out.write(.end)
             } catch {
                 try? await out.write(.error(error))

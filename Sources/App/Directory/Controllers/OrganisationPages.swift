@@ -7,7 +7,7 @@ enum OrganisationPages {
     static func register(_ site: Router) {
         let orgs = site.grouped("organisations")
         orgs.get(access: .anyone, use: list)
-        orgs.get("export.csv", access: .anyone, use: { req in try await OrganisationExport.response(try OrganisationFilter.from(req), req) })
+        orgs.get("export.csv", access: .anyone, use: { req in try await OrganisationExport.response(try OrganisationFilter.from(req), req, forPeople: true) })
         orgs.get("new", access: .permission(.organisationCreate), use: newForm)
         orgs.post(access: .permission(.organisationCreate), use: create)
         orgs.get("import", access: .permission(.organisationImport), use: importForm)

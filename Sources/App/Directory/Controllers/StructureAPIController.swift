@@ -67,7 +67,7 @@ enum StructureAPIController {
         let page = try PageRequest.from(req)
         var kind: BodyKind?
         if let raw = req.query[String.self, at: "kind"], !raw.isEmpty {
-            guard let k = BodyKind(rawValue: raw) else { throw AppError.badRequest("Okänd typ.", field: "kind") }
+            guard let k = BodyKind(rawValue: raw) else { throw AppError.badRequest(code: "unknownKind", field: "kind") }
             kind = k
         }
         let (items, total) = try await StructureService.bodies(kind: kind, county: req.query[String.self, at: "county"], page: page, on: req.db)
@@ -96,7 +96,7 @@ enum StructureAPIController {
         let page = try PageRequest.from(req)
         var bodyID: UUID?
         if let raw = req.query[String.self, at: "body"], !raw.isEmpty {
-            guard let id = UUID(uuidString: raw) else { throw AppError.badRequest("body måste vara ett id.", field: "body") }
+            guard let id = UUID(uuidString: raw) else { throw AppError.badRequest(code: "notAnID", field: "body", "body") }
             bodyID = id
         }
         let (items, total) = try await StructureService.units(bodyID: bodyID, area: req.query[String.self, at: "area"], page: page, on: req.db)
@@ -200,7 +200,7 @@ enum StructureAPIController {
     @Sendable static func municipalities(_ req: Request) async throws -> [MunicipalityDTO] {
         let county = req.query[String.self, at: "county"]
         if let county, !county.isEmpty, !(county.count == 2 && county.allSatisfy(\.isNumber)) {
-            throw AppError.badRequest("Län anges med tvåsiffrig kod.", field: "county")
+            throw AppError.badRequest(code: "countyCode", field: "county")
         }
         return try await ReferenceDataService.municipalityDensity(county: county, year: try req.yearParameter(), on: req.db).rows.sorted { $0.code < $1.code }
     }
@@ -250,8 +250,8 @@ enum StructureAPIController {
 
     @Sendable static func search(_ req: Request) async throws -> SearchResults {
         let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
-        guard !q.isEmpty else { throw AppError.badRequest("Ange en sökfråga.", field: "q") }
-        guard TextRules.length(q) <= 200 else { throw AppError.badRequest("Sökfrågan är för lång.", field: "q") }
+        guard !q.isEmpty else { throw AppError.badRequest(code: "searchEmpty", field: "q") }
+        guard TextRules.length(q) <= 200 else { throw AppError.badRequest(code: "searchTooLong", field: "q") }
         let r = try await DirectorySearch.all(q, limit: 20, on: req.db)
         return SearchResults(organisations: r.organisations, bodies: r.bodies.map(StructureService.bodyDTO),
                              units: try await StructureService.unitDTOs(r.units, on: req.db),

@@ -15,7 +15,7 @@ struct OrganisationFilter: Sendable, Equatable {
     static func from(_ req: Request) throws -> OrganisationFilter {
         func param(_ name: String, max: Int = 200) throws -> String {
             let v = (req.query[String.self, at: name] ?? "").trimmingCharacters(in: .whitespaces)
-            if v.count > max { throw AppError.badRequest("\(name) är för lång.", field: name) }
+            if v.count > max { throw AppError.badRequest(code: "paramTooLong", field: name, name) }
             return v
         }
         var f = OrganisationFilter()
@@ -26,16 +26,16 @@ struct OrganisationFilter: Sendable, Equatable {
         f.legalForm = try param("legalForm", max: 40)
         f.level = try param("level", max: 20)
         if !f.legalForm.isEmpty && LegalForm(rawValue: f.legalForm) == nil {
-            throw AppError.badRequest("Okänd juridisk form.", field: "legalForm")
+            throw AppError.badRequest(code: "unknownLegalForm", field: "legalForm")
         }
         if !f.level.isEmpty && OrganisationLevel(rawValue: f.level) == nil {
-            throw AppError.badRequest("Okänd nivå.", field: "level")
+            throw AppError.badRequest(code: "unknownLevel", field: "level")
         }
         if !f.municipality.isEmpty && !(f.municipality.count == 4 && f.municipality.allSatisfy(\.isNumber)) {
-            throw AppError.badRequest("Kommun anges med fyrsiffrig kod.", field: "municipality")
+            throw AppError.badRequest(code: "municipalityCode", field: "municipality")
         }
         if !f.county.isEmpty && !(f.county.count == 2 && f.county.allSatisfy(\.isNumber)) {
-            throw AppError.badRequest("Län anges med tvåsiffrig kod.", field: "county")
+            throw AppError.badRequest(code: "countyCode", field: "county")
         }
         return f
     }

@@ -208,7 +208,7 @@ extension ReferenceDataService {
         let sv = TextRules.line(rawSv, field: "nameSv", max: 100, required: true, errors: &errors)
         let en = TextRules.line(rawEn, field: "nameEn", max: 100, required: true, errors: &errors)
         try errors.throwIfAny()
-        if try await Area.query(on: ctx.db).filter(\.$key == key).count() > 0 { throw AppError.conflict(field: "key", "Området finns redan.") }
+        if try await Area.query(on: ctx.db).filter(\.$key == key).count() > 0 { throw AppError.conflict(field: "key", code: "areaExists") }
         let order = (try await Area.query(on: ctx.db).max(\.$sortOrder) ?? 0) + 1
         let a = Area(key: key, nameSv: sv, nameEn: en, sortOrder: order)
         try await a.create(on: ctx.db)

@@ -70,7 +70,7 @@ enum RoleService {
         if let g = grants, g.rawValue != existing?.grantsRole {
             let bodyID = try await unitID.asyncFlatMap { try await OrgUnit.find($0, on: ctx.db)?.bodyID }
             guard InvitationRules.allowed(ctx.actor, role: g, bodyID: bodyID, organisationID: orgID) else {
-                throw AppError.forbidden("Du kan inte ge ut rollen \(g.rawValue).")
+                throw AppError.forbidden(code: "grantRole", g.rawValue)
             }
         }
         let role = existing ?? ContactRole()

@@ -62,7 +62,7 @@ enum ApplicationPages {
     @Sendable static func apply(_ req: Request) async throws -> Response {
         let callID = try req.parameters.require("id", as: UUID.self)
         struct B: Content { var organisationId: String? }
-        guard let org = try req.decodeForm(B.self).organisationId.flatMap(UUID.init(uuidString:)) else { throw AppError.badRequest("Välj organisation.", field: "organisationId") }
+        guard let org = try req.decodeForm(B.self).organisationId.flatMap(UUID.init(uuidString:)) else { throw AppError.badRequest(code: "organisationRequired", field: "organisationId") }
         let a = try await req.write { ctx in try await ApplicationService.create(callID: callID, organisationID: org, in: ctx) }
         return req.redirect(to: "/grants/applications/\(a.id!)/edit", flash: req.t("grants.application.started"))
     }
@@ -348,7 +348,7 @@ enum ApplicationPages {
     @Sendable static func assign(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
         struct B: Content { var reviewerId: String? }
-        guard let reviewer = try req.decodeForm(B.self).reviewerId.flatMap(UUID.init(uuidString:)) else { throw AppError.badRequest("Välj bedömare.", field: "reviewerId") }
+        guard let reviewer = try req.decodeForm(B.self).reviewerId.flatMap(UUID.init(uuidString:)) else { throw AppError.badRequest(code: "reviewerRequired", field: "reviewerId") }
         _ = try await req.write { ctx in try await ReviewService.assign(applicationID: id, reviewerID: reviewer, in: ctx) }
         Task { [app = req.application] in await Outbox.deliverPending(app) }
         return req.redirect(to: "/grants/applications/\(id)", flash: req.t("grants.reviewerAssigned"))

@@ -10,11 +10,11 @@ extension GrantsAPIController {
     static func paymentFilter(_ req: Request) throws -> GrantQueries.PaymentFilter {
         var f = GrantQueries.PaymentFilter(programmeID: try req.uuidParameter("programme"))
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             f.status = st
         }
         if let d = req.query[String.self, at: "dueBefore"], !d.isEmpty {
-            guard let date = LocalDate(d) else { throw AppError.badRequest("Ogiltigt datum.", field: "dueBefore") }
+            guard let date = LocalDate(d) else { throw AppError.badRequest(code: "date", field: "dueBefore") }
             f.dueBefore = date
         }
         return f
@@ -38,7 +38,7 @@ extension GrantsAPIController {
 
     /// `pain.001.001.03` of one programme's approved payments, for the bank.
     @Sendable static func paymentOrderFile(_ req: Request) async throws -> Response {
-        guard let programmeID = try req.uuidParameter("programme") else { throw AppError.badRequest("Ange programmet (programme).", field: "programme") }
+        guard let programmeID = try req.uuidParameter("programme") else { throw AppError.badRequest(code: "programmeRequired", field: "programme") }
         let p = try await GrantQueries.programme(programmeID, on: req.db)
         guard Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db)) else { throw AppError.forbidden() }
         var filter = try paymentFilter(req)

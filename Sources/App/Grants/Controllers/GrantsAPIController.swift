@@ -77,7 +77,7 @@ enum GrantsAPIController {
                    api: APIOperation("Mark a payment \(status.rawValue)", tag: tag, query: [APIParameter("date", .date, "Datum (standard: i dag).")], response: .ref("GrantPayment"))) { req in
                 let id = try req.parameters.require("id", as: UUID.self)
                 let date = try (req.query[String.self, at: "date"]).flatMap { $0.isEmpty ? nil : $0 }.map { s -> LocalDate in
-                    guard let d = LocalDate(s) else { throw AppError.badRequest("Ogiltigt datum.", field: "date") }
+                    guard let d = LocalDate(s) else { throw AppError.badRequest(code: "date", field: "date") }
                     return d
                 } ?? LocalDate.today()
                 let pay = try await req.write { ctx in try await DecisionService.setPaymentStatus(id, to: status, on: date, in: ctx) }
@@ -173,7 +173,7 @@ enum GrantsAPIController {
 
     @Sendable static func eligibility(_ req: Request) async throws -> EligibilityResult {
         let p = try await GrantQueries.programme(try req.parameters.require("id", as: UUID.self), on: req.db)
-        guard let org = try req.uuidParameter("organisation") else { throw AppError.badRequest("Ange organisation.", field: "organisation") }
+        guard let org = try req.uuidParameter("organisation") else { throw AppError.badRequest(code: "organisationRequired", field: "organisation") }
         guard try await DirectoryQueries.organisationExists(org, on: req.db) else { throw AppError.notFound() }
         return try await EligibilityService.evaluate(programme: p, organisationID: org, callYear: try year(req, default: LocalDate.today().year), on: req.db).localized(req)
     }
@@ -223,7 +223,7 @@ enum GrantsAPIController {
         let page = try PageRequest.from(req)
         var status: ApplicationStatus?
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
-            guard let st = ApplicationStatus(rawValue: s) else { throw AppError.badRequest("Okänd status.", field: "status") }
+            guard let st = ApplicationStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
         let (apps, total) = try await GrantQueries.applications(visibleTo: req.principal, callID: try req.uuidParameter("call"), status: status, page: page, on: req.db)

@@ -20,6 +20,7 @@ enum MoneyPages {
         g.post("reports", ":id", "review", access: .permission(.grantsManage), use: reviewReport)
         g.post("reports", ":id", "attachments", access: .permission(.grantsApply), body: .collect(maxSize: "21mb"), use: uploadToReport)
         g.get("reclaims", access: .signedIn, use: reclaims)
+        g.get("reclaims", ":id", access: .signedIn, use: reclaimLetter)
         g.post("decisions", ":id", "reclaim", access: .permission(.grantsManage), use: reclaim)
         g.post("reclaims", ":id", access: .permission(.grantsManage), use: reclaimAction)
     }
@@ -302,9 +303,9 @@ enum MoneyPages {
         case "approve": status = .approved
         case "paid": status = .paid
         case "cancel": status = .cancelled
-        default: throw AppError.badRequest("Okänd åtgärd.", field: "action")
+        default: throw AppError.badRequest(code: "unknownAction", field: "action")
         }
-        guard let date = LocalDate(f.date ?? LocalDate.today().description) else { throw AppError.badRequest("Ogiltigt datum.", field: "date") }
+        guard let date = LocalDate(f.date ?? LocalDate.today().description) else { throw AppError.badRequest(code: "date", field: "date") }
         try await req.write { ctx in
             for id in ids { _ = try await DecisionService.setPaymentStatus(id, to: status, on: date, in: ctx) }
         }
@@ -426,7 +427,7 @@ enum MoneyPages {
 
     // MARK: Reclaims
 
-    struct ReclaimRow: Encodable, Sendable { var id: UUID; var organisation: String; var amount: String; var reason: String; var due: String; var status: String; var open: Bool; var decisionHref: String }
+    struct ReclaimRow: Encodable, Sendable { var id: UUID; var organisation: String; var amount: String; var reason: String; var due: String; var status: String; var open: Bool; var decisionHref: String; var letterHref: String }
     struct ReclaimsPage: Encodable, Sendable { var rows: [ReclaimRow]; var hasRows: Bool; var csrf: String; var canManage: Bool; var today: String }
 
     @Sendable static func reclaims(_ req: Request) async throws -> Response {
@@ -434,9 +435,42 @@ enum MoneyPages {
         let dtos = try await DecisionService.reclaimDTOs(try await GrantQueries.reclaims(visibleTo: p, page: PageRequest(page: 1, per: 500), on: req.db).items, on: req.db)
         let lang = req.language.rawValue
         let rows = dtos.map { ReclaimRow(id: $0.id, organisation: $0.organisationName ?? "", amount: Money.format($0.amountOre, lang), reason: $0.reason,
-                                         due: $0.dueOn, status: req.t("reclaimStatus.\($0.status)"), open: $0.status == "open", decisionHref: "/grants/decisions/\($0.decisionId)") }
+                                         due: $0.dueOn, status: req.t("reclaimStatus.\($0.status)"), open: $0.status == "open", decisionHref: "/grants/decisions/\($0.decisionId)", letterHref: "/grants/reclaims/\($0.id)") }
         return try await req.page("grants/reclaims", title: req.t("reclaims.title"), ReclaimsPage(rows: rows, hasRows: !rows.isEmpty, csrf: req.csrfToken,
                                                                                                   canManage: Policy.allows(p, .grantsManage), today: LocalDate.today().description))
+    }
+
+    struct ReclaimLetterPage: Encodable, Sendable {
+        var body: String; var diarienummer: String; var date: String; var organisation: String; var orgnr: String?; var address: String?
+        var programme: String; var amount: String; var granted: String; var decisionDate: String; var reason: String; var due: String
+        var status: String; var settled: String?; var decisionHref: String; var appeal: String
+    }
+
+    /// The reclaim decision as a letter to the organisation: what is reclaimed and why, how and by when to pay, and
+    /// how to appeal. Seen by the organisation's people and the programme's officials (as the list of reclaims).
+    @Sendable static func reclaimLetter(_ req: Request) async throws -> Response {
+        let id = try req.parameters.require("id", as: UUID.self)
+        guard let r = try await GrantReclaim.find(id, on: req.db),
+              try await GrantQueries.reclaims(visibleTo: req.principal, page: PageRequest(page: 1, per: 1), on: req.db, only: id).total == 1 else { throw AppError.notFound() }
+        let d = try await GrantQueries.decision(r.decisionID, on: req.db)
+        let p = try await GrantQueries.programme(r.programmeID, on: req.db)
+        let route = AppealRules.Route(rawValue: try await DecisionService.decisionDTOs([d], on: req.db)[0].appealRoute) ?? .forvaltningslagen
+        guard let org = try await DirectoryQueries.organisation(r.organisationID, includingDeleted: true, on: req.db) else { throw AppError.notFound() }
+        let lang = req.language.rawValue
+        let bodyName = try await DirectoryQueries.body(p.bodyID, on: req.db)?.name ?? ""
+        let address = [org.street, [org.postalCode, org.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty }.joined(separator: ", ")
+        func day(_ s: String) -> String { LocalDate(s)?.formatted(lang) ?? s }
+        let settled: String? = switch r.status {
+        case .repaid: req.t("reclaim.letter.repaid", r.repaidOn.map(day) ?? "")
+        case .cancelled: req.t("reclaim.letter.cancelled")
+        default: nil
+        }
+        let data = ReclaimLetterPage(
+            body: bodyName, diarienummer: d.diarienummer, date: r.createdAt.map { LocalDate($0).formatted(lang) } ?? "", organisation: org.name, orgnr: org.orgnr,
+            address: address.nilIfEmpty, programme: p.name, amount: Money.format(r.amountOre, lang), granted: Money.format(d.amountOre, lang),
+            decisionDate: day(d.decidedOn), reason: r.reason, due: day(r.dueOn), status: req.t("reclaimStatus.\(r.status.rawValue)"), settled: settled,
+            decisionHref: "/grants/decisions/\(r.decisionID)", appeal: req.t(AppealRules.textKey(route), bodyName))
+        return try await req.page("grants/reclaim-letter", title: req.t("reclaim.letter.title", d.diarienummer), data)
     }
 
     @Sendable static func reclaim(_ req: Request) async throws -> Response {

@@ -49,7 +49,7 @@ enum ReviewPages {
     static func page(_ req: Request, id: UUID, form f: ReviewForm?, errors: [FieldError]) async throws -> Response {
         let r = try await GrantQueries.review(id, on: req.db)
         let a = try await GrantQueries.application(r.applicationID, on: req.db)
-        guard r.reviewerID == req.principal.userID else { throw AppError.forbidden("Bara den tilldelade bedömaren kan öppna bedömningen.") }
+        guard r.reviewerID == req.principal.userID else { throw AppError.forbidden(code: "assignedReviewerOnly") }
         let (call, _) = try await ReviewService.programme(of: a, on: req.db)
         let dto = try await ApplicationService.dto(a, withEligibility: false, on: req.db)
         let lang = req.language.rawValue

@@ -76,7 +76,7 @@ enum GrantNotifications {
         guard let p = try await GrantProgramme.find(r.programmeID, on: ctx.db) else { return }
         try await NotificationService.notify(try await applicants(organisationID: r.organisationID, on: ctx.db), kind: Kind.reclaim.rawValue,
                                              params: [p.name, Money.format(r.amountOre), r.dueOn, d.diarienummer, r.reason, try await bodyName(p, on: ctx.db)],
-                                             link: "/grants/reclaims", in: ctx)
+                                             link: r.id.map { "/grants/reclaims/\($0)" } ?? "/grants/reclaims", in: ctx)
     }
 
     // MARK: Reminders (a background job)

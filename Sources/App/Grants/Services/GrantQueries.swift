@@ -199,8 +199,9 @@ enum GrantQueries {
     }
 
     /// Reclaims a principal may see (their bodies' programmes and their organisations'), by due date.
-    static func reclaims(visibleTo p: Principal, page: PageRequest, on db: any Database) async throws -> (items: [GrantReclaim], total: Int) {
+    static func reclaims(visibleTo p: Principal, page: PageRequest, on db: any Database, only id: UUID? = nil) async throws -> (items: [GrantReclaim], total: Int) {
         var q = GrantReclaim.query(on: db)
+        if let id { q = q.filter(\.$id == id) }
         if !p.isAdmin && !Policy.allows(p, .crossBodyRead) {
             let managed = try await managedProgrammeIDs(p, on: db) ?? []
             let orgs = p.organisationIDs

@@ -35,7 +35,7 @@ enum GrantSettingsService {
     }
 
     static func save(bodyID: UUID, _ b: GrantSettingsBody, in ctx: WriteContext) async throws -> GrantBodySettings {
-        guard ctx.actor.isAdmin else { throw AppError.forbidden("Bara en administratör kan ändra arbetsfördelningen.") }
+        guard ctx.actor.isAdmin else { throw AppError.forbidden(code: "adminOnly") }
         guard try await StructureService.bodyKinds([bodyID], on: ctx.db)[bodyID] != nil else { throw AppError.notFound() }
         let existing = try await GrantBodySettings.query(on: ctx.db).filter(\.$bodyID == bodyID).first()
         if let v = b.version, v < 1 { throw AppError.invalid(field: "version", code: "range", "1", String(Int.max)) }

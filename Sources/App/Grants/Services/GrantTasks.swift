@@ -110,8 +110,9 @@ enum GrantTasks {
                                 context: label(r.organisationID), due: due, overdue: NotificationRules.reportOverdue(dueOn: due, today: today)))
         }
         for r in try await GrantReclaim.query(on: db).filter(\.$organisationID ~~ orgs).filter(\.$status == .open).all() {
+            guard let id = r.id else { continue }
             let due = LocalDate(stored: r.dueOn)
-            out.append(TaskItem(kind: "grants.reclaim", title: Money.format(r.amountOre), href: "/grants/reclaims", context: label(r.organisationID),
+            out.append(TaskItem(kind: "grants.reclaim", title: Money.format(r.amountOre), href: "/grants/reclaims/\(id)", context: label(r.organisationID),
                                 due: due, overdue: due < today))
         }
         return out

@@ -62,7 +62,7 @@ enum ReviewService {
     /// Scores only without jäv and without ties to the applicant, while the application is under review.
     static func update(_ reviewID: UUID, _ b: ReviewBody, in ctx: WriteContext) async throws -> GrantReview {
         guard let r = try await GrantReview.find(reviewID, on: ctx.db), let a = try await GrantApplication.find(r.applicationID, on: ctx.db) else { throw AppError.notFound() }
-        guard r.reviewerID == ctx.actor.userID else { throw AppError.forbidden("Bara den tilldelade bedömaren kan ändra bedömningen.") }
+        guard r.reviewerID == ctx.actor.userID else { throw AppError.forbidden(code: "assignedReviewerOnly") }
         guard let v = b.version else { throw AppError.invalid(field: "version", code: "required") }
         guard v == r.version else { throw AppError.staleVersion() }
         // After the review is over only a declaration of jäv is taken (the rest of the request is ignored).

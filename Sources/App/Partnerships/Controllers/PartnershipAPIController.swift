@@ -112,7 +112,7 @@ enum PartnershipAPIController {
         var q = IOPQuestions()
         for key in IOPQuestions.keys {
             guard let raw = req.query[String.self, at: key], !raw.isEmpty else { continue }
-            guard let a = IOPAnswer(rawValue: raw) else { throw AppError.badRequest("Svara ja, nej eller vet inte.", field: key) }
+            guard let a = IOPAnswer(rawValue: raw) else { throw AppError.badRequest(code: "iopAnswer", field: key) }
             q[key] = a
         }
         return q

@@ -185,7 +185,7 @@ enum PartnershipService {
         guard let bodyID, let orgID else { throw AppError.invalid(field: "bodyId", code: "required") }
         let asOrganisation = Policy.allows(ctx.actor, .partnershipsPropose, .organisation(orgID)) && !ctx.actor.isAdmin
         guard asOrganisation || Policy.allows(ctx.actor, .partnershipsPropose, .body(bodyID, unitPath: [])) else {
-            throw AppError.forbidden("Du kan föreslå IOP för din egen organisation eller din egen myndighet.")
+            throw AppError.forbidden(code: "proposeIOP")
         }
         let p = Partnership()
         p.id = UUID()

@@ -52,6 +52,9 @@ public struct AppConfig: Sendable {
     public var auditKey: String?
     /// `SAMVERKA_AUDIT_KEY_FILE`, default `var/audit.key` — outside the database, so a database writer cannot read it.
     public var auditKeyFile: String
+    /// Seconds between background-job ticks on this node (`SAMVERKA_JOB_SECONDS`, default 30; 1–3600). Periodic
+    /// jobs claim their interval in the database, so more nodes or shorter ticks never run a job more often.
+    public var jobTickSeconds: Int = 30
 
     public var secureCookies: Bool { publicBaseURL.lowercased().hasPrefix("https://") }
 
@@ -66,7 +69,7 @@ public struct AppConfig: Sendable {
         } else {
             database = .sqlite(path: env["DATABASE_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? "samverka.sqlite")
         }
-        return AppConfig(
+        var config = AppConfig(
             database: database,
             autoMigrate: flag("SAMVERKA_AUTO_MIGRATE", default: true),
             loadDemoOnFirstStart: flag("SAMVERKA_DEMO", default: true),
@@ -91,6 +94,8 @@ public struct AppConfig: Sendable {
             auditKey: env["SAMVERKA_AUDIT_KEY"].flatMap { $0.isEmpty ? nil : $0 },
             auditKeyFile: env["SAMVERKA_AUDIT_KEY_FILE"].flatMap { $0.isEmpty ? nil : $0 } ?? "var/audit.key"
         )
+        if let seconds = Int(env["SAMVERKA_JOB_SECONDS"] ?? ""), (1...3600).contains(seconds) { config.jobTickSeconds = seconds }
+        return config
     }
 }
 

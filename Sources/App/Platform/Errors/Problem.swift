@@ -44,29 +44,49 @@ public struct AppError: AbortError, DebuggableError, Sendable {
     public var headers: HTTPHeaders
     public var identifier: String { "app.\(status.code)" }
 
-    /// The reason as a text key (`error.reason.<code>`), so that it is shown in the reader's language; `reason` is the
-    /// Swedish text for logs and for errors without a code.
-    public var reasonCode: String?
+    /// The reason as a text key with its arguments, so that it is shown in the reader's language; `reason` is the
+    /// Swedish text (or the key) for logs and for errors without a key.
+    public var reasonKey: String?
+    public var reasonArgs: [String] = []
 
-    public init(_ status: HTTPResponseStatus, _ reason: String, fields: [FieldError] = [], headers: HTTPHeaders = [:], reasonCode: String? = nil) {
+    public init(_ status: HTTPResponseStatus, _ reason: String, fields: [FieldError] = [], headers: HTTPHeaders = [:],
+                reasonKey: String? = nil, reasonArgs: [String] = []) {
         self.status = status
         self.reason = reason
         self.fieldErrors = fields
         self.headers = headers
-        self.reasonCode = reasonCode
+        self.reasonKey = reasonKey
+        self.reasonArgs = reasonArgs
     }
 
     /// The reason in `lang`.
     public func localizedReason(_ localizer: Localizer, _ lang: Language) -> String {
-        reasonCode.map { localizer.text("error.reason." + $0, lang) } ?? reason
+        reasonKey.map { localizer.text($0, lang, reasonArgs) } ?? reason
     }
 
     /// The reason in the request's language.
     public func reason(for req: Request) -> String { localizedReason(req.application.localizer, req.language) }
 
+    /// 400 for a query parameter or field: the message is `invalid.<code>`.
+    public static func badRequest(code: String, field: String, _ args: String...) -> AppError {
+        AppError(.badRequest, code, fields: [FieldError(field: field, code: code, args: args)], reasonKey: "invalid." + code, reasonArgs: args)
+    }
+    /// 403 with the reason `error.reason.<code>`.
+    public static func forbidden(code: String, _ args: String...) -> AppError {
+        AppError(.forbidden, code, reasonKey: "error.reason." + code, reasonArgs: args)
+    }
+    /// 404 with the reason `error.reason.<code>`.
+    public static func notFound(code: String) -> AppError {
+        AppError(.notFound, code, reasonKey: "error.reason." + code)
+    }
+    /// 409 on a field: the message is `invalid.<code>`.
+    public static func conflict(field: String, code: String, _ args: String...) -> AppError {
+        AppError(.conflict, code, fields: [FieldError(field: field, code: code, args: args)], reasonKey: "invalid." + code, reasonArgs: args)
+    }
+
     /// 422 with the failing fields.
     public static func invalid(_ fields: [FieldError]) -> AppError {
-        AppError(.unprocessableEntity, "Uppgifterna behöver rättas.", fields: fields, reasonCode: "invalid")
+        AppError(.unprocessableEntity, "Uppgifterna behöver rättas.", fields: fields, reasonKey: "error.reason.invalid")
     }
     public static func invalid(_ fields: [FieldError], reason: String) -> AppError {
         AppError(.unprocessableEntity, reason, fields: fields)
@@ -78,7 +98,7 @@ public struct AppError: AbortError, DebuggableError, Sendable {
         .invalid([FieldError(field: field, code: code, args: args)])
     }
     public static func notFound() -> AppError {
-        AppError(.notFound, "Sidan eller posten finns inte.", reasonCode: "notFound")
+        AppError(.notFound, "Sidan eller posten finns inte.", reasonKey: "error.reason.notFound")
     }
     public static func notFound(_ what: String) -> AppError {
         AppError(.notFound, what)
@@ -86,7 +106,7 @@ public struct AppError: AbortError, DebuggableError, Sendable {
     /// 409: somebody else saved first (optimistic locking).
     public static func staleVersion() -> AppError {
         AppError(.conflict, "Posten har ändrats av någon annan sedan du öppnade den. Ladda om och gör ändringen igen.",
-                 fields: [FieldError(field: "version", code: "staleVersion")], reasonCode: "stale")
+                 fields: [FieldError(field: "version", code: "staleVersion")], reasonKey: "error.reason.stale")
     }
     public static func conflict(field: String, _ message: String) -> AppError {
         AppError(.conflict, message, fields: [FieldError(field: field, message: message)])
@@ -95,13 +115,13 @@ public struct AppError: AbortError, DebuggableError, Sendable {
         AppError(.badRequest, reason, fields: field.map { [FieldError(field: $0, message: reason)] } ?? [])
     }
     public static func forbidden() -> AppError {
-        AppError(.forbidden, "Du har inte behörighet till detta.", reasonCode: "forbidden")
+        AppError(.forbidden, "Du har inte behörighet till detta.", reasonKey: "error.reason.forbidden")
     }
     public static func forbidden(_ reason: String) -> AppError {
         AppError(.forbidden, reason)
     }
     public static func unauthenticated() -> AppError {
-        AppError(.unauthorized, "Logga in för att fortsätta.", reasonCode: "unauthenticated")
+        AppError(.unauthorized, "Logga in för att fortsätta.", reasonKey: "error.reason.unauthenticated")
     }
     public static func unauthenticated(_ reason: String) -> AppError {
         AppError(.unauthorized, reason)

@@ -103,7 +103,7 @@ struct ProblemMiddleware: AsyncMiddleware {
             return [FieldError(field: path.isEmpty ? "body" : path, code: path.isEmpty ? "malformedBody" : "wrongType")]
         case .keyNotFound(let key, let ctx):
             let path = (ctx.codingPath.map(\.stringValue) + [key.stringValue]).filter { Int($0) == nil }.joined(separator: ".")
-            return [FieldError(field: path, message: "Fältet saknas.")]
+            return [FieldError(field: path, code: "required")]
         @unknown default:
             return []
         }

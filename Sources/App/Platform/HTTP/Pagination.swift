@@ -18,13 +18,13 @@ public struct PageRequest: Sendable, Equatable {
     public static func from(_ req: Request, defaultPer: Int = 50) throws -> PageRequest {
         func int(_ name: String) throws -> Int? {
             guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
-            guard let v = Int(raw) else { throw AppError.badRequest("\(name) måste vara ett heltal.", field: name) }
+            guard let v = Int(raw) else { throw AppError.badRequest(code: "notAnInteger", field: name, name) }
             return v
         }
         let page = try int("page") ?? 1
         let per = try int("per") ?? defaultPer
-        guard page >= 1, page <= 100_000 else { throw AppError.badRequest("page måste vara mellan 1 och 100000.", field: "page") }
-        guard per >= 1, per <= maxPer else { throw AppError.badRequest("per måste vara mellan 1 och \(maxPer).", field: "per") }
+        guard page >= 1, page <= 100_000 else { throw AppError.badRequest(code: "pageRange", field: "page") }
+        guard per >= 1, per <= maxPer else { throw AppError.badRequest(code: "perRange", field: "per", String(maxPer)) }
         return PageRequest(page: page, per: per)
     }
 }

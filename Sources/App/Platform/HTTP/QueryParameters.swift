@@ -13,7 +13,7 @@ extension Request {
     /// `?body=<uuid>`.
     public func uuidParameter(_ name: String) throws -> UUID? {
         guard let raw = rawQuery(name) else { return nil }
-        guard let id = UUID(uuidString: raw) else { throw AppError.badRequest("\(name) måste vara ett id.", field: name) }
+        guard let id = UUID(uuidString: raw) else { throw AppError.badRequest(code: "notAnID", field: name, name) }
         return id
     }
 
@@ -28,21 +28,21 @@ extension Request {
         switch raw.lowercased() {
         case "true", "1", "yes", "ja", "on": return true
         case "false", "0", "no", "nej", "off": return false
-        default: throw AppError.badRequest("\(name) ska vara true eller false.", field: name)
+        default: throw AppError.badRequest(code: "notABoolean", field: name, name)
         }
     }
 
     /// `?year=2026` (1900–2200).
     public func yearParameter(_ name: String = "year") throws -> Int? {
         guard let raw = rawQuery(name) else { return nil }
-        guard let y = Int(raw), (1900...2200).contains(y) else { throw AppError.badRequest("\(name) måste vara ett år.", field: name) }
+        guard let y = Int(raw), (1900...2200).contains(y) else { throw AppError.badRequest(code: "notAYear", field: name, name) }
         return y
     }
 
     /// `?on=2026-05-01`.
     public func dateParameter(_ name: String) throws -> LocalDate? {
         guard let raw = rawQuery(name) else { return nil }
-        guard let d = LocalDate(raw) else { throw AppError.badRequest("Ogiltigt datum.", field: name) }
+        guard let d = LocalDate(raw) else { throw AppError.badRequest(code: "date", field: name) }
         return d
     }
 }

@@ -132,14 +132,14 @@ struct QueryValidation: AsyncMiddleware {
         var errors = FieldErrors()
         for p in parameters {
             let given = items.filter { $0.name == p.name }
-            if given.count > 1 { errors.add(p.name, "Parametern får bara anges en gång."); continue }
+            if given.count > 1 { errors.add(p.name, code: "paramRepeated"); continue }
             guard let value = given.first?.value, !value.isEmpty else {
                 if p.required { errors.add(p.name, code: "required") }
                 continue
             }
             if let problem = p.schema.violation(value) { errors.add(p.name, "Ogiltigt värde: ska vara \(problem).") }
         }
-        if !errors.isEmpty { throw AppError(.badRequest, "Ogiltiga parametrar.", fields: errors.all) }
+        if !errors.isEmpty { throw AppError(.badRequest, "Ogiltiga parametrar.", fields: errors.all, reasonKey: "error.reason.badParameters") }
         return try await next.respond(to: req)
     }
 }

@@ -148,7 +148,7 @@ enum SurveyService {
             body.map { Policy.allows(actor, .surveysManage, .body($0, unitPath: [])) } ?? Policy.allows(actor, .overviewManage)
         }
         guard (existing.map { owns($0.bodyID) } ?? true) && owns(bodyID) else {
-            throw AppError.forbidden("Du kan göra enkäter för din egen myndighet; nationella enkäter görs av analytiker.")
+            throw AppError.forbidden(code: "surveyOwnBody")
         }
         let s = existing ?? Survey()
         let before = existing?.auditSnapshot
@@ -326,7 +326,7 @@ enum SurveyService {
     /// The recipient and survey a personal link belongs to, while it is valid.
     static func byToken(_ token: String, on db: any Database) async throws -> (SurveyRecipient, Survey) {
         guard token.count <= 100, let r = try await SurveyRecipient.query(on: db).filter(\.$tokenHash == TokenCodec.hash(token)).first(),
-              let s = try await Survey.find(r.surveyID, on: db) else { throw AppError.notFound("Länken finns inte eller har ersatts av en nyare.") }
+              let s = try await Survey.find(r.surveyID, on: db) else { throw AppError.notFound(code: "linkReplaced") }
         if let exp = LocalDate.stored(r.tokenExpiresOn), LocalDate.today() > exp { throw AppError(.gone, "Länken har gått ut.") }
         return (r, s)
     }
