@@ -63,3 +63,25 @@ struct SafeRedirectTests {
         #expect(SafeRedirect.path(input) == expected)
     }
 }
+
+@Suite("Import progress")
+struct ImportProgressTests {
+    @Test("the line gives rows done of the total, the rate and the time left at that rate")
+    func line() {
+        let p = ImportProgress(done: 12_000, total: 300_000, elapsed: 2)
+        #expect(p.rowsPerSecond == 6_000)
+        #expect(p.secondsLeft == 48)
+        #expect(p.percent == 4)
+        #expect(p.line(lang: "sv") == "12\u{00A0}000 av 300\u{00A0}000 rader (4 %) · 6\u{00A0}000 rader/s · cirka 48 s kvar")
+        #expect(p.line(lang: "en") == "12,000 of 300,000 rows (4 %) · 6,000 rows/s · about 48 s left")
+    }
+
+    @Test("no rate before there is anything to measure; an underestimated total never goes past 100 % or below 0 s")
+    func edges() {
+        #expect(ImportProgress(done: 0, total: 100, elapsed: 0).line(lang: "sv") == "0 av 100 rader (0 %)")
+        let over = ImportProgress(done: 120, total: 100, elapsed: 4)
+        #expect(over.percent == 100 && over.secondsLeft == 0)
+        #expect(ImportProgress(done: 500, total: nil, elapsed: 10).line(lang: "en") == "500 rows · 50 rows/s")
+        #expect(ImportProgress.duration(75) == "1 min 15 s")
+    }
+}

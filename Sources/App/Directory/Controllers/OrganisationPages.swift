@@ -182,7 +182,13 @@ enum OrganisationPages {
                       options: req.options(LegalForm.self, selected: input.legalForm, emptyLabel: req.t("form.choose"))),
             FormField("level", label: req.t("org.field.level"), kind: .select, required: true,
                       options: req.options(OrganisationLevel.self, selected: input.level, emptyLabel: req.t("form.choose"))),
-            FormField("parent", label: req.t("org.field.parent"), value: parentText, hint: req.t("org.field.parentHint"), maxLength: 40),
+            {
+                // Typed as an organisation number; with JavaScript, names are suggested as you type.
+                var f = FormField("parent", label: req.t("org.field.parent"), value: parentText, hint: req.t("org.field.parentHint"), maxLength: 40)
+                f.suggest = "/api/v1/organisations?per=8&q="
+                f.suggestValue = "orgnr"
+                return f
+            }(),
             FormField("areas[]", label: req.t("org.field.areas"), kind: .checkboxes, options: req.areaOptions(vocab, selected: input.areas)),
             FormField("municipalities[]", label: req.t("org.field.municipalities"), kind: .multiselect, hint: req.t("form.multiselectHint"),
                       options: try await req.municipalityOptions(on: req.db, selected: input.municipalities)),

@@ -40,6 +40,10 @@ public struct FormField: Encodable, Sendable {
     public var checked: Bool
     /// `aria-describedby`: the hint and the error message, when present.
     public var describedBy: String?
+    /// A text field that suggests values as you type (Public/js/combobox.js): the JSON list to ask, to which the
+    /// typed text is appended, and the item field that fills in the value. Without JavaScript it is a text field.
+    public var suggest: String?
+    public var suggestValue: String?
 
     public init(_ name: String, label: String = "", kind: Kind = .text, value: String? = nil, hint: String? = nil,
                 required: Bool = false, options: [Option] = [], autocomplete: String? = nil, maxLength: Int? = nil,
