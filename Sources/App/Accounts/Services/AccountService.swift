@@ -53,7 +53,7 @@ enum AccountService {
     /// Display names of accounts by id (for audit rows and lists).
     static func displayNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
-        return Dictionary(try await User.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().compactMap { u in u.id.map { ($0, u.displayName) } }, uniquingKeysWith: { a, _ in a })
+        return try await User.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().keyed { u in u.id.map { ($0, u.displayName) } }
     }
 
     /// Ids of accounts whose e-mail contains `text`.

@@ -29,7 +29,7 @@ enum NotificationService {
         guard !users.isEmpty else { return }
         let defaultMode = Self.kind(kind)?.defaultMode ?? .now
         let prefs = try await NotificationPreference.query(on: ctx.db).filter(\.$userID ~~ users).filter(\.$kind == kind).all()
-        let chosen = Dictionary(prefs.map { ($0.userID, $0.mode) }, uniquingKeysWith: { a, _ in a })
+        let chosen = prefs.keyed { ($0.userID, $0.mode) }
         var already: Set<UUID> = []
         if let dedupe {
             already = Set(try await UserNotification.query(on: ctx.db).filter(\.$userID ~~ users).filter(\.$dedupeKey == dedupe).all().map(\.userID))
@@ -92,7 +92,7 @@ enum NotificationService {
     }
 
     static func preferences(userID: UUID, on db: any Database) async throws -> [String: DeliveryMode] {
-        Dictionary(try await NotificationPreference.query(on: db).filter(\.$userID == userID).all().map { ($0.kind, $0.mode) }, uniquingKeysWith: { a, _ in a })
+        try await NotificationPreference.query(on: db).filter(\.$userID == userID).all().keyed { ($0.kind, $0.mode) }
     }
 
     /// Saves the user's choices; unknown kinds are a field error.
@@ -152,7 +152,7 @@ enum NotificationService {
                 let list = try await UserNotification.query(on: ctx.db).filter(\.$id ~~ ids).sort(\.$createdAt).all()
                 try await UserNotification.query(on: ctx.db).filter(\.$id ~~ ids).set(\.$mailedAt, to: now).update()
                 let users = try await User.query(on: ctx.db).filter(\.$id ~~ Array(Set(list.map(\.userID)))).all()
-                let byID = Dictionary(users.compactMap { u in u.id.map { ($0, u) } }, uniquingKeysWith: { a, _ in a })
+                let byID = users.byID
                 let base = app.config.publicBaseURL
                 let l = app.localizer
                 var sent = 0

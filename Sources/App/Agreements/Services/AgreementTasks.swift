@@ -13,8 +13,7 @@ enum AgreementTasks {
         let places = try await DirectoryQueries.placesAndAreas(orgs, on: db)
         let names = try await DirectoryQueries.organisationNames(orgs, on: db)
         let countyOf = try await DirectoryVocabularyService.load(on: db).countyByMunicipality
-        let ownerCounties = Dictionary(try await DirectoryQueries.bodies(Array(Set(inForce.flatMap(\.ownerBodyIDs))), on: db).map { ($0.id, $0.countyCode) },
-                                       uniquingKeysWith: { a, _ in a })
+        let ownerCounties = try await DirectoryQueries.bodies(Array(Set(inForce.flatMap(\.ownerBodyIDs))), on: db).keyed { ($0.id, $0.countyCode) }
         var out: [TaskItem] = []
         for a in inForce {
             let counties = Set(a.ownerBodyIDs.compactMap { ownerCounties[$0] })

@@ -90,8 +90,7 @@ enum GrantNotifications {
             .filter(\.$dueOn >= today.adding(days: -30).description).all()
         let keys = owed.compactMap { r in r.id.map { id -> [String] in [Kind.reportDue, .reportOverdue].map { "\($0.rawValue):\(id)" } } }.flatMap { $0 }
         let sent = keys.isEmpty ? Set<String>() : Set(try await NotificationService.sentKeys(keys, on: app.db))
-        let programmes = Dictionary(try await GrantProgramme.query(on: app.db).filter(\.$id ~~ Array(Set(owed.map(\.programmeID)))).all()
-            .compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
+        let programmes = try await GrantProgramme.query(on: app.db).filter(\.$id ~~ Array(Set(owed.map(\.programmeID)))).all().byID
         for r in owed {
             guard let id = r.id, let p = programmes[r.programmeID] else { continue }
             let due = LocalDate(stored: r.dueOn)

@@ -67,7 +67,7 @@ enum GrantQueries {
 
     static func callTitles(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
         guard !ids.isEmpty else { return [:] }
-        return Dictionary(try await GrantCall.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().compactMap { c in c.id.map { ($0, c.title) } }, uniquingKeysWith: { a, _ in a })
+        return try await GrantCall.query(on: db).filter(\.$id ~~ Array(Set(ids))).all().keyed { c in c.id.map { ($0, c.title) } }
     }
 
     // MARK: Applications

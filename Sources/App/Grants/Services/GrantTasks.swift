@@ -18,8 +18,8 @@ enum GrantTasks {
     static func reviews(_ uid: UUID, db: any Database) async throws -> [TaskItem] {
         let open = try await GrantReview.query(on: db).filter(\.$reviewerID == uid).filter(\.$completedAt == nil).all().filter { $0.jav != true }
         guard !open.isEmpty else { return [] }
-        let apps = try await byID(GrantApplication.query(on: db).filter(\.$id ~~ open.map(\.applicationID)).all())
-        let calls = try await byID(GrantCall.query(on: db).filter(\.$id ~~ Array(Set(apps.values.map(\.callID)))).all())
+        let apps = try await GrantApplication.query(on: db).filter(\.$id ~~ open.map(\.applicationID)).all().byID
+        let calls = try await GrantCall.query(on: db).filter(\.$id ~~ Array(Set(apps.values.map(\.callID)))).all().byID
         let names = try await DirectoryQueries.organisationNames(Array(Set(apps.values.map(\.organisationID))), on: db)
         return open.compactMap { r in
             guard let id = r.id, let a = apps[r.applicationID], a.status == .submitted || a.status == .underReview else { return nil }
@@ -39,7 +39,7 @@ enum GrantTasks {
         let ids = Array(mine.keys)
         var out: [TaskItem] = []
 
-        let calls = try await byID(GrantCall.query(on: db).filter(\.$programmeID ~~ ids).all())
+        let calls = try await GrantCall.query(on: db).filter(\.$programmeID ~~ ids).all().byID
         let pending = try await GrantApplication.query(on: db).filter(\.$callID ~~ Array(calls.keys)).filter(\.$status ~~ [.submitted, .underReview]).all()
         let reports = try await GrantReport.query(on: db).filter(\.$programmeID ~~ ids).filter(\.$status ~~ [.submitted, .pending, .completionRequested]).all()
         let names = try await DirectoryQueries.organisationNames(Array(Set(pending.map(\.organisationID) + reports.map(\.organisationID))), on: db)
@@ -84,7 +84,7 @@ enum GrantTasks {
         let label: (UUID) -> String? = { orgs.count > 1 ? names[$0] : nil }
         let applications = try await GrantApplication.query(on: db).filter(\.$organisationID ~~ orgs).all()
         let open = try await GrantQueries.openCalls(on: today, db: db)
-        let programmes = try await byID(GrantProgramme.query(on: db).filter(\.$id ~~ Array(Set(open.map(\.programmeID)))).all())
+        let programmes = try await GrantProgramme.query(on: db).filter(\.$id ~~ Array(Set(open.map(\.programmeID)))).all().byID
         for c in open {
             guard let cid = c.id, let prog = programmes[c.programmeID] else { continue }
             for org in orgs where !applications.contains(where: { $0.callID == cid && $0.organisationID == org }) {
@@ -95,14 +95,14 @@ enum GrantTasks {
             }
         }
         let drafts = applications.filter { $0.status == .draft }
-        let draftCalls = try await byID(GrantCall.query(on: db).filter(\.$id ~~ Array(Set(drafts.map(\.callID)))).all())
+        let draftCalls = try await GrantCall.query(on: db).filter(\.$id ~~ Array(Set(drafts.map(\.callID)))).all().byID
         for a in drafts {
             guard let id = a.id, let c = draftCalls[a.callID], c.closesOnDate >= today else { continue }
             out.append(TaskItem(kind: "grants.draft", title: c.title, href: "/grants/applications/\(id)/edit", context: label(a.organisationID),
                                 due: c.closesOnDate, overdue: false))
         }
         let reports = try await GrantReport.query(on: db).filter(\.$organisationID ~~ orgs).filter(\.$status ~~ [.pending, .completionRequested]).all()
-        let reportProgrammes = try await byID(GrantProgramme.query(on: db).filter(\.$id ~~ Array(Set(reports.map(\.programmeID)))).all())
+        let reportProgrammes = try await GrantProgramme.query(on: db).filter(\.$id ~~ Array(Set(reports.map(\.programmeID)))).all().byID
         for r in reports {
             guard let id = r.id else { continue }
             let due = LocalDate(stored: r.dueOn)
@@ -118,7 +118,4 @@ enum GrantTasks {
         return out
     }
 
-    private static func byID<M: Model>(_ list: [M]) -> [UUID: M] where M.IDValue == UUID {
-        Dictionary(list.compactMap { m in m.id.map { ($0, m) } }, uniquingKeysWith: { a, _ in a })
-    }
 }

@@ -15,12 +15,10 @@ enum PaymentFiles {
 
     /// The payments with what each needs: recipient, programme, decision and the account from the application.
     static func lines(_ pays: [GrantPayment], on db: any Database) async throws -> [Line] {
-        let programmes = Dictionary(try await GrantProgramme.query(on: db).filter(\.$id ~~ Array(Set(pays.map(\.programmeID)))).all()
-            .compactMap { p in p.id.map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
-        let decisions = Dictionary(try await GrantDecision.query(on: db).filter(\.$id ~~ Array(Set(pays.compactMap(\.decisionID)))).all()
-            .compactMap { d in d.id.map { ($0, d) } }, uniquingKeysWith: { a, _ in a })
-        let accounts = Dictionary(try await GrantApplication.query(on: db).filter(\.$id ~~ Array(Set(decisions.values.map(\.applicationID)))).all()
-            .compactMap { a in a.id.map { ($0, a.payeeAccount) } }, uniquingKeysWith: { a, _ in a })
+        let programmes = try await GrantProgramme.query(on: db).filter(\.$id ~~ Array(Set(pays.map(\.programmeID)))).all().byID
+        let decisions = try await GrantDecision.query(on: db).filter(\.$id ~~ Array(Set(pays.compactMap(\.decisionID)))).all().byID
+        let accounts = try await GrantApplication.query(on: db).filter(\.$id ~~ Array(Set(decisions.values.map(\.applicationID)))).all()
+            .keyed { a in a.id.map { ($0, a.payeeAccount) } }
         var orgs: [UUID: OrganisationRef] = [:]
         for id in Set(pays.map(\.organisationID)) { orgs[id] = try await DirectoryQueries.organisation(id, includingDeleted: true, on: db) }
         return pays.map { pay in

@@ -1,4 +1,5 @@
 import Foundation
+import Fluent
 
 extension String {
     /// nil for "", so templates can test presence (Leaf treats "" as true).
@@ -20,4 +21,20 @@ extension Optional {
         guard let value = self else { return nil }
         return try await transform(value)
     }
+}
+
+extension Sequence {
+    /// A dictionary of the pairs `pair` returns (nil skips the element); where two share a key, the first wins.
+    func keyed<Key: Hashable, Value>(_ pair: (Element) throws -> (Key, Value)?) rethrows -> [Key: Value] {
+        var out: [Key: Value] = [:]
+        for element in self {
+            if let (key, value) = try pair(element), out[key] == nil { out[key] = value }
+        }
+        return out
+    }
+}
+
+extension Sequence where Element: Model, Element.IDValue == UUID {
+    /// The models by id (models not yet saved are left out).
+    var byID: [UUID: Element] { keyed { m in m.id.map { ($0, m) } } }
 }
