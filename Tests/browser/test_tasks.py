@@ -16,10 +16,19 @@ POLITICIAN = ("politiker@regionvarmland.example", "demo-Politician-Samverka-2026
 REVIEWER = ("bedomare@regionvarmland.example", "demo-Reviewer-Samverka-2026")
 ANALYST = ("analytiker@samverka.example", "demo-Analyst-Samverka-2026")
 
+# Region Värmland's IOPs in force in the demo and when they end: an official has those ending within 90 days to renew
+# or end (the demo's dates are fixed, so which ones depends on today).
+ENDING = {"EBL-skolan – Ett bättre liv": "2027-03-31", "Afasiföreningen – stöd efter stroke": "2026-12-31",
+          "Frykcenter – rehabilitering": "2026-12-31"}
+SOON = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
+OFFICIALS_IOP = {"partnerships.initiative": ["Kamratstöd för unga med funktionsnedsättning"]}
+if any(end <= SOON for end in ENDING.values()):
+    OFFICIALS_IOP["partnerships.ending"] = [t for t, end in ENDING.items() if end <= SOON]
+
 # What each role has to do in the demo as loaded: kind -> titles.
 EXPECTED = {
-    OFFICIAL: {"grants.decide": ["Afasiföreningen i Värmland"]},
-    FINANCE: {"grants.decide": ["Afasiföreningen i Värmland"]},
+    OFFICIAL: {"grants.decide": ["Afasiföreningen i Värmland"], **OFFICIALS_IOP},
+    FINANCE: {"grants.decide": ["Afasiföreningen i Värmland"], **OFFICIALS_IOP},
     REVIEWER: {"grants.review": ["Afasiföreningen i Värmland"]},
     REPRESENTATIVE: {"grants.call": ["Verksamhetsbidrag {next}"],
                      "grants.report": ["Verksamhetsbidrag till funktionsrättsorganisationer {this}"],

@@ -10,6 +10,7 @@ enum PartnershipsModule {
         PartnershipPages.register(site)
         // IOP contributions assessed as de minimis join the organisation's state aid register (kept by Grants).
         StateAidHooks.sources.register("partnerships") { org, db in try await PartnershipService.stateAid(organisationID: org, on: db) }
+        TaskService.providers.register("partnerships", PartnershipTasks.tasks)
         app.navigation.add(ModuleNav(
             key: "partnerships", href: "/partnerships", labelKey: "nav.partnerships", prefixes: ["/partnerships", "/reserved-procurements"],
             items: [("/partnerships", "nav.partnerships.iop", false), ("/partnerships/guide", "nav.partnerships.guide", false),

@@ -297,6 +297,42 @@ struct TasksAndNotificationsTests {
         }
     }
 
+    @Test("a body's officials see each IOP at the step it has reached, and agreements ending within 90 days; nobody else does")
+    func partnershipSteps() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17", name: "Region Värmland")
+            let other = try await t.region("25", name: "Region Norrbotten")
+            let org = try await t.organisation("Afasiföreningen Testlän", orgnr: "802000-0009", level: "regional", areas: ["health"], municipalities: ["1780"])
+            let official = try await t.user(.official, body: body)
+            let stranger = try await t.user(.official, body: other)
+            let rep = try await t.user(.representative, organisation: org)
+            let created = try await t.api(.POST, "/api/v1/partnerships", token: rep.token, json: PartnershipBody(
+                bodyId: body.uuidString, organisationId: org.uuidString, title: "Stöd efter stroke", need: "Personer med afasi behöver stöd efter vården.",
+                answers: IOPQuestions(buysForOwnNeeds: .no, bothContribute: .yes, partnerIsIdeburen: .yes)))
+            let p = try created.decode(PartnershipDTO.self)
+            #expect(try await Self.tasks(t, official.token) == ["partnerships.initiative": ["/partnerships/\(p.id)"]])
+            #expect(try await Self.tasks(t, stranger.token).isEmpty)
+            #expect(try await Self.tasks(t, rep.token)["partnerships.initiative"] == nil)
+            #expect(try await PartnershipFlowTests.move(t, official.token, p.id, to: "analysis").status == .ok)
+            #expect(try await Self.tasks(t, official.token) == ["partnerships.analysis": ["/partnerships/\(p.id)"]])
+            // In force: listed only when it ends within 90 days (overdue once the end has passed).
+            try await t.db.write(as: .system("test")) { ctx in
+                let x = try await Partnership.require(p.id, on: ctx.db)
+                x.state = .active
+                x.periodFrom = "2020-01-01"
+                x.periodTo = LocalDate.today().adding(days: 200).description
+                try await x.save(on: ctx.db)
+            }
+            #expect(try await Self.tasks(t, official.token).isEmpty)
+            try await t.db.write(as: .system("test")) { ctx in
+                let x = try await Partnership.require(p.id, on: ctx.db)
+                x.periodTo = LocalDate.today().adding(days: 30).description
+                try await x.save(on: ctx.db)
+            }
+            #expect(try await Self.tasks(t, official.token) == ["partnerships.ending": ["/partnerships/\(p.id)"]])
+        }
+    }
+
     @Test("the digest is due once the 07:00 after the notice has passed")
     func digestRule() {
         let cal = Calendar.stockholm
