@@ -300,16 +300,9 @@ struct TasksAndNotificationsTests {
     @Test("a body's officials see each IOP at the step it has reached, and agreements ending within 90 days; nobody else does")
     func partnershipSteps() async throws {
         try await TestApp.run { t in
-            let body = try await t.region("17", name: "Region Värmland")
-            let other = try await t.region("25", name: "Region Norrbotten")
-            let org = try await t.organisation("Afasiföreningen Testlän", orgnr: "802000-0009", level: "regional", areas: ["health"], municipalities: ["1780"])
-            let official = try await t.user(.official, body: body)
-            let stranger = try await t.user(.official, body: other)
-            let rep = try await t.user(.representative, organisation: org)
-            let created = try await t.api(.POST, "/api/v1/partnerships", token: rep.token, json: PartnershipBody(
-                bodyId: body.uuidString, organisationId: org.uuidString, title: "Stöd efter stroke", need: "Personer med afasi behöver stöd efter vården.",
-                answers: IOPQuestions(buysForOwnNeeds: .no, bothContribute: .yes, partnerIsIdeburen: .yes)))
-            let p = try created.decode(PartnershipDTO.self)
+            let w = try await PartnershipFlowTests.world(t)
+            let (official, stranger, rep) = (w.official, w.stranger, w.rep)
+            let p = try w.created.decode(PartnershipDTO.self)
             #expect(try await Self.tasks(t, official.token) == ["partnerships.initiative": ["/partnerships/\(p.id)"]])
             #expect(try await Self.tasks(t, stranger.token).isEmpty)
             #expect(try await Self.tasks(t, rep.token)["partnerships.initiative"] == nil)

@@ -13,19 +13,33 @@ struct PartnershipFlowTests {
         try await t.api(.POST, "/api/v1/partnerships/\(id)/move", token: token, json: MoveBody(to: to, reason: reason, deMinimisOverride: override))
     }
 
+    struct World: Sendable {
+        var body: UUID; var org: UUID
+        var official: TestApp.TestUser; var stranger: TestApp.TestUser; var rep: TestApp.TestUser
+        var created: TestingHTTPResponse
+    }
+
+    /// Region Värmland with an official, another region's official, and an organisation whose representative has
+    /// just proposed an IOP ("Stöd efter stroke").
+    static func world(_ t: TestApp) async throws -> World {
+        let body = try await t.region("17", name: "Region Värmland")
+        let other = try await t.region("25", name: "Region Norrbotten")
+        let org = try await t.organisation("Afasiföreningen Testlän", orgnr: "802000-0009", level: "regional", areas: ["health"], municipalities: ["1780"])
+        let official = try await t.user(.official, body: body)
+        let stranger = try await t.user(.official, body: other)
+        let rep = try await t.user(.representative, organisation: org)
+        let created = try await t.api(.POST, "/api/v1/partnerships", token: rep.token, json: PartnershipBody(
+            bodyId: body.uuidString, organisationId: org.uuidString, title: "Stöd efter stroke", need: "Personer med afasi behöver stöd efter vården.",
+            answers: IOPQuestions(buysForOwnNeeds: .no, bothContribute: .yes, partnerIsIdeburen: .yes)))
+        try #require(created.status == .created, "\(created.text)")
+        return World(body: body, org: org, official: official, stranger: stranger, rep: rep, created: created)
+    }
+
     @Test("an organisation proposes; the official analyses, assesses, decides, signs, follows up and renews; skipping or deciding without an assessment is refused")
     func pipeline() async throws {
         try await TestApp.run { t in
-            let body = try await t.region("17", name: "Region Värmland")
-            let other = try await t.region("25", name: "Region Norrbotten")
-            let org = try await t.organisation("Afasiföreningen Testlän", orgnr: "802000-0009", level: "regional", areas: ["health"], municipalities: ["1780"])
-            let official = try await t.user(.official, body: body)
-            let stranger = try await t.user(.official, body: other)
-            let rep = try await t.user(.representative, organisation: org)
-            let created = try await t.api(.POST, "/api/v1/partnerships", token: rep.token, json: PartnershipBody(
-                bodyId: body.uuidString, organisationId: org.uuidString, title: "Stöd efter stroke", need: "Personer med afasi behöver stöd efter vården.",
-                answers: IOPQuestions(buysForOwnNeeds: .no, bothContribute: .yes, partnerIsIdeburen: .yes)))
-            try #require(created.status == .created, "\(created.text)")
+            let w = try await Self.world(t)
+            let (body, official, stranger, created) = (w.body, w.official, w.stranger, w.created)
             let p = try created.decode(PartnershipDTO.self)
             #expect(p.state == "initiative" && p.initiatedBy == "organisation" && p.answers.bothContribute == .yes)
             // Not public while an initiative; the body's official and the organisation read it.
