@@ -157,13 +157,12 @@ enum MoneyPages {
         let pays = try await GrantQueries.payments(decisionID: d.id!, on: req.db)
         let report = try await GrantQueries.report(decisionID: d.id!, on: req.db)
         let canManage = Policy.allows(req.principal, .grantsManage, try await ProgrammeService.scope(p, on: req.db))
-        let address = [org.street, [org.postalCode, org.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty }.joined(separator: ", ")
         let bodyName = try await DirectoryQueries.body(p.bodyID, on: req.db)?.name ?? ""
         let route = AppealRules.Route(rawValue: dto.appealRoute) ?? .forvaltningslagen
         let data = LetterPage(
             decision: dto, outcome: req.t("outcome.\(d.outcome.rawValue)"), amount: Money.format(d.amountOre, lang),
             body: bodyName, programme: p.name, organisation: org.name, orgnr: org.orgnr,
-            address: address.nilIfEmpty,
+            address: org.address,
             payments: pays.map { "\($0.dueOn): \(Money.format($0.amountOre, lang)) (\(req.t("paymentKind.\($0.kind)")), \(req.t("paymentStatus.\($0.status.rawValue)")))" },
             hasPayments: !pays.isEmpty, reportDue: report.map { LocalDate($0.dueOn)?.formatted(lang) ?? $0.dueOn },
             replaces: d.replacesID.map { Link(href: "/grants/decisions/\($0)", label: req.t("decision.replaces")) },
@@ -450,15 +449,15 @@ enum MoneyPages {
     /// how to appeal. Seen by the organisation's people and the programme's officials (as the list of reclaims).
     @Sendable static func reclaimLetter(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        guard let r = try await GrantReclaim.find(id, on: req.db),
-              try await GrantQueries.reclaims(visibleTo: req.principal, page: PageRequest(page: 1, per: 1), on: req.db, only: id).total == 1 else { throw AppError.notFound() }
+        guard let r = try await GrantQueries.reclaims(visibleTo: req.principal, page: PageRequest(page: 1, per: 1), on: req.db, only: id).items.first else {
+            throw AppError.notFound()
+        }
         let d = try await GrantQueries.decision(r.decisionID, on: req.db)
         let p = try await GrantQueries.programme(r.programmeID, on: req.db)
         let route = AppealRules.Route(rawValue: try await DecisionService.decisionDTOs([d], on: req.db)[0].appealRoute) ?? .forvaltningslagen
         guard let org = try await DirectoryQueries.organisation(r.organisationID, includingDeleted: true, on: req.db) else { throw AppError.notFound() }
         let lang = req.language.rawValue
         let bodyName = try await DirectoryQueries.body(p.bodyID, on: req.db)?.name ?? ""
-        let address = [org.street, [org.postalCode, org.city].filter { !$0.isEmpty }.joined(separator: " ")].filter { !$0.isEmpty }.joined(separator: ", ")
         func day(_ s: String) -> String { LocalDate(s)?.formatted(lang) ?? s }
         let settled: String? = switch r.status {
         case .repaid: req.t("reclaim.letter.repaid", r.repaidOn.map(day) ?? "")
@@ -467,7 +466,7 @@ enum MoneyPages {
         }
         let data = ReclaimLetterPage(
             body: bodyName, diarienummer: d.diarienummer, date: r.createdAt.map { LocalDate($0).formatted(lang) } ?? "", organisation: org.name, orgnr: org.orgnr,
-            address: address.nilIfEmpty, programme: p.name, amount: Money.format(r.amountOre, lang), granted: Money.format(d.amountOre, lang),
+            address: org.address, programme: p.name, amount: Money.format(r.amountOre, lang), granted: Money.format(d.amountOre, lang),
             decisionDate: day(d.decidedOn), reason: r.reason, due: day(r.dueOn), status: req.t("reclaimStatus.\(r.status.rawValue)"), settled: settled,
             decisionHref: "/grants/decisions/\(r.decisionID)", appeal: req.t(AppealRules.textKey(route), bodyName))
         return try await req.page("grants/reclaim-letter", title: req.t("reclaim.letter.title", d.diarienummer), data)

@@ -47,7 +47,7 @@ struct ProblemMiddleware: AsyncMiddleware {
     func describe(_ error: any Error, _ req: Request) -> (HTTPResponseStatus, String, [FieldError], HTTPHeaders) {
         switch error {
         case let e as AppError:
-            return (e.status, e.localizedReason(req.application.localizer, req.language), e.fieldErrors, e.headers)
+            return (e.status, e.reason(for: req), e.fieldErrors, e.headers)
         case let e as DecodingError:
             return (.badRequest, "Begäran kunde inte tolkas: " + Self.describe(e), Self.fieldErrors(e), [:])
         case let e as any AbortError:
