@@ -1,4 +1,5 @@
 """Shared helpers for the browser suites: a headless Chromium driven by Selenium, sign-in, and axe-core."""
+import datetime
 import glob
 import json
 import os
@@ -19,6 +20,16 @@ OFFICIAL = ("tjansteperson@regionvarmland.example", "demo-Official-Samverka-2026
 # A second official of the body: attests what OFFICIAL decided (separation of duties).
 FINANCE = ("ekonom@regionvarmland.example", "demo-Finance-Samverka-2026")
 REPRESENTATIVE = ("foretradare@funktionsratt-varmland.example", "demo-Representative-Samverka-2026")
+
+
+def swedish_today():
+    """The day it is in Sweden, which is the day the server dates things by (LocalDate.today in Europe/Stockholm).
+    The machine's own date differs from it for an hour or two around midnight."""
+    try:
+        from zoneinfo import ZoneInfo
+        return datetime.datetime.now(ZoneInfo("Europe/Stockholm")).date()
+    except Exception:  # no time-zone database: the server then falls back to UTC as well
+        return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 def make_driver():

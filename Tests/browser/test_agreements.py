@@ -1,11 +1,10 @@
 """The överenskommelse in the browser, by the people who do it: the official creates an agreement, writes its text,
 records its adoption, revises it, sends the revision out for consultation and sees what changed; adds an action plan
 and a follow-up report and reads the principle dashboard; an organisation's representative withdraws and signs again."""
-import datetime
 
 from selenium.webdriver.common.by import By
 
-from common import OFFICIAL, REPRESENTATIVE, run_axe, submit, url
+from common import OFFICIAL, REPRESENTATIVE, run_axe, submit, swedish_today, url
 from fixtures import demo_ids
 from test_grants import choose, field, main_text, signed_in
 
@@ -21,7 +20,7 @@ def link(driver, text):
 
 
 def test_official_runs_an_agreement(driver):
-    today = datetime.date.today().isoformat()
+    today = swedish_today().isoformat()
     signed_in(driver, OFFICIAL)
     driver.get(url("/agreements/new"))
     assert run_axe(driver) == []

@@ -1,11 +1,10 @@
 """A council meeting and a question with its answer, in the browser, by the people who do it: the secretary
 (an official) prepares and minutes the meeting, the chair (a politician) answers the invitation and approves the
 minutes, an organisation's representative raises a question and reads the answer."""
-import datetime
 
 from selenium.webdriver.common.by import By
 
-from common import OFFICIAL, REPRESENTATIVE, follow, run_axe, sign_in, submit, url
+from common import OFFICIAL, REPRESENTATIVE, follow, run_axe, sign_in, submit, swedish_today, url
 from fixtures import demo_ids
 from test_grants import field, main_text, signed_in
 
@@ -48,7 +47,7 @@ def test_secretary_prepares_and_minutes_a_meeting(driver):
     signed_in(driver, OFFICIAL)
     driver.get(meeting + "/edit")
     date = driver.find_element(By.ID, "f-date")
-    driver.execute_script("arguments[0].value = arguments[1];", date, datetime.date.today().isoformat())
+    driver.execute_script("arguments[0].value = arguments[1];", date, swedish_today().isoformat())
     submit(driver)
     driver.get(meeting)
     button(driver, "Markera som hållet")

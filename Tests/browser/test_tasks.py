@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 
 from selenium.webdriver.support.ui import Select
 
-from common import FINANCE, OFFICIAL, REPRESENTATIVE, run_axe, url
+from common import FINANCE, OFFICIAL, REPRESENTATIVE, run_axe, swedish_today, url
 from test_grants import main_text, press, signed_in
 
 POLITICIAN = ("politiker@regionvarmland.example", "demo-Politician-Samverka-2026")
@@ -20,7 +20,7 @@ ANALYST = ("analytiker@samverka.example", "demo-Analyst-Samverka-2026")
 # or end (the demo's dates are fixed, so which ones depends on today).
 ENDING = {"EBL-skolan – Ett bättre liv": "2027-03-31", "Afasiföreningen – stöd efter stroke": "2026-12-31",
           "Frykcenter – rehabilitering": "2026-12-31"}
-SOON = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
+SOON = (swedish_today() + datetime.timedelta(days=90)).isoformat()
 OFFICIALS_IOP = {"partnerships.initiative": ["Kamratstöd för unga med funktionsnedsättning"]}
 if any(end <= SOON for end in ENDING.values()):
     OFFICIALS_IOP["partnerships.ending"] = [t for t, end in ENDING.items() if end <= SOON]
@@ -57,7 +57,7 @@ def page_tasks(driver):
 
 
 def test_each_role_sees_exactly_its_tasks(driver):
-    this_year = datetime.date.today().year
+    this_year = swedish_today().year
     for who, expected in EXPECTED.items():
         signed_in(driver, who)
         # The start page after sign-in.

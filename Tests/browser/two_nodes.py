@@ -6,7 +6,6 @@
 4. killing one node in the middle of a run of writes loses no committed write, and the other keeps serving.
 
 Needs SAMVERKA_PG_URL (the throw-away server scripts/test starts) and nginx (installed by scripts/install-test-tools)."""
-import datetime
 import glob
 import http.cookiejar
 import json
@@ -23,6 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from common import swedish_today
 from crash_safety import BIN, ROOT, cli, free_port, start
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -203,7 +203,7 @@ def main():
             qid, title = row.split("|", 1)
             time.sleep(3)  # reminders the demo itself triggers go out first
             before = {f for f, _, _ in mails(mail_dirs)}
-            today = datetime.date.today().isoformat()
+            today = swedish_today().isoformat()
             psql(base, name, f"UPDATE questions SET reminded_at = NULL, deadline = '{today}' WHERE id = '{qid}'")
             deadline = time.time() + 30
             reminders = []
