@@ -9,12 +9,26 @@ struct BenchDataCommand: AsyncCommand {
         @Option(name: "orgs", help: "number of organisations (default 300000)") var orgs: Int?
         @Option(name: "csv", help: "write the organisations as an import CSV instead of storing them") var csv: String?
         @Option(name: "grants", help: "also store this many decided grants (spread over the stored organisations)") var grants: Int?
+        @Option(name: "fts-queries", help: "only write, for each search text in this file (one per line), the FTS5 query the app runs for it, to FILE.fts")
+        var ftsQueries: String?
         init() {}
     }
     var help: String { "Generates a deterministic national-scale data set (organisations across all municipalities)." }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        if let file = signature.ftsQueries {
+            // The benchmark's raw baseline runs the very FTS5 expressions the search builds (same analyser).
+            guard let text = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
+                throw CommandFailed(description: "Kan inte läsa \(file)")
+            }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
+            let out = lines.map { SQLiteFTSSearchIndex.ftsQuery(String($0)) ?? "" }.joined(separator: "\n") + "\n"
+            guard FileManager.default.createFile(atPath: file + ".fts", contents: Data(out.utf8)) else {
+                throw CommandFailed(description: "Kan inte skriva \(file).fts")
+            }
+            return
+        }
         try await Commands.prepare(app)
         let n = signature.orgs ?? 300_000
         let path = signature.csv ?? FileManager.default.temporaryDirectory.appendingPathComponent("samverka-bench-\(n).csv").path
