@@ -9,9 +9,9 @@ enum MigrationOrder {
     static func all(_ app: Application) -> [any Migration] {
         [
             // Platform
-            CreatePlatformTables(), KeyAuditChain(), CreateJobRuns(),
+            CreatePlatformTables(), KeyAuditChain(), CreateJobRuns(), CreateLongTasks(),
             // Directory
-            CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(), IndexCompoundParts(),
+            CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(), IndexCompoundParts(), CountReferenceChanges(),
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(), CreateNotifications(),
             // Grants

@@ -1,7 +1,9 @@
 """Click through Samverka as a person would."""
+import re
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
 
 from common import ADMIN, OFFICIAL, follow, sign_in, submit, url
@@ -113,3 +115,33 @@ def test_handover_of_a_role(driver):
     submit(driver)
     assert driver.current_url == role_url
     assert "Ny Sekreterare" in driver.find_element(By.CSS_SELECTOR, "dl.facts").text
+
+
+def test_import_runs_in_the_background_with_a_progress_page(driver, tmp_path):
+    """An import uploaded in the browser: the page it lands on shows how far it has come (and may be reloaded),
+    and shows the result by itself when the import has finished."""
+    from common import run_axe
+    sign_in(driver, ADMIN)
+    driver.get(url("/organisations/import"))
+    path = tmp_path / "bakgrund.csv"
+    path.write_text("namn;juridisk form;kommun\n" + "\n".join(f"Bakgrundsimportens förening {i};ideell förening;Kil" for i in range(1500)) + "\n", encoding="utf-8")
+    driver.find_element(By.ID, "f-file").send_keys(str(path))
+    submit(driver)
+    assert "/organisations/import/" in driver.current_url, driver.current_url
+    assert "bakgrund.csv" in driver.find_element(By.ID, "task-heading").text
+    assert run_axe(driver) == []
+    if driver.find_elements(By.ID, "task-bar"):
+        # Still running: the progress bar says how far, and a reload keeps the page.
+        assert driver.find_element(By.ID, "task-bar").get_attribute("max") == "1500"
+        driver.refresh()
+        assert "bakgrund.csv" in driver.find_element(By.ID, "task-heading").text
+    deadline, main = time.time() + 90, ""
+    while time.time() < deadline and "organisationer är importerade" not in main:
+        time.sleep(0.5)
+        try:
+            main = driver.find_element(By.TAG_NAME, "main").text
+        except WebDriverException:  # the script is loading the finished page
+            main = ""
+    assert re.search(r"1[\s\u00a0]?500 organisationer är importerade", main), main
+    assert not driver.find_elements(By.ID, "task-bar")
+    assert run_axe(driver) == []

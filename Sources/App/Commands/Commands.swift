@@ -22,20 +22,6 @@ public enum Commands {
         try await DatabaseSetup.withMigrationLock(app) { try await app.autoMigrate() }
         try await AuditChain.checkKey(on: app.db)
     }
-
-    /// Lines after the header in a file (the rows to expect, for the progress line), counted by reading it once in
-    /// blocks; nil when it cannot be read.
-    static func dataLines(in path: String) -> Int? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var lines = 0, last: UInt8 = 10
-        while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
-            for byte in block where byte == 10 { lines += 1 }
-            last = block.last ?? last
-        }
-        if last != 10 { lines += 1 }
-        return max(0, lines - 1)
-    }
 }
 
 struct CommandFailed: Error, CustomStringConvertible {
@@ -102,7 +88,7 @@ struct ImportCommand: AsyncCommand {
             case "organisations", "organisationer":
                 let localizer = app.localizer
                 // On a terminal: one line rewritten in place with rows done of the file's rows, rows/s and time left.
-                let total = Commands.dataLines(in: file)
+                let total = CSVFile.dataLines(in: file)
                 let onTerminal = isatty(STDERR_FILENO) == 1
                 report = try await app.db.write(as: .system("import")) { ctx in
                     try await OrganisationImporter.run(try ByteSource.file(file), in: ctx, fileName: file, localizer: localizer) { n in

@@ -10,6 +10,7 @@ enum PlatformModule {
     static func register(site: Router, api: Router, app: Application) {
         PlatformRoutes.register(site: site, api: api)
         app.jobs.add(BackgroundJob("outbox") { app in await Outbox.deliverPending(app) })
+        LongTasks.register(app)
         // Retention: delivered mail is removed, and mail that could not be delivered for a week is given up.
         app.jobs.add(BackgroundJob("mail retention", every: 3600) { app in
             try await OutboxMail.query(on: app.db).filter(\.$sentAt != nil).delete()

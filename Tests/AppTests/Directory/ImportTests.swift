@@ -53,6 +53,92 @@ struct ImportTests {
         }
     }
 
+    /// Asks the import's page until it no longer runs; the page as it then stands.
+    static func finished(_ browser: Browser, _ page: String) async throws -> TestingHTTPResponse {
+        for _ in 0..<200 {
+            let progress = try await browser.get(page + "/progress")
+            #expect(progress.status == .ok)
+            if progress.text.contains("\"finished\":true") { return try await browser.get(page) }
+            try await Task.sleep(nanoseconds: 50_000_000)
+        }
+        Issue.record("the import did not finish")
+        return try await browser.get(page)
+    }
+
+    @Test("an import uploaded in the browser runs in the background: its page shows progress, survives a reload, and shows the result; only its owner sees it")
+    func browserImportInBackground() async throws {
+        try await TestApp.run { t in
+            let admin = try await t.user(.admin)
+            let browser = Browser(t)
+            #expect(try await browser.signIn(admin.email).status == .seeOther)
+            let rows = (0..<1500).map { "Bakgrundsförening \($0);ideell förening;Kil" }.joined(separator: "\n")
+            let up = try await browser.upload("/organisations/import", [], file: ("file", "föreningar.csv", "text/csv", Data(("namn;juridisk form;kommun\n" + rows).utf8)))
+            #expect(up.status == .seeOther)
+            let page = try #require(up.headers.first(name: .location))
+            #expect(page.hasPrefix("/organisations/import/"))
+            let first = try await browser.get(page)
+            #expect(first.status == .ok)
+            #expect(first.text.contains("föreningar.csv"))
+            let done = try await Self.finished(browser, page)
+            #expect(done.status == .ok)
+            #expect(done.text.contains("1\u{00A0}500 organisationer är importerade") || done.text.contains("1500 organisationer är importerade"), "\(done.text.prefix(2000))")
+            #expect(!done.text.contains("data-progress-url"), "a finished import is not polled")
+            #expect(try await t.count("organisations") >= 1500)
+            let task = try #require(try await LongTask.query(on: t.db).first())
+            #expect(task.status == "done" && task.done == 1500 && task.total == 1500)
+            // A reload shows the same; someone else (even another admin) is told there is no such page.
+            #expect(try await browser.get(page).text.contains("organisationer är importerade"))
+            let other = Browser(t)
+            #expect(try await other.signIn(try await t.user(.admin).email).status == .seeOther)
+            #expect(try await other.get(page).status == .notFound)
+            #expect(try await other.get(page + "/progress").status == .notFound)
+        }
+    }
+
+    @Test("a file with bad rows uploaded in the browser ends with every rejected row on its page, and nothing stored")
+    func browserImportRejected() async throws {
+        try await TestApp.run { t in
+            let admin = try await t.user(.admin)
+            let browser = Browser(t)
+            #expect(try await browser.signIn(admin.email).status == .seeOther)
+            let before = try await t.count("organisations")
+            let csv = "name,orgnr,legalForm,municipality\nBra förening,802000-0009,ideellForening,1780\nFel nummer,556091-2149,ideellForening,1780\nOkänd kommun,,ideellForening,Atlantis\n"
+            let up = try await browser.upload("/organisations/import", [], file: ("file", "fel.csv", "text/csv", Data(csv.utf8)))
+            let page = try #require(up.headers.first(name: .location))
+            let done = try await Self.finished(browser, page)
+            #expect(done.status == .unprocessableEntity)
+            #expect(done.text.contains("Rader med fel"))
+            #expect(done.text.contains("<td>3</td>") && done.text.contains("<td>4</td>"), "both bad rows, by line")
+            #expect(!done.text.contains("<td>2</td>"))
+            #expect(try await t.count("organisations") == before)
+            #expect(try await LongTask.query(on: t.db).first()?.status == "rejected")
+        }
+    }
+
+    @Test("an import whose node stopped shows as interrupted, with nothing saved")
+    func interruptedImport() async throws {
+        try await TestApp.run { t in
+            let admin = try await t.user(.admin)
+            let task = LongTask()
+            task.kind = OrganisationPages.importKind
+            task.title = "stor.csv"
+            task.ownerID = admin.id
+            task.status = "running"
+            task.total = 300_000
+            task.done = 1000
+            task.result = ""
+            task.startedAt = Date().addingTimeInterval(-600)
+            task.heartbeatAt = Date().addingTimeInterval(-600)
+            try await task.create(on: t.db)
+            let browser = Browser(t)
+            #expect(try await browser.signIn(admin.email).status == .seeOther)
+            let page = try await browser.get("/organisations/import/\(task.id!)")
+            #expect(page.text.contains("Importen avbröts"))
+            #expect(!page.text.contains("data-progress-url"))
+            #expect(try await browser.get("/organisations/import/\(task.id!)/progress").text.contains("\"phase\":\"interrupted\""))
+        }
+    }
+
     @Test("the import command runs the same importer on a file")
     func importer() async throws {
         try await TestApp.run { t in

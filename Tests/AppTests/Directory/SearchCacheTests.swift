@@ -122,4 +122,24 @@ struct SearchCacheTests {
         #expect(small.body("k4", counter: 1) != nil)
         #expect(small.body("k0", counter: 1) == nil)
     }
+
+    @Test("the vocabulary a node keeps follows the reference data at once; a change rolled back leaves no trace")
+    func vocabularyFollowsReferenceData() async throws {
+        try await TestApp.run { t in
+            #expect(try await DirectoryVocabularyService.load(on: t.db).areaKeys.contains("youth"))
+            struct RolledBack: Error {}
+            await #expect(throws: RolledBack.self) {
+                try await t.db.write(as: .system("test")) { ctx in
+                    _ = try await ReferenceDataService.addArea(key: "ghost", nameSv: "Spöke", nameEn: "Ghost", in: ctx)
+                    #expect(try await DirectoryVocabularyService.load(on: ctx.db).areaKeys.contains("ghost"), "the writing transaction sees its own change")
+                    throw RolledBack()
+                }
+            }
+            #expect(!(try await DirectoryVocabularyService.load(on: t.db).areaKeys.contains("ghost")))
+            _ = try await t.db.write(as: .system("test")) { ctx in try await ReferenceDataService.addArea(key: "chess", nameSv: "Schack", nameEn: "Chess", in: ctx) }
+            let after = try await DirectoryVocabularyService.load(on: t.db)
+            #expect(after.areaKeys.contains("chess") && !after.areaKeys.contains("ghost"))
+            #expect(after.areaLabels["chess"]?.sv == "Schack")
+        }
+    }
 }

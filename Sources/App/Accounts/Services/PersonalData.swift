@@ -51,6 +51,7 @@ enum PersonalDataRegister {
         Entry(table: "mail_outbox", field: "recipient, body", key: "mail_outbox.recipient"),
         Entry(table: "audit_events", field: "actor_user_id", key: "audit_events.actor_user_id"),
         Entry(table: "role_tenures", field: "holder_email", key: "role_tenures.holder_emailFormer"),
+        Entry(table: "long_tasks", field: "owner_id, title", key: "long_tasks.owner_id"),
     ]
 
     /// The register with what every feature module contributes.
@@ -111,6 +112,7 @@ enum GDPRService {
         try await OneTimeToken.query(on: ctx.db).filter(\.$userID == userID).delete()
         try await RateLimitHit.query(on: ctx.db).filter(\.$bucket ~~ ["signin:acct:\(email)", "reset:acct:\(email)"]).delete()
         try await OutboxMail.query(on: ctx.db).filter(\.$recipient == email).delete()
+        try await LongTask.query(on: ctx.db).filter(\.$ownerID == userID).delete()
         try await RoleService.erasePersonalData(userID: userID, email: email, in: ctx)
         for c in AccountHooks.personalData.all { try await c.erase(userID, email, ctx) }
         ctx.audit("erase", user, id: userID, before: before)

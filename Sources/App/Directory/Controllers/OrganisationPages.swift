@@ -12,6 +12,8 @@ enum OrganisationPages {
         orgs.post(access: .permission(.organisationCreate), use: create)
         orgs.get("import", access: .permission(.organisationImport), use: importForm)
         orgs.post("import", access: .permission(.organisationImport), body: .collect(maxSize: "50mb"), use: importUpload)
+        orgs.get("import", ":task", access: .permission(.organisationImport), use: importTaskPage)
+        orgs.get("import", ":task", "progress", access: .permission(.organisationImport), use: importTaskProgress)
         orgs.get(":id", access: .anyone, use: show)
         orgs.get(":id", "edit", access: .scoped(.organisationEdit, OrganisationAPIController.scope), use: editForm)
         orgs.post(":id", "edit", access: .scoped(.organisationEdit, OrganisationAPIController.scope), use: update)
@@ -334,47 +336,109 @@ enum OrganisationPages {
     // MARK: Import
 
     struct ImportPage: Encodable, Sendable {
-        var form: FormContext
+        var form: FormContext?
         var report: ImportReport?
         var hasRejected: Bool
+        var task: ImportTaskView?
     }
 
-    static func importPage(_ req: Request, report: ImportReport?, status: HTTPStatus) async throws -> Response {
-        let form = req.form(action: "/organisations/import", submitLabel: req.t("import.submit"), fields: [
+    /// An import running (or run) in the background, as its page shows it.
+    struct ImportTaskView: Encodable, Sendable {
+        var fileName: String
+        var running: Bool
+        var interrupted: Bool
+        var failed: Bool
+        var line: String
+        var done: Int
+        var max: Int
+        var progressHref: String
+        var pageHref: String
+    }
+
+    static let importKind = "organisation-import"
+
+    static func importForm(_ req: Request, errors: [FieldError] = []) -> FormContext {
+        req.form(action: "/organisations/import", submitLabel: req.t("import.submit"), fields: [
             FormField("file", label: req.t("import.file"), kind: .file, hint: req.t("import.fileHint"), required: true, accept: ".csv,text/csv"),
-        ], multipart: true)
-        return try await req.page("directory/import", title: req.t("import.title"),
-                                  ImportPage(form: form, report: report, hasRejected: !(report?.rejected.isEmpty ?? true)), status: status)
+        ], errors: errors, multipart: true)
     }
 
     @Sendable static func importForm(_ req: Request) async throws -> Response {
-        try await importPage(req, report: nil, status: .ok)
+        try await req.page("directory/import", title: req.t("import.title"), ImportPage(form: importForm(req), report: nil, hasRejected: false))
     }
 
     struct UploadBody: Content { var file: File? }
 
+    /// Takes the file and starts the import in the background; the answer is the import's own page, which shows
+    /// its progress and, when it ends, what was imported or every row that stopped it.
     @Sendable static func importUpload(_ req: Request) async throws -> Response {
         let body = try req.decodeForm(UploadBody.self)
         guard let file = body.file, file.data.readableBytes > 0 else {
-            let form = req.form(action: "/organisations/import", submitLabel: req.t("import.submit"), fields: [
-                FormField("file", label: req.t("import.file"), kind: .file, hint: req.t("import.fileHint"), required: true, accept: ".csv,text/csv"),
-            ], errors: [FieldError(field: "file", code: "fileRequired").localized(req.application.localizer, req.language)], multipart: true)
+            let form = importForm(req, errors: [FieldError(field: "file", code: "fileRequired").localized(req.application.localizer, req.language)])
             return try await req.page("directory/import", title: req.t("import.title"), ImportPage(form: form, report: nil, hasRejected: false), status: .unprocessableEntity)
         }
+        guard let owner = req.principal.userID else { throw AppError.forbidden() }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("samverka-import-\(UUID().uuidString).csv").path
         guard FileManager.default.createFile(atPath: path, contents: Data(buffer: file.data)) else {
             throw AppError(.internalServerError, "Filen kunde inte tas emot. Försök igen.")
         }
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let localizer = req.application.localizer
+        let app = req.application, principal = req.principal, requestID = req.requestID, fileName = file.filename
+        let id: UUID
         do {
-            let report = try await req.write { ctx in
-                try await OrganisationImporter.run(try ByteSource.file(path), in: ctx, fileName: file.filename, localizer: localizer)
+            id = try await LongTasks.start(app, kind: importKind, title: fileName, owner: owner, total: CSVFile.dataLines(in: path)) { progress in
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                do {
+                    let report = try await app.db.write(as: principal, requestID: requestID) { ctx in
+                        try await OrganisationImporter.run(try ByteSource.file(path), in: ctx, fileName: fileName, localizer: app.localizer, progress: progress)
+                    }
+                    return (.done, try reportJSON(report))
+                } catch let r as ImportRejected {
+                    return (.rejected, try reportJSON(r.report))
+                }
             }
-            return try await importPage(req, report: report, status: .ok)
-        } catch let r as ImportRejected {
-            return try await importPage(req, report: r.report, status: .unprocessableEntity)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
         }
+        return req.redirect(to: "/organisations/import/\(id)")
+    }
+
+    static func reportJSON(_ report: ImportReport) throws -> String {
+        String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+    }
+
+    @Sendable static func importTaskPage(_ req: Request) async throws -> Response {
+        let id = try req.parameters.require("task", as: UUID.self)
+        guard let (task, state) = try await LongTasks.state(id, kind: importKind, owner: req.principal.userID, app: req.application, on: req.db) else {
+            throw AppError.notFound()
+        }
+        let report = state.finished ? try? JSONDecoder().decode(ImportReport.self, from: Data(state.result.utf8)) : nil
+        let view = ImportTaskView(
+            fileName: task.title, running: !state.finished, interrupted: state.phase == .interrupted, failed: state.phase == .failed,
+            line: state.progress.line(lang: req.language.rawValue), done: state.done, max: Swift.max(1, state.total ?? state.done),
+            progressHref: "/organisations/import/\(id)/progress", pageHref: "/organisations/import/\(id)")
+        let status: HTTPStatus = state.phase == .rejected ? .unprocessableEntity : .ok
+        return try await req.page("directory/import", title: req.t("import.title"),
+                                  ImportPage(form: state.finished ? importForm(req) : nil, report: report,
+                                             hasRejected: !(report?.rejected.isEmpty ?? true), task: view), status: status)
+    }
+
+    /// What the page's script asks every second while the import runs.
+    struct ImportTaskProgress: Content {
+        var phase: String
+        var done: Int
+        var total: Int?
+        var line: String
+        var finished: Bool
+    }
+
+    @Sendable static func importTaskProgress(_ req: Request) async throws -> ImportTaskProgress {
+        let id = try req.parameters.require("task", as: UUID.self)
+        guard let (_, state) = try await LongTasks.state(id, kind: importKind, owner: req.principal.userID, app: req.application, on: req.db) else {
+            throw AppError.notFound()
+        }
+        return ImportTaskProgress(phase: state.phase.rawValue, done: state.done, total: state.total,
+                                  line: state.progress.line(lang: req.language.rawValue), finished: state.finished)
     }
 }
 

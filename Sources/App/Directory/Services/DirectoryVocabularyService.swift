@@ -1,11 +1,28 @@
 import Foundation
 import Fluent
+import NIOConcurrencyHelpers
 import SamverkaRules
 
 enum DirectoryVocabularyService {
-    /// Areas and municipalities as the validation rules need them. Loaded per use (a few hundred rows)
-    /// rather than cached, so an area added on one node is known to every node at once.
+    /// Areas and municipalities as the validation rules and pages need them. Kept by this node under the
+    /// `reference` change counter's value, which is read on every use: an area added on one node is known to
+    /// every node at once, and a page no longer decodes 290 municipalities to name two of them.
+    /// Inside a transaction it is read afresh and not kept: the counter there may count a write that is
+    /// rolled back, and the same value could later stand for other data.
     static func load(on db: any Database) async throws -> DirectoryVocabularySnapshot {
+        if db.inTransaction { return try await read(on: db) }
+        let counter = try await ChangeCounters.value(ChangeCounters.reference, on: db)
+        if let kept = cache.withLockedValue({ $0 }), kept.counter == counter { return kept.snapshot }
+        let snapshot = try await read(on: db)
+        cache.withLockedValue { $0 = (counter, snapshot) }
+        return snapshot
+    }
+
+    /// One snapshot per process; the counter starts at a random value per database (see `ChangeCounters`),
+    /// so processes that open several databases (the tests) never take one database's snapshot for another's.
+    private static let cache = NIOLockedValueBox<(counter: Int, snapshot: DirectoryVocabularySnapshot)?>(nil)
+
+    private static func read(on db: any Database) async throws -> DirectoryVocabularySnapshot {
         let areas = try await Area.query(on: db).all()
         let munis = try await Municipality.query(on: db).all()
         var areaNames: [String: String] = [:]

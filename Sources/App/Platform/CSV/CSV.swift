@@ -240,3 +240,20 @@ extension ByteSource {
         return ByteSource(fileHandle: handle)
     }
 }
+
+/// Facts about a CSV file on disk.
+enum CSVFile {
+    /// Lines after the header in a file (the rows to expect, for the progress line), counted by reading it once in
+    /// blocks; nil when it cannot be read.
+    static func dataLines(in path: String) -> Int? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var lines = 0, last: UInt8 = 10
+        while let block = try? handle.read(upToCount: 1 << 20), !block.isEmpty {
+            for byte in block where byte == 10 { lines += 1 }
+            last = block.last ?? last
+        }
+        if last != 10 { lines += 1 }
+        return max(0, lines - 1)
+    }
+}

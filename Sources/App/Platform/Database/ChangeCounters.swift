@@ -11,6 +11,9 @@ enum ChangeCounters {
     /// The organisation register: organisations and their areas and municipalities.
     static let directory = "directory"
 
+    /// Reference data: areas of activity and municipalities (`DirectoryVocabularyService`).
+    static let reference = "reference"
+
     /// The counter's value now. Read it *before* reading the data it guards: what is read afterwards is
     /// then at least as new as the value, so keeping it under that value is never stale.
     static func value(_ name: String, on db: any Database) async throws -> Int {
@@ -18,12 +21,15 @@ enum ChangeCounters {
     }
 
     /// Creates the counters table (once) and the counter `name`, and makes every write to `tables` count.
-    static func install(_ name: String, tables: [String], on db: any Database) async throws {
+    /// A counter whose value keys a cache shared by every database a process opens (the tests open many)
+    /// starts at a random value, so that two databases never show the same value for different data.
+    static func install(_ name: String, tables: [String], randomStart: Bool = false, on db: any Database) async throws {
         // Names and tables come from code and become part of trigger names and bodies.
         precondition(([name] + tables).allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLowercase || $0 == "_") } })
         let sql = db.sql
         try await sql.raw("CREATE TABLE IF NOT EXISTS change_counters (name VARCHAR(60) PRIMARY KEY, value BIGINT NOT NULL)").run()
-        try await sql.raw("INSERT INTO change_counters (name, value) VALUES (\(bind: name), 0)").run()
+        let start = randomStart ? Int.random(in: 1...(1 << 40)) : 0
+        try await sql.raw("INSERT INTO change_counters (name, value) VALUES (\(bind: name), \(bind: start))").run()
         let isPostgres = sql.dialect.name == "postgresql"
         if isPostgres {
             // One update per statement: an import of thousands of rows in batches counts a few hundred times.

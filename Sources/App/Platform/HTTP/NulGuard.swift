@@ -5,8 +5,10 @@ import SamverkaRules
 /// parameter (`%00`) — before any handler sees it. No field of Samverka holds NUL; PostgreSQL cannot store it in text
 /// (the write would fail with a server error), and C libraries read it as the end of a string. Uploaded files are
 /// bytes, not text, and are not touched.
-/// It runs on every route (see `Router.on`) and collects a JSON or form body first (up to the route's limit), so
-/// the checks after it — this one and `UnknownFieldRejection` — see the whole body however it arrived.
+/// It runs on every route (see `Router.on`) and collects a JSON, form or multipart body first (up to the route's
+/// limit), so the checks after it — this one, `UnknownFieldRejection` and the CSRF check, which reads the token
+/// from an upload form too — see the whole body however it arrived. (Vapor collects a route's body only after
+/// the route's middleware: an upload larger than one network read used to fail the CSRF check.)
 struct NulGuard: AsyncMiddleware {
     /// The route's body limit in bytes (nil: the application's default).
     let maxBody: Int?
@@ -15,7 +17,7 @@ struct NulGuard: AsyncMiddleware {
         if let query = req.url.query, let field = Self.formFieldWithNul(query) {
             throw Self.refusal(field)
         }
-        if req.body.data == nil, let t = req.headers.contentType, Self.isText(t), req.method != .GET {
+        if req.body.data == nil, let t = req.headers.contentType, Self.isText(t) || t.type == "multipart", req.method != .GET {
             _ = try await req.body.collect(max: maxBody ?? req.application.routes.defaultMaxBodySize.value).get()
         }
         if let data = req.body.data, data.readableBytes > 0 {
