@@ -18,7 +18,7 @@ public enum TextRules {
         }
         if length(value) > max { errors.add(field, code: "tooLong", String(max)); return value }
         if length(value) < min { errors.add(field, code: "tooShort", String(min)); return value }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if value.unicodeScalars.contains(where: isControl) {
             errors.add(field, code: "controlCharacters")
         } else if containsMarkup(value) {
             errors.add(field, code: "markup")
@@ -35,7 +35,7 @@ public enum TextRules {
             return ""
         }
         if length(value) > max { errors.add(field, code: "tooLong", String(max)); return value }
-        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+        if value.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) {
             errors.add(field, code: "controlCharacters")
         } else if containsMarkup(value) {
             errors.add(field, code: "markup")
@@ -46,13 +46,23 @@ public enum TextRules {
     /// `<` followed by a letter, `/`, `!` or `?` (a tag, comment or processing instruction), or a
     /// `javascript:`/`data:` URL.
     public static func containsMarkup(_ s: String) -> Bool {
-        let chars = Array(s)
+        // Every pattern has a `<` or a `:`; most text has neither, and is answered without splitting it.
+        let bytes = s.utf8
+        let lt = bytes.contains(UInt8(ascii: "<")), colon = bytes.contains(UInt8(ascii: ":"))
+        guard lt || colon else { return false }
+        let chars = lt ? Array(s) : []
         for i in 0..<chars.count where chars[i] == "<" && i + 1 < chars.count {
             let n = chars[i + 1]
             if n.isLetter || n == "/" || n == "!" || n == "?" { return true }
         }
+        guard colon else { return false }
         let lower = s.lowercased().filter { !$0.isWhitespace }
         return lower.contains("javascript:") || lower.contains("vbscript:") || lower.contains("data:text/html")
+    }
+
+    /// A control character (general category Cc); ASCII is answered without the Unicode tables.
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x80 ? (u.value < 0x20 || u.value == 0x7F) : u.properties.generalCategory == .control
     }
 
     public static func email(_ raw: String?, field: String, required: Bool = false, errors: inout FieldErrors) -> String {

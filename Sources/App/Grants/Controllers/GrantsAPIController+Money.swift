@@ -81,16 +81,18 @@ extension GrantsAPIController {
     static func registerLines(_ req: Request, limit: Int?, offset: Int) async throws -> (lines: [RegisterLineDTO], total: Int) {
         let body = try req.uuidParameter("body")
         let year = try req.yearParameter()
-        var all: [RegisterLineDTO] = []
-        try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in
-            all += rows.compactMap { r in
-                r.decisionUUID.map { RegisterLineDTO(decisionId: $0, recipient: r.organisationName, recipientOrgnr: r.orgnr, programme: r.programmeName,
-                                                     body: r.bodyName, amountOre: r.amountOre, decidedOn: r.decidedOn, purpose: r.purpose, diarienummer: r.diarienummer) }
-            }
+        func line(_ r: OpenDataService.Row) -> RegisterLineDTO? {
+            r.decisionUUID.map { RegisterLineDTO(decisionId: $0, recipient: r.organisationName, recipientOrgnr: r.orgnr, programme: r.programmeName,
+                                                 body: r.bodyName, amountOre: r.amountOre, decidedOn: r.decidedOn, purpose: r.purpose, diarienummer: r.diarienummer) }
         }
-        all.sort { ($0.decidedOn, $0.recipient) > ($1.decidedOn, $1.recipient) }
-        let slice = limit.map { Array(all.dropFirst(offset).prefix($0)) } ?? all
-        return (slice, all.count)
+        if let limit {
+            let (rows, total) = try await OpenDataService.page(on: req.db, bodyID: body, year: year, limit: limit, offset: offset)
+            return (rows.compactMap(line), total)
+        }
+        var all: [RegisterLineDTO] = []
+        try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in all += rows.compactMap(line) }
+        all.sort { ($0.decidedOn, $0.decisionId.uuidString) > ($1.decidedOn, $1.decisionId.uuidString) }
+        return (all, all.count)
     }
 
     @Sendable static func register(_ req: Request) async throws -> Paged<RegisterLineDTO> {

@@ -28,36 +28,61 @@ enum OpenDataService {
         var decisionUUID: UUID? { UUID(uuidString: decisionID) }
     }
 
+    /// The register's page: public decisions in force with money granted, newest first (then by decision id),
+    /// and how many there are in all, read by the database a page at a time.
+    static func page(on db: any Database, bodyID: UUID?, year: Int?, limit: Int, offset: Int) async throws -> (rows: [Row], total: Int) {
+        let filter = from(bodyID: bodyID, programmeID: nil, year: year)
+        var q = select + filter
+        q += " ORDER BY d.decided_on DESC, d.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)"
+        var count: SQLQueryString = "SELECT COUNT(*) AS n "
+        count += filter
+        let total = try await db.sql.raw(count).first()?.decode(column: "n", as: Int.self) ?? 0
+        return (try await rows(q, on: db), total)
+    }
+
+    private static let select: SQLQueryString = """
+        SELECT CAST(d.id AS TEXT) AS id, d.purpose AS purpose, d.motivation AS motivation, d.amount_ore AS amount_ore, d.decided_on AS decided_on,
+               d.year AS year, d.diarienummer AS diarienummer, CAST(o.id AS TEXT) AS org_id, o.name AS org_name, o.orgnr AS orgnr, o.city AS city,
+               CAST(p.id AS TEXT) AS programme_id, p.name AS programme_name, CAST(b.id AS TEXT) AS body_id, b.name AS body_name, b.orgnr AS body_orgnr
+
+        """
+
+    private static func from(bodyID: UUID?, programmeID: UUID?, year: Int?) -> SQLQueryString {
+        var q: SQLQueryString = """
+            FROM grant_decisions d
+            JOIN organisations o ON o.id = d.organisation_id
+            JOIN grant_programmes p ON p.id = d.programme_id
+            JOIN public_bodies b ON b.id = p.body_id
+            WHERE d.is_public = \(bind: true) AND d.amount_ore > 0
+              AND NOT EXISTS (SELECT 1 FROM grant_decisions r WHERE r.replaces_id = d.id)
+            """
+        if let bodyID { q += " AND p.body_id = \(bind: bodyID)" }
+        if let programmeID { q += " AND p.id = \(bind: programmeID)" }
+        if let year { q += " AND d.year = \(bind: year)" }
+        return q
+    }
+
+    private static func rows(_ q: SQLQueryString, on db: any Database) async throws -> [Row] {
+        try await RowReader.rows(on: db, q) { r in
+            Row(decisionID: try r.required("id"), purpose: try r.required("purpose"), motivation: try r.required("motivation"),
+                amountOre: try r.requiredInt("amount_ore"), decidedOn: try r.required("decided_on"), year: try r.requiredInt("year"),
+                diarienummer: try r.required("diarienummer"), organisationID: try r.required("org_id"),
+                organisationName: try r.required("org_name"), orgnr: r.string("orgnr"), city: try r.required("city"),
+                programmeID: try r.required("programme_id"), programmeName: try r.required("programme_name"),
+                bodyID: try r.required("body_id"), bodyName: try r.required("body_name"), bodyOrgnr: r.string("body_orgnr"))
+        }
+    }
+
     /// Public decisions in force with money granted, in batches ordered by decision id (keyset paging, so
     /// memory stays flat however many there are), narrowed by body, programme or year. The next batch is read
     /// while `body` handles the current one, so the database and the writer work at the same time.
     static func forEachBatch(on db: any Database, bodyID: UUID? = nil, programmeID: UUID? = nil, year: Int? = nil, batch: Int = 2000,
                              _ body: ([Row]) async throws -> Void) async throws {
         @Sendable func fetch(after: UUID?) async throws -> [Row] {
-            var q: SQLQueryString = """
-                SELECT CAST(d.id AS TEXT) AS id, d.purpose AS purpose, d.motivation AS motivation, d.amount_ore AS amount_ore, d.decided_on AS decided_on,
-                       d.year AS year, d.diarienummer AS diarienummer, CAST(o.id AS TEXT) AS org_id, o.name AS org_name, o.orgnr AS orgnr, o.city AS city,
-                       CAST(p.id AS TEXT) AS programme_id, p.name AS programme_name, CAST(b.id AS TEXT) AS body_id, b.name AS body_name, b.orgnr AS body_orgnr
-                FROM grant_decisions d
-                JOIN organisations o ON o.id = d.organisation_id
-                JOIN grant_programmes p ON p.id = d.programme_id
-                JOIN public_bodies b ON b.id = p.body_id
-                WHERE d.is_public = \(bind: true) AND d.amount_ore > 0
-                  AND NOT EXISTS (SELECT 1 FROM grant_decisions r WHERE r.replaces_id = d.id)
-                """
-            if let bodyID { q += " AND p.body_id = \(bind: bodyID)" }
-            if let programmeID { q += " AND p.id = \(bind: programmeID)" }
-            if let year { q += " AND d.year = \(bind: year)" }
+            var q = select + from(bodyID: bodyID, programmeID: programmeID, year: year)
             if let after { q += " AND d.id > \(bind: after)" }
             q += " ORDER BY d.id LIMIT \(literal: batch)"
-            return try await RowReader.rows(on: db, q) { r in
-                Row(decisionID: try r.required("id"), purpose: try r.required("purpose"), motivation: try r.required("motivation"),
-                    amountOre: try r.requiredInt("amount_ore"), decidedOn: try r.required("decided_on"), year: try r.requiredInt("year"),
-                    diarienummer: try r.required("diarienummer"), organisationID: try r.required("org_id"),
-                    organisationName: try r.required("org_name"), orgnr: r.string("orgnr"), city: try r.required("city"),
-                    programmeID: try r.required("programme_id"), programmeName: try r.required("programme_name"),
-                    bodyID: try r.required("body_id"), bodyName: try r.required("body_name"), bodyOrgnr: r.string("body_orgnr"))
-            }
+            return try await rows(q, on: db)
         }
         var next = Task { try await fetch(after: nil) }
         defer { next.cancel() }

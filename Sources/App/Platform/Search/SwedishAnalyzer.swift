@@ -57,13 +57,13 @@ public enum SwedishAnalyzer {
 
     /// Stemmed terms for indexing.
     public static func terms(_ text: String) -> [String] {
-        words(text).map(SwedishStemmer.stem)
+        words(text).map(WordMemo.shared.stem)
     }
 
     /// The text with the later parts of its compound words added ("Afasiföreningen" also as "föreningen"), so that
     /// a search for a part finds the whole. Both indexes store this.
     public static func withCompoundParts(_ text: String) -> String {
-        let extra = SwedishCompounds.extraText(words(text))
+        let extra = words(text).flatMap(WordMemo.shared.laterParts).joined(separator: " ")
         return extra.isEmpty ? text : text + " " + extra
     }
 
@@ -125,5 +125,41 @@ public enum SwedishStemmer {
             i += 1
         }
         return w.count
+    }
+}
+
+/// Stems and compound parts of words seen lately. Both are pure functions of the word, and words repeat: the
+/// 300,000 names of an import hold a few hundred distinct words besides their numbers. Numbers are not kept.
+final class WordMemo: @unchecked Sendable {
+    static let shared = WordMemo()
+    private let lock = NSLock()
+    private var stems: [String: String] = [:]
+    private var parts: [String: [String]] = [:]
+    private let limit = 20_000
+
+    private static func worthKeeping(_ word: String) -> Bool { !word.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+
+    func stem(_ word: String) -> String {
+        memo(word, in: \.stems, SwedishStemmer.stem)
+    }
+
+    func laterParts(_ word: String) -> [String] {
+        memo(word, in: \.parts, SwedishCompounds.laterParts)
+    }
+
+    private func memo<V>(_ word: String, in table: ReferenceWritableKeyPath<WordMemo, [String: V]>, _ make: (String) -> V) -> V {
+        guard Self.worthKeeping(word) else { return make(word) }
+        lock.lock()
+        if let v = self[keyPath: table][word] {
+            lock.unlock()
+            return v
+        }
+        lock.unlock()
+        let v = make(word)
+        lock.lock()
+        if self[keyPath: table].count >= limit { self[keyPath: table].removeAll(keepingCapacity: true) }
+        self[keyPath: table][word] = v
+        lock.unlock()
+        return v
     }
 }
