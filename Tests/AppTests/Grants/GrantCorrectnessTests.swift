@@ -414,4 +414,26 @@ struct GrantCorrectnessTests {
             #expect(letter2.text.contains("förvaltningslagen (2017:900) 40–44 §§"))
         }
     }
+
+    @Test("the public register pages newest first in the database: pages are disjoint, ordered, and together the whole register")
+    func registerPages() async throws {
+        try await TestApp.run { t in
+            for i in 0..<7 { _ = try await t.organisation("Mottagare \(i)") }
+            try await BenchData.storeGrants(count: 130, on: t.db)
+            var seen: [RegisterLineDTO] = []
+            for page in 1...3 {
+                let res = try await t.api(.GET, "/api/v1/grants/register?per=50&page=\(page)").decode(Paged<RegisterLineDTO>.self)
+                #expect(res.metadata.total == 130)
+                #expect(res.items.count == (page < 3 ? 50 : 30))
+                seen += res.items
+            }
+            #expect(Set(seen.map(\.decisionId)).count == 130, "no decision on two pages")
+            #expect(zip(seen, seen.dropFirst()).allSatisfy { $0.decidedOn >= $1.decidedOn }, "newest first across pages")
+            let year = try #require(seen.first.flatMap { Int($0.decidedOn.prefix(4)) })
+            let ofYear = try await t.api(.GET, "/api/v1/grants/register?year=\(year)&per=500").decode(Paged<RegisterLineDTO>.self)
+            #expect(ofYear.metadata.total == seen.filter { $0.decidedOn.hasPrefix("\(year)") }.count)
+            #expect(ofYear.items.map(\.decisionId) == seen.filter { $0.decidedOn.hasPrefix("\(year)") }.map(\.decisionId))
+        }
+    }
 }
+
