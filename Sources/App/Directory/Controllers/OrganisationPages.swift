@@ -357,14 +357,14 @@ enum OrganisationPages {
 
     static let importKind = "organisation-import"
 
-    static func importForm(_ req: Request, errors: [FieldError] = []) -> FormContext {
+    static func importFormContext(_ req: Request, errors: [FieldError] = []) -> FormContext {
         req.form(action: "/organisations/import", submitLabel: req.t("import.submit"), fields: [
             FormField("file", label: req.t("import.file"), kind: .file, hint: req.t("import.fileHint"), required: true, accept: ".csv,text/csv"),
         ], errors: errors, multipart: true)
     }
 
     @Sendable static func importForm(_ req: Request) async throws -> Response {
-        try await req.page("directory/import", title: req.t("import.title"), ImportPage(form: importForm(req), report: nil, hasRejected: false))
+        try await req.page("directory/import", title: req.t("import.title"), ImportPage(form: importFormContext(req), report: nil, hasRejected: false))
     }
 
     struct UploadBody: Content { var file: File? }
@@ -374,7 +374,7 @@ enum OrganisationPages {
     @Sendable static func importUpload(_ req: Request) async throws -> Response {
         let body = try req.decodeForm(UploadBody.self)
         guard let file = body.file, file.data.readableBytes > 0 else {
-            let form = importForm(req, errors: [FieldError(field: "file", code: "fileRequired").localized(req.application.localizer, req.language)])
+            let form = importFormContext(req, errors: [FieldError(field: "file", code: "fileRequired").localized(req.application.localizer, req.language)])
             return try await req.page("directory/import", title: req.t("import.title"), ImportPage(form: form, report: nil, hasRejected: false), status: .unprocessableEntity)
         }
         guard let owner = req.principal.userID else { throw AppError.forbidden() }
@@ -407,11 +407,17 @@ enum OrganisationPages {
         String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
     }
 
-    @Sendable static func importTaskPage(_ req: Request) async throws -> Response {
+    /// The import named in the path, if it is the signed-in person's; anyone else is told there is none.
+    static func importTask(_ req: Request) async throws -> (id: UUID, task: LongTask, state: LongTaskState) {
         let id = try req.parameters.require("task", as: UUID.self)
         guard let (task, state) = try await LongTasks.state(id, kind: importKind, owner: req.principal.userID, app: req.application, on: req.db) else {
             throw AppError.notFound()
         }
+        return (id, task, state)
+    }
+
+    @Sendable static func importTaskPage(_ req: Request) async throws -> Response {
+        let (id, task, state) = try await importTask(req)
         let report = state.finished ? try? JSONDecoder().decode(ImportReport.self, from: Data(state.result.utf8)) : nil
         let view = ImportTaskView(
             fileName: task.title, running: !state.finished, interrupted: state.phase == .interrupted, failed: state.phase == .failed,
@@ -419,7 +425,7 @@ enum OrganisationPages {
             progressHref: "/organisations/import/\(id)/progress", pageHref: "/organisations/import/\(id)")
         let status: HTTPStatus = state.phase == .rejected ? .unprocessableEntity : .ok
         return try await req.page("directory/import", title: req.t("import.title"),
-                                  ImportPage(form: state.finished ? importForm(req) : nil, report: report,
+                                  ImportPage(form: state.finished ? importFormContext(req) : nil, report: report,
                                              hasRejected: !(report?.rejected.isEmpty ?? true), task: view), status: status)
     }
 
@@ -433,10 +439,7 @@ enum OrganisationPages {
     }
 
     @Sendable static func importTaskProgress(_ req: Request) async throws -> ImportTaskProgress {
-        let id = try req.parameters.require("task", as: UUID.self)
-        guard let (_, state) = try await LongTasks.state(id, kind: importKind, owner: req.principal.userID, app: req.application, on: req.db) else {
-            throw AppError.notFound()
-        }
+        let state = try await importTask(req).state
         return ImportTaskProgress(phase: state.phase.rawValue, done: state.done, total: state.total,
                                   line: state.progress.line(lang: req.language.rawValue), finished: state.finished)
     }

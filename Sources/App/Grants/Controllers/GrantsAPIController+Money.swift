@@ -85,14 +85,8 @@ extension GrantsAPIController {
             r.decisionUUID.map { RegisterLineDTO(decisionId: $0, recipient: r.organisationName, recipientOrgnr: r.orgnr, programme: r.programmeName,
                                                  body: r.bodyName, amountOre: r.amountOre, decidedOn: r.decidedOn, purpose: r.purpose, diarienummer: r.diarienummer) }
         }
-        if let limit {
-            let (rows, total) = try await OpenDataService.page(on: req.db, bodyID: body, year: year, limit: limit, offset: offset)
-            return (rows.compactMap(line), total)
-        }
-        var all: [RegisterLineDTO] = []
-        try await OpenDataService.forEachBatch(on: req.db, bodyID: body, year: year) { rows in all += rows.compactMap(line) }
-        all.sort { ($0.decidedOn, $0.decisionId.uuidString) > ($1.decidedOn, $1.decisionId.uuidString) }
-        return (all, all.count)
+        let (rows, total) = try await OpenDataService.page(on: req.db, bodyID: body, year: year, limit: limit, offset: offset)
+        return (rows.compactMap(line), total)
     }
 
     @Sendable static func register(_ req: Request) async throws -> Paged<RegisterLineDTO> {

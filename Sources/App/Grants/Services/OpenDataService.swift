@@ -28,12 +28,17 @@ enum OpenDataService {
         var decisionUUID: UUID? { UUID(uuidString: decisionID) }
     }
 
-    /// The register's page: public decisions in force with money granted, newest first (then by decision id),
-    /// and how many there are in all, read by the database a page at a time.
-    static func page(on db: any Database, bodyID: UUID?, year: Int?, limit: Int, offset: Int) async throws -> (rows: [Row], total: Int) {
+    /// The register, newest first (then by decision id): one page of it and how many there are in all, or the
+    /// whole of it when there is no limit. The database orders and cuts the page.
+    static func page(on db: any Database, bodyID: UUID?, year: Int?, limit: Int?, offset: Int) async throws -> (rows: [Row], total: Int) {
         let filter = from(bodyID: bodyID, programmeID: nil, year: year)
         var q = select + filter
-        q += " ORDER BY d.decided_on DESC, d.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)"
+        q += " ORDER BY d.decided_on DESC, d.id DESC"
+        guard let limit else {
+            let all = try await rows(q, on: db)
+            return (all, all.count)
+        }
+        q += " LIMIT \(literal: limit) OFFSET \(literal: offset)"
         var count: SQLQueryString = "SELECT COUNT(*) AS n "
         count += filter
         let total = try await db.sql.raw(count).first()?.decode(column: "n", as: Int.self) ?? 0

@@ -88,7 +88,7 @@ enum LongTasks {
                         .set(\.$done, to: done).set(\.$heartbeatAt, to: Date()).update()
                 }
             } : nil
-            var outcome: (LongTaskState.Phase, String)
+            let outcome: (LongTaskState.Phase, String)
             do {
                 outcome = try await work { done in board.update(id, done: done) }
             } catch {
