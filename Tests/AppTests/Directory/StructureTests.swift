@@ -130,6 +130,67 @@ struct StructureTests {
         }
     }
 
+    @Test("an organisation's page reads the same facts as the services: members, member organisations, open roles with holders, collaborations")
+    func organisationPageFacts() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17", name: "Region Värmland")
+            let unit = try await t.unit(body: body, name: "Kulturnämnden")
+            let org = try await t.organisation("Värmlands idrottsförbund", level: "regional", areas: ["sports", "culture"], municipalities: ["1780", "1715"])
+            for name in ["Örebro-Kils IF", "Arvika BK", "Kils IF"] { try await t.organisation(name, parent: org) }
+            let gone = try await t.organisation("Borta IF", parent: org)
+            try await t.db.write(as: .system("test")) { ctx in
+                try await OrganisationService.delete(gone, version: nil, in: ctx)
+                for (year, total, muni) in [("2024", "900", nil), ("2025", "1000", nil), ("2025", "400", "1780"), ("2025", "300", "1715")] as [(String, String, String?)] {
+                    _ = try await OrganisationService.setMemberCountRow(org, MemberCountInput(year: year, total: total, young: "10", municipality: muni), in: ctx)
+                }
+            }
+            let official = try await t.user(.official, body: body)
+            var roles: [UUID] = []
+            for title in ["Kassör", "Ordförande", "Avslutad roll"] {
+                let r = try await t.api(.POST, "/api/v1/roles", token: official.token, json: ContactRoleBody(title: title, organisationId: org.uuidString))
+                roles.append(try r.decode(ContactRoleDTO.self).id)
+            }
+            _ = try await t.api(.POST, "/api/v1/roles/\(roles[0])/handover", token: official.token, json: HandoverBody(holderName: "Karin Kassör", startsOn: "2025-01-01"))
+            _ = try await t.api(.POST, "/api/v1/roles/\(roles[0])/handover", token: official.token, json: HandoverBody(holderName: "Nils Ny", startsOn: "2026-01-01"))
+            _ = try await t.api(.POST, "/api/v1/roles/\(roles[1])/handover", token: official.token, json: HandoverBody(holderName: "Olle", startsOn: "2024-01-01"))
+            _ = try await t.api(.POST, "/api/v1/roles/\(roles[1])/handover", token: official.token, json: HandoverBody(startsOn: "2025-06-30", vacate: true))
+            let closed = try await t.api(.PUT, "/api/v1/roles/\(roles[2])", token: official.token, json: ContactRoleBody(title: "Avslutad roll", organisationId: org.uuidString, closedOn: "2026-01-01", version: 1))
+            #expect(closed.status == .ok)
+            for (form, start) in [("iop", "2022-01-01"), ("grant", "2024-03-01")] {
+                let res = try await t.api(.POST, "/api/v1/collaborations", token: official.token,
+                                          json: CollaborationBody(organisationId: org.uuidString, unitId: unit.uuidString, form: form, startsOn: start))
+                #expect(res.status == .created)
+            }
+
+            let facts = try #require(try await OrganisationQueries.pageFacts(org, childLimit: 200, on: t.db))
+            let model = try await OrganisationService.require(org, on: t.db)
+            let dto = try await OrganisationService.dto(model, withMembers: true, on: t.db)
+            #expect(facts.organisation.name == dto.name && facts.organisation.areas == dto.areas && facts.organisation.municipalities == dto.municipalities)
+            #expect(facts.organisation.memberCounts == dto.memberCounts)
+            #expect(facts.organisation.memberCounts?.first == MemberCountDTO(year: 2025, total: 1000, young: 10, municipality: nil))
+            #expect(facts.children.map(\.name) == ["Arvika BK", "Kils IF", "Örebro-Kils IF"])
+            let fluentChildren = try await OrganisationService.children(of: org, limit: 200, on: t.db)
+            #expect(facts.children.map(\.name) == fluentChildren.map(\.name))
+            #expect(try await OrganisationQueries.pageFacts(org, childLimit: 2, on: t.db)?.children.map(\.name) == ["Arvika BK", "Kils IF"])
+            let open = try await RoleService.openRoleDTOs(organisationID: org, on: t.db)
+            #expect(facts.openRoles == [.init(id: roles[0], title: "Kassör", holder: "Nils Ny"), .init(id: roles[1], title: "Ordförande", holder: nil)])
+            #expect(facts.openRoles.map(\.holder) == open.map { $0.currentHolder?.holderName })
+            let links = try await CollaborationService.dtos(organisationID: org, on: t.db)
+            #expect(facts.collaborations.map(\.form) == ["grant", "iop"])
+            #expect(facts.collaborations.map(\.id) == links.map(\.id))
+            #expect(facts.collaborations.allSatisfy { $0.unitName == "Kulturnämnden" && $0.bodyName == "Region Värmland" && $0.organisationName == dto.name })
+
+            let page = try await Browser(t).get("/organisations/\(org)")
+            #expect(page.status == .ok)
+            for text in ["Arvika BK", "Nils Ny", "Ordförande", "Kulturnämnden", "Region Värmland"] {
+                #expect(page.text.contains(text), "\(text) on the page")
+            }
+            #expect(!page.text.contains("Borta IF") && !page.text.contains("Avslutad roll") && !page.text.contains("Karin Kassör"))
+            #expect(try await Browser(t).get("/organisations/\(gone)").status == .notFound)
+            #expect(try await OrganisationQueries.pageFacts(gone, childLimit: 200, on: t.db) == nil)
+        }
+    }
+
     @Test("density: organisations active in a municipality per 1,000 inhabitants, by municipality and county")
     func density() async throws {
         try await TestApp.run { t in

@@ -114,13 +114,12 @@ enum OrganisationPages {
 
     @Sendable static func show(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        let org = try await OrganisationService.require(id, on: req.db)
-        let dto = try await OrganisationService.dto(org, withMembers: true, on: req.db)
+        guard let facts = try await OrganisationQueries.pageFacts(id, childLimit: 200, on: req.db) else { throw AppError.notFound() }
+        let dto = facts.organisation
         let vocab = try await DirectoryVocabularyService.load(on: req.db)
-        let children = try await OrganisationService.children(of: id, limit: 200, on: req.db)
-            .map { Link(href: "/organisations/\($0.id!)", label: $0.name, note: req.label($0.level)) }
-        let roles = try await RoleService.openRoleDTOs(organisationID: id, on: req.db)
-        let links = try await CollaborationService.dtos(organisationID: id, on: req.db)
+        let children = facts.children.map { Link(href: "/organisations/\($0.id)", label: $0.name, note: req.label(OrganisationLevel.self, $0.level)) }
+        let roles = facts.openRoles
+        let links = facts.collaborations
         let address = [dto.address.street, [dto.address.postalCode, dto.address.city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")]
             .compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
         let data = DetailPage(
@@ -131,7 +130,7 @@ enum OrganisationPages {
             municipalities: dto.municipalities.compactMap { vocab.municipalityNameByCode[$0] }, hasMunicipalities: !dto.municipalities.isEmpty,
             members: (dto.memberCounts ?? []).map { MemberRow(year: $0.year, total: NumberFormat.integer($0.total, req.language), young: $0.young.map { NumberFormat.integer($0, req.language) } ?? "–", municipality: $0.municipality.flatMap { vocab.municipalityNameByCode[$0] } ?? req.t("org.members.whole")) },
             hasMembers: !(dto.memberCounts ?? []).isEmpty,
-            roles: roles.map { RoleRow(href: "/roles/\($0.id)", title: $0.title, holder: $0.currentHolder?.holderName, isOpen: $0.isOpen) },
+            roles: roles.map { RoleRow(href: "/roles/\($0.id)", title: $0.title, holder: $0.holder, isOpen: $0.holder == nil) },
             hasRoles: !roles.isEmpty,
             collaborations: links.map { l in CollaborationRow(otherHref: "/units/\(l.unitId)", other: l.unitName ?? "", context: l.bodyName, form: req.label(CollaborationForm.self, l.form), period: period(l.startsOn, l.endsOn, req), description: l.description.isEmpty ? nil : l.description) },
             hasCollaborations: !links.isEmpty,

@@ -164,32 +164,38 @@ extension OrganisationQueries {
 extension OrganisationQueries {
     /// List DTOs (no member counts) for `ids`, in that order: the organisations with their parent's name,
     /// areas and municipalities in three queries read straight from the database.
+    /// The columns that `organisationDTO` reads: an organisation `o` with its parent's name, `WHERE` to follow.
+    static let organisationColumns: SQLQueryString = """
+        SELECT CAST(o.id AS TEXT) AS id, o.name AS name, o.orgnr AS orgnr, o.legal_form AS legal_form, o.level AS level,
+               CAST(o.parent_id AS TEXT) AS parent_id, p.name AS parent_name, o.description AS description, o.street AS street,
+               o.postal_code AS postal_code, o.city AS city, o.email AS email, o.phone AS phone, o.website AS website,
+               o.founded_year AS founded_year, o.council_memberships AS council_memberships, o.is_demo AS is_demo,
+               o.version AS version, o.created_at AS created_at, o.updated_at AS updated_at
+        FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id
+        """
+
+    /// A list DTO (no areas, municipalities or member counts yet) from a row of `organisationColumns`.
+    @Sendable static func organisationDTO(_ r: any ColumnValues) throws -> OrganisationDTO {
+        OrganisationDTO(
+            id: try r.uuid("id"), name: try r.required("name"), orgnr: r.string("orgnr"), legalForm: try r.required("legal_form"),
+            level: try r.required("level"), parentId: r.string("parent_id").flatMap(UUID.init(uuidString:)), parentName: r.string("parent_name"),
+            areas: [], municipalities: [], description: r.string("description") ?? "",
+            address: AddressDTO(street: r.string("street") ?? "", postalCode: r.string("postal_code") ?? "", city: r.string("city") ?? ""),
+            email: r.string("email") ?? "", phone: r.string("phone") ?? "", website: r.string("website") ?? "", foundedYear: r.int("founded_year"),
+            councilMemberships: (r.string("council_memberships") ?? "").split(separator: "|").map(String.init),
+            memberCounts: nil, isDemo: r.bool("is_demo") ?? false, version: r.int("version") ?? 1,
+            createdAt: r.date("created_at"), updatedAt: r.date("updated_at"))
+    }
+
     static func listDTOs(ids: [UUID], on db: any Database) async throws -> [OrganisationDTO] {
         guard !ids.isEmpty else { return [] }
         var areas: [UUID: [String]] = [:]
         var munis: [UUID: [String]] = [:]
         var byID: [UUID: OrganisationDTO] = [:]
         for chunk in ids.chunked(by: 500) {
-            let orgs: SQLQueryString = """
-                SELECT CAST(o.id AS TEXT) AS id, o.name AS name, o.orgnr AS orgnr, o.legal_form AS legal_form, o.level AS level,
-                       CAST(o.parent_id AS TEXT) AS parent_id, p.name AS parent_name, o.description AS description, o.street AS street,
-                       o.postal_code AS postal_code, o.city AS city, o.email AS email, o.phone AS phone, o.website AS website,
-                       o.founded_year AS founded_year, o.council_memberships AS council_memberships, o.is_demo AS is_demo,
-                       o.version AS version, o.created_at AS created_at, o.updated_at AS updated_at
-                FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id
-                WHERE o.id IN (\(binds: Array(chunk)))
-                """
-            for dto in try await RowReader.rows(on: db, orgs, { r in
-                OrganisationDTO(
-                    id: try r.uuid("id"), name: try r.required("name"), orgnr: r.string("orgnr"), legalForm: try r.required("legal_form"),
-                    level: try r.required("level"), parentId: r.string("parent_id").flatMap(UUID.init(uuidString:)), parentName: r.string("parent_name"),
-                    areas: [], municipalities: [], description: r.string("description") ?? "",
-                    address: AddressDTO(street: r.string("street") ?? "", postalCode: r.string("postal_code") ?? "", city: r.string("city") ?? ""),
-                    email: r.string("email") ?? "", phone: r.string("phone") ?? "", website: r.string("website") ?? "", foundedYear: r.int("founded_year"),
-                    councilMemberships: (r.string("council_memberships") ?? "").split(separator: "|").map(String.init),
-                    memberCounts: nil, isDemo: r.bool("is_demo") ?? false, version: r.int("version") ?? 1,
-                    createdAt: r.date("created_at"), updatedAt: r.date("updated_at"))
-            }) {
+            var orgs = organisationColumns
+            orgs += " WHERE o.id IN (\(binds: Array(chunk)))"
+            for dto in try await RowReader.rows(on: db, orgs, organisationDTO) {
                 byID[dto.id] = dto
             }
             let links: SQLQueryString = """
