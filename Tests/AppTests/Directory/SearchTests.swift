@@ -39,6 +39,45 @@ struct SearchTests {
         }
     }
 
+    @Test("a search with filters finds exactly the search's matches that pass the filters, in the search's order, with their total")
+    func filteredSearchIsTheSearchNarrowed() async throws {
+        try await TestApp.run { t in
+            let munis = ["1780", "1715", "2580", "0180"], areas = ["youth", "sports", "culture"]
+            let forms = ["ideellForening", "stiftelse"], levels = ["local", "regional"]
+            var ids: [UUID] = []
+            for i in 0..<36 {
+                let name = i % 3 == 0 ? "Idrottsföreningen \(i)" : (i % 3 == 1 ? "Idrott och kultur \(i)" : "Kulturhuset \(i)")
+                ids.append(try await t.organisation(name, legalForm: forms[i % 2], level: levels[(i / 2) % 2], areas: [areas[i % 3], areas[(i / 3) % 3]],
+                                                    municipalities: [munis[i % 4]] + (i % 5 == 0 ? [munis[(i + 1) % 4]] : []),
+                                                    description: i % 4 == 0 ? "Idrott för alla" : ""))
+            }
+            let deleted = ids[6]
+            try await t.db.write(as: .system("test")) { ctx in try await OrganisationService.delete(deleted, version: nil, in: ctx) }
+            let all = App.PageRequest(page: 1, per: 200)
+            for q in ["idrott", "kultur", "idr"] {
+                var text = OrganisationFilter()
+                text.q = q
+                let ranked = try await OrganisationQueries.searchIDs(text, page: all, on: t.db).ids
+                #expect(!ranked.contains(deleted))
+                let filters: [(String, String, String, String, String)] = [
+                    ("1780", "", "", "", ""), ("", "17", "", "", ""), ("", "", "youth", "", ""), ("", "", "", "stiftelse", ""), ("", "", "", "", "regional"),
+                    ("1715", "", "sports", "", ""), ("1780", "17", "", "ideellForening", "local"), ("", "25", "culture", "", "regional"), ("2580", "17", "", "", ""),
+                ]
+                for (m, c, a, f, l) in filters {
+                    var only = OrganisationFilter(area: a, municipality: m, county: c, legalForm: f, level: l)
+                    let passing = Set(try await OrganisationQueries.searchIDs(only, page: all, on: t.db).ids)
+                    only.q = q
+                    let expected = ranked.filter(passing.contains)
+                    let got = try await OrganisationQueries.searchIDs(only, page: all, on: t.db)
+                    #expect(got.ids == expected, "\(q) \(m) \(c) \(a) \(f) \(l)")
+                    #expect(got.total == expected.count)
+                    let second = try await OrganisationQueries.searchIDs(only, page: App.PageRequest(page: 2, per: 3), on: t.db)
+                    #expect(second.ids == Array(expected.dropFirst(3).prefix(3)) && second.total == expected.count)
+                }
+            }
+        }
+    }
+
     @Test("search punctuation and SQL metacharacters are just words")
     func hostileQueries() async throws {
         try await TestApp.run { t in
