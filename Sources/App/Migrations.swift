@@ -15,7 +15,7 @@ enum MigrationOrder {
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(), CreateNotifications(),
             // Grants
-            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(), GrantsStateAidRegister(), GrantsReportAttachments(), GrantsRegisterIndexes(),
+            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(), GrantsStateAidRegister(), GrantsReportAttachments(), GrantsRegisterIndexes(), GrantsRegisterCounts(),
             // Dialogue
             CreateDialogue(), DialogueSecrecyMarkings(),
             // Agreements

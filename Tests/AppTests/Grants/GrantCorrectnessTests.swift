@@ -435,5 +435,59 @@ struct GrantCorrectnessTests {
             #expect(ofYear.items.map(\.decisionId) == seen.filter { $0.decidedOn.hasPrefix("\(year)") }.map(\.decisionId))
         }
     }
-}
 
+    /// The register's total comes from counts the database keeps (`GrantsRegisterCounts`); after every kind of
+    /// write it must equal the number of lines the register itself lists, for all years, one year and one body.
+    @Test("the register's kept counts follow every write: hidden, zero, replaced, replaced twice, moved, deleted")
+    func registerCountsFollowWrites() async throws {
+        try await TestApp.run { t in
+            for i in 0..<5 { _ = try await t.organisation("Mottagare \(i)") }
+            try await BenchData.storeGrants(count: 40, on: t.db)
+            let sql = t.db.sql
+            let rows = try await sql.raw("SELECT id, year, programme_id FROM grant_decisions ORDER BY id").all()
+            let ids = try rows.map { try $0.decode(column: "id", as: UUID.self) }
+            let body = try #require(try await sql.raw("SELECT p.body_id AS b FROM grant_programmes p").first()?.decode(column: "b", as: UUID.self))
+            func check(_ step: String) async throws {
+                for (b, y) in [(nil, nil), (body, nil), (nil, 2025), (body, 2026), (UUID(), nil)] as [(UUID?, Int?)] {
+                    let listed = try await OpenDataService.page(on: t.db, bodyID: b, year: y, limit: nil, offset: 0).rows.count
+                    #expect(try await OpenDataService.total(on: t.db, bodyID: b, year: y) == listed, "\(step): body \(b == nil ? "all" : "one"), year \(y.map(String.init) ?? "all")")
+                }
+            }
+            func replace(_ id: UUID) async throws -> UUID {
+                let new = UUID()
+                try await sql.raw("""
+                    INSERT INTO grant_decisions (id, application_id, programme_id, organisation_id, year, outcome, amount_ore, conditions, motivation, purpose,
+                        decided_on, decision_maker, delegation_level, diarienummer, replaces_id, is_state_aid, is_public, created_at)
+                    SELECT \(bind: new), application_id, programme_id, organisation_id, year, outcome, amount_ore + 100, conditions, motivation, purpose,
+                        decided_on, decision_maker, delegation_level, diarienummer, id, is_state_aid, is_public, created_at FROM grant_decisions WHERE id = \(bind: id)
+                    """).run()
+                return new
+            }
+            try await check("stored")
+            #expect(try await OpenDataService.total(on: t.db, bodyID: nil, year: nil) == 40)
+            try await sql.raw("UPDATE grant_decisions SET is_public = \(bind: false) WHERE id IN (\(binds: Array(ids[0..<3])))").run()
+            try await check("three hidden")
+            try await sql.raw("UPDATE grant_decisions SET amount_ore = 0 WHERE id IN (\(binds: Array(ids[3..<5])))").run()
+            try await check("two without money")
+            let r1 = try await replace(ids[5])
+            try await check("one replaced")
+            let r2 = try await replace(ids[5])
+            try await check("replaced twice")
+            try await sql.raw("DELETE FROM grant_decisions WHERE id = \(bind: r1)").run()
+            try await check("one replacement deleted")
+            try await sql.raw("DELETE FROM grant_decisions WHERE id = \(bind: r2)").run()
+            try await check("both replacements deleted")
+            let r3 = try await replace(ids[6])
+            try await sql.raw("UPDATE grant_decisions SET replaces_id = \(bind: ids[7]) WHERE id = \(bind: r3)").run()
+            try await check("a replacement points at another decision")
+            try await sql.raw("UPDATE grant_decisions SET replaces_id = NULL WHERE id = \(bind: r3)").run()
+            try await check("a replacement replaces nothing")
+            try await sql.raw("UPDATE grant_decisions SET year = 2025 WHERE id IN (\(binds: Array(ids[8..<12])))").run()
+            try await check("four moved to 2025")
+            try await sql.raw("UPDATE grant_decisions SET is_public = \(bind: true), amount_ore = 500 WHERE id IN (\(binds: Array(ids[0..<5])))").run()
+            try await check("shown again with money")
+            try await sql.raw("DELETE FROM grant_decisions WHERE id IN (\(binds: Array(ids[12..<15])))").run()
+            try await check("three deleted")
+        }
+    }
+}

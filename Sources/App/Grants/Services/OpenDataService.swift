@@ -39,10 +39,19 @@ enum OpenDataService {
             return (all, all.count)
         }
         q += " LIMIT \(literal: limit) OFFSET \(literal: offset)"
-        var count: SQLQueryString = "SELECT COUNT(*) AS n "
-        count += filter
-        let total = try await db.sql.raw(count).first()?.decode(column: "n", as: Int.self) ?? 0
-        return (try await rows(q, on: db), total)
+        return (try await rows(q, on: db), try await total(on: db, bodyID: bodyID, year: year))
+    }
+
+    /// How many decisions the register holds, from the counts the database keeps per programme and year
+    /// (`GrantsRegisterCounts`): the same at any size of the register.
+    static func total(on db: any Database, bodyID: UUID?, year: Int?) async throws -> Int {
+        var q: SQLQueryString = """
+            SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) AS n FROM grant_register_counts c JOIN grant_programmes p ON p.id = c.programme_id
+            WHERE c.n > 0
+            """
+        if let bodyID { q += " AND p.body_id = \(bind: bodyID)" }
+        if let year { q += " AND c.year = \(bind: year)" }
+        return try await RowReader.rows(on: db, q) { try $0.requiredInt("n") }.first ?? 0
     }
 
     private static let select: SQLQueryString = """
