@@ -124,11 +124,14 @@ enum BenchData {
         let purposes = ["Regional verksamhet för barn och unga", "Föreläsningar om \"psykisk hälsa\" i länet", "Läger & utbildning, Torsby–Karlstad",
                         "Drift av mötesplats för äldre", "Tillgänglighetsanpassning\\lokaler", "Kultur på landsbygden: dans, musik och teater"]
         let now = Date()
-        let batch = 400
+        // 400 rows per statement (within every database's limit on binds), 50 statements per transaction: a commit
+        // per statement made 1,000,000 grants take about 11 minutes on SQLite.
+        let batch = 400, statementsPerTransaction = 50
         var made = 0
         while made < count {
-            let size = min(batch, count - made)
-            do {
+            var statements: [(SQLQueryString, SQLQueryString)] = []
+            for _ in 0..<statementsPerTransaction where made < count {
+                let size = min(batch, count - made)
                 var apps: [(UUID, UUID, UUID, Int)] = []
                 apps.reserveCapacity(size)
                 for k in 0..<size {
@@ -149,13 +152,16 @@ enum BenchData {
                     let day = String(format: "%04d-%02d-%02d", year, Int(rng.next() % 12) + 1, Int(rng.next() % 28) + 1)
                     d += "(\(bind: UUID()), \(bind: x.0), \(bind: programmeID), \(bind: x.2), \(bind: year), 'granted', \(bind: x.3), '', 'Uppfyller villkoren.', \(bind: purpose), \(bind: day), 'Bidragshandläggare', 'official', \(bind: String(format: "BID-%04d-%07d", year, i)), false, true, \(bind: now))"
                 }
-                let (appsSQL, decisionsSQL) = (a, d)
-                try await db.transaction { tx in
-                    try await tx.sql.raw(appsSQL).run()
-                    try await tx.sql.raw(decisionsSQL).run()
+                statements.append((a, d))
+                made += size
+            }
+            let chunk = statements
+            try await db.transaction { tx in
+                for (apps, decisions) in chunk {
+                    try await tx.sql.raw(apps).run()
+                    try await tx.sql.raw(decisions).run()
                 }
             }
-            made += size
         }
     }
 }

@@ -6,6 +6,9 @@ import SamverkaRules
 /// A person who signs in. Personal fields: email, name (see `PersonalDataRegister`).
 final class User: Model, @unchecked Sendable {
     static let schema = "users"
+    var properties: [any AnyProperty] {
+        [$id, $email, $name, $passwordHash, $status, $language, $isDemo, $lastSignInAt, $erasedAt, $version, $createdAt, $updatedAt]
+    }
     enum Status: String, Codable, Sendable { case active, invited, disabled, erased }
 
     @ID(key: .id) var id: UUID?
@@ -29,6 +32,7 @@ final class User: Model, @unchecked Sendable {
 /// A role held by a user in a public body (optionally narrowed to units) or in an organisation.
 final class Membership: Model, @unchecked Sendable {
     static let schema = "memberships"
+    var properties: [any AnyProperty] { [$id, $userID, $role, $bodyID, $organisationID, $unitIDs, $viaRoleID, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
     @Field(key: "role") var role: Role
@@ -49,6 +53,7 @@ final class Membership: Model, @unchecked Sendable {
 /// A browser session. The cookie holds a random token; only its SHA-256 is stored.
 final class UserSession: Model, @unchecked Sendable {
     static let schema = "sessions"
+    var properties: [any AnyProperty] { [$id, $tokenHash, $userID, $createdAt, $lastSeenAt, $expiresAt, $userAgent] }
     @ID(key: .id) var id: UUID?
     @Field(key: "token_hash") var tokenHash: String
     @Field(key: "user_id") var userID: UUID
@@ -63,6 +68,7 @@ final class UserSession: Model, @unchecked Sendable {
 /// or `session` (short-lived, from POST /api/v1/session).
 final class APIToken: Model, @unchecked Sendable {
     static let schema = "api_tokens"
+    var properties: [any AnyProperty] { [$id, $userID, $name, $kind, $tokenHash, $prefix, $expiresAt, $revokedAt, $lastUsedAt, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
     @Field(key: "name") var name: String
@@ -80,6 +86,7 @@ final class APIToken: Model, @unchecked Sendable {
 /// A single-use link: password reset or invitation.
 final class OneTimeToken: Model, @unchecked Sendable {
     static let schema = "one_time_tokens"
+    var properties: [any AnyProperty] { [$id, $purpose, $tokenHash, $userID, $payload, $createdBy, $expiresAt, $usedAt, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "purpose") var purpose: String
     @Field(key: "token_hash") var tokenHash: String
@@ -97,6 +104,7 @@ final class OneTimeToken: Model, @unchecked Sendable {
 /// every node sees the same counts.
 final class RateLimitHit: Model, @unchecked Sendable {
     static let schema = "rate_limit_hits"
+    var properties: [any AnyProperty] { [$id, $bucket, $at] }
     @ID(key: .id) var id: UUID?
     @Field(key: "bucket") var bucket: String
     @Field(key: "at") var at: Date

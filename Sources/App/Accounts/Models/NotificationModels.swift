@@ -6,6 +6,7 @@ import SamverkaRules
 /// them). Kept as a kind and its arguments and written out in the reader's language when shown or mailed.
 final class UserNotification: Model, @unchecked Sendable {
     static let schema = "notifications"
+    var properties: [any AnyProperty] { [$id, $userID, $kind, $params, $link, $dedupeKey, $delivery, $mailedAt, $readAt, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
     @Field(key: "kind") var kind: String
@@ -27,6 +28,7 @@ final class UserNotification: Model, @unchecked Sendable {
 /// A person's choice of delivery for one kind of notification.
 final class NotificationPreference: Model, @unchecked Sendable {
     static let schema = "notification_preferences"
+    var properties: [any AnyProperty] { [$id, $userID, $kind, $mode] }
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
     @Field(key: "kind") var kind: String

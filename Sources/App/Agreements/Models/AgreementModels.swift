@@ -5,6 +5,9 @@ import SamverkaRules
 /// An överenskommelse between one or more public bodies and the civil society around them. Public by default.
 final class Agreement: Model, @unchecked Sendable {
     static let schema = "agreements"
+    var properties: [any AnyProperty] {
+        [$id, $title, $kind, $purpose, $scope, $partyOrganisationID, $partyName, $isPublic, $isDemo, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "title") var title: String
     @Field(key: "kind") var kind: AgreementKind
@@ -24,6 +27,7 @@ final class Agreement: Model, @unchecked Sendable {
 /// A public body that owns (is party to and manages) an agreement.
 final class AgreementOwner: Model, @unchecked Sendable {
     static let schema = "agreement_owners"
+    var properties: [any AnyProperty] { [$id, $agreementID, $bodyID] }
     @ID(key: .id) var id: UUID?
     @Field(key: "agreement_id") var agreementID: UUID
     @Field(key: "body_id") var bodyID: UUID
@@ -33,6 +37,10 @@ final class AgreementOwner: Model, @unchecked Sendable {
 /// One version of the agreement's text: draft → consultation → adopted → replaced or ended.
 final class AgreementVersion: Model, @unchecked Sendable {
     static let schema = "agreement_versions"
+    var properties: [any AnyProperty] {
+        [$id, $agreementID, $number, $status, $sections, $principles, $draftedOn, $consultationID, $consultationDeadline, $adoptedOn,
+        $validFrom, $adoptedByBodyID, $adoptingOrgan, $paragraph, $diarienummer, $endedOn, $endReason, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "agreement_id") var agreementID: UUID
     @Field(key: "number") var number: Int
@@ -69,6 +77,10 @@ final class AgreementVersion: Model, @unchecked Sendable {
 /// An organisation's signature: when, through which of its contact roles, and a withdrawal.
 final class AgreementSignatory: Model, @unchecked Sendable {
     static let schema = "agreement_signatories"
+    var properties: [any AnyProperty] {
+        [$id, $agreementID, $organisationID, $contactRoleID, $signedOn, $onPaper, $withdrawnOn, $withdrawalReason, $isDemo, $version,
+        $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "agreement_id") var agreementID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -91,6 +103,7 @@ final class AgreementSignatory: Model, @unchecked Sendable {
 /// A Dialogue forum serving the agreement: its steering group (e.g. VGR's RÖS-gruppen) or its recurring stormöte.
 final class AgreementForum: Model, @unchecked Sendable {
     static let schema = "agreement_forums"
+    var properties: [any AnyProperty] { [$id, $agreementID, $forumID, $role, $seatsForSignatories] }
     @ID(key: .id) var id: UUID?
     @Field(key: "agreement_id") var agreementID: UUID
     @Field(key: "forum_id") var forumID: UUID
@@ -103,6 +116,7 @@ final class AgreementForum: Model, @unchecked Sendable {
 /// An action plan for a period of years.
 final class ActionPlan: Model, @unchecked Sendable {
     static let schema = "agreement_action_plans"
+    var properties: [any AnyProperty] { [$id, $agreementID, $title, $periodFrom, $periodTo, $version] }
     @ID(key: .id) var id: UUID?
     @Field(key: "agreement_id") var agreementID: UUID
     @Field(key: "title") var title: String
@@ -115,6 +129,9 @@ final class ActionPlan: Model, @unchecked Sendable {
 /// An activity of an action plan, under a development area.
 final class PlanActivity: Model, @unchecked Sendable {
     static let schema = "agreement_activities"
+    var properties: [any AnyProperty] {
+        [$id, $planID, $area, $title, $description, $ownerRoleID, $partners, $dueOn, $status, $principleKey, $links, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "plan_id") var planID: UUID
     @Field(key: "area") var area: String
@@ -137,6 +154,7 @@ final class PlanActivity: Model, @unchecked Sendable {
 /// A dated progress note on an activity.
 final class ActivityNote: Model, @unchecked Sendable {
     static let schema = "agreement_activity_notes"
+    var properties: [any AnyProperty] { [$id, $activityID, $writtenOn, $text, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "activity_id") var activityID: UUID
     @Field(key: "written_on") var writtenOn: String
@@ -148,6 +166,10 @@ final class ActivityNote: Model, @unchecked Sendable {
 /// A follow-up report for a date range: figures generated from platform data plus narrative; frozen when approved.
 final class FollowUpReport: Model, @unchecked Sendable {
     static let schema = "agreement_reports"
+    var properties: [any AnyProperty] {
+        [$id, $agreementID, $kind, $title, $periodFrom, $periodTo, $narrative, $frozenFigures, $approvedOn, $diarienummer, $version,
+        $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "agreement_id") var agreementID: UUID
     @Field(key: "kind") var kind: FollowUpKind

@@ -6,6 +6,10 @@ import SamverkaRules
 /// A standing forum between a public body and civil society: a council, partsorgan, steering group …
 final class Forum: Model, @unchecked Sendable {
     static let schema = "forums"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $unitID, $name, $kind, $purpose, $mandate, $themes, $participationLevel, $isPublic, $composition, $cadence,
+        $feedbackDays, $feedbackByNextMeeting, $secretaryRoleID, $location, $isDemo, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @OptionalField(key: "unit_id") var unitID: UUID?
@@ -40,6 +44,10 @@ final class Forum: Model, @unchecked Sendable {
 /// starts a new one pointing back to it, so the history of who held a seat when is kept.
 final class ForumSeat: Model, @unchecked Sendable {
     static let schema = "forum_seats"
+    var properties: [any AnyProperty] {
+        [$id, $forumID, $category, $position, $organisationID, $contactRoleID, $holderName, $holderEmail, $userID, $isSubstitute,
+        $substituteForID, $note, $termFrom, $termTo, $previousID, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "forum_id") var forumID: UUID
     @Field(key: "category") var category: SeatCategory
@@ -74,6 +82,11 @@ final class ForumSeat: Model, @unchecked Sendable {
 
 final class Meeting: Model, @unchecked Sendable {
     static let schema = "meetings"
+    var properties: [any AnyProperty] {
+        [$id, $forumID, $title, $date, $startTime, $endTime, $location, $status, $isExtra, $adjusterSeatID, $chairApprovedBy,
+        $chairApprovedAt, $adjusterApprovedBy, $adjusterApprovedAt, $publishedAt, $invitationsSentAt, $minutesIntro, $version, $createdAt,
+        $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "forum_id") var forumID: UUID
     @Field(key: "title") var title: String
@@ -102,6 +115,10 @@ final class Meeting: Model, @unchecked Sendable {
 
 final class AgendaItem: Model, @unchecked Sendable {
     static let schema = "agenda_items"
+    var properties: [any AnyProperty] {
+        [$id, $meetingID, $position, $title, $description, $raisedBy, $organisationID, $questionID, $minutes, $decision, $isPublic,
+        $secrecyProvision, $secrecyReason, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "meeting_id") var meetingID: UUID
     @Field(key: "position") var position: Int
@@ -124,6 +141,10 @@ final class AgendaItem: Model, @unchecked Sendable {
 /// A meeting document. Public unless marked non-public with a reason (offentlighetsprincipen / OSL).
 final class MeetingDocument: Model, @unchecked Sendable {
     static let schema = "meeting_documents"
+    var properties: [any AnyProperty] {
+        [$id, $meetingID, $agendaItemID, $title, $filename, $contentType, $size, $data, $isPublic, $secrecyProvision, $secrecyReason,
+        $titleSecret, $uploadedBy, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "meeting_id") var meetingID: UUID
     @OptionalField(key: "agenda_item_id") var agendaItemID: UUID?
@@ -146,6 +167,7 @@ final class MeetingDocument: Model, @unchecked Sendable {
 /// Invitation, RSVP and attendance of one seat at one meeting.
 final class MeetingAttendance: Model, @unchecked Sendable {
     static let schema = "meeting_attendance"
+    var properties: [any AnyProperty] { [$id, $meetingID, $seatID, $rsvp, $substituteSeatID, $present, $respondedAt, $version] }
     @ID(key: .id) var id: UUID?
     @Field(key: "meeting_id") var meetingID: UUID
     @Field(key: "seat_id") var seatID: UUID
@@ -163,6 +185,7 @@ enum ActionStatus: String, Codable, Sendable, CaseIterable { case open, done }
 /// A decision or action from the minutes, tracked with an owner role and a due date.
 final class MeetingAction: Model, @unchecked Sendable {
     static let schema = "meeting_actions"
+    var properties: [any AnyProperty] { [$id, $meetingID, $agendaItemID, $text, $ownerRoleID, $dueOn, $status, $doneOn, $note, $version, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "meeting_id") var meetingID: UUID
     @OptionalField(key: "agenda_item_id") var agendaItemID: UUID?
@@ -184,6 +207,10 @@ final class MeetingAction: Model, @unchecked Sendable {
 /// A question or proposal raised to a forum or a unit, and the feedback (återkoppling) owed on it.
 final class DialogueQuestion: Model, @unchecked Sendable {
     static let schema = "questions"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $forumID, $unitID, $organisationID, $askedBy, $askerName, $isProposal, $title, $text, $isPublic, $ownerRoleID,
+        $status, $raisedOn, $deadline, $answer, $answeredOn, $answeredBy, $forwardedTo, $remindedAt, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @OptionalField(key: "forum_id") var forumID: UUID?
@@ -218,6 +245,10 @@ final class DialogueQuestion: Model, @unchecked Sendable {
 /// A draft policy document out for consultation (remiss).
 final class Consultation: Model, @unchecked Sendable {
     static let schema = "consultations"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $unitID, $title, $description, $sections, $draftFilename, $draftContentType, $draftData, $deadline, $openToAll,
+        $status, $summary, $isDemo, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @OptionalField(key: "unit_id") var unitID: UUID?
@@ -252,6 +283,7 @@ struct ConsultationSection: Codable, Sendable, Equatable {
 /// A remissinstans: an organisation or a whole forum (its organisations) asked to respond.
 final class ConsultationInvitee: Model, @unchecked Sendable {
     static let schema = "consultation_invitees"
+    var properties: [any AnyProperty] { [$id, $consultationID, $organisationID, $forumID] }
     @ID(key: .id) var id: UUID?
     @Field(key: "consultation_id") var consultationID: UUID
     @OptionalField(key: "organisation_id") var organisationID: UUID?
@@ -261,6 +293,10 @@ final class ConsultationInvitee: Model, @unchecked Sendable {
 
 final class ConsultationResponse: Model, @unchecked Sendable {
     static let schema = "consultation_responses"
+    var properties: [any AnyProperty] {
+        [$id, $consultationID, $organisationID, $submittedBy, $generalComment, $documentFilename, $documentContentType, $documentData,
+        $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "consultation_id") var consultationID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -278,6 +314,7 @@ final class ConsultationResponse: Model, @unchecked Sendable {
 /// A comment on one section; the body records what it did with it (the remissammanställning).
 final class ConsultationComment: Model, @unchecked Sendable {
     static let schema = "consultation_comments"
+    var properties: [any AnyProperty] { [$id, $responseID, $consultationID, $sectionKey, $comment, $outcome, $outcomeText] }
     @ID(key: .id) var id: UUID?
     @Field(key: "response_id") var responseID: UUID
     @Field(key: "consultation_id") var consultationID: UUID
@@ -293,6 +330,10 @@ enum EventStatus: String, Codable, Sendable, CaseIterable { case planned, cancel
 /// An event such as a stormöte, with registration.
 final class DialogueEvent: Model, @unchecked Sendable {
     static let schema = "dialogue_events"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $forumID, $title, $description, $date, $startTime, $endTime, $location, $capacity, $registrationClosesOn, $surveyURL,
+        $status, $isDemo, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @OptionalField(key: "forum_id") var forumID: UUID?
@@ -319,6 +360,7 @@ final class DialogueEvent: Model, @unchecked Sendable {
 
 final class EventRegistration: Model, @unchecked Sendable {
     static let schema = "event_registrations"
+    var properties: [any AnyProperty] { [$id, $eventID, $userID, $organisationID, $name, $email, $needs, $status, $createdAt, $cancelledAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "event_id") var eventID: UUID
     @Field(key: "user_id") var userID: UUID
@@ -336,6 +378,7 @@ final class EventRegistration: Model, @unchecked Sendable {
 /// A user's secret calendar feed address (the token is stored hashed).
 final class CalendarFeed: Model, @unchecked Sendable {
     static let schema = "calendar_feeds"
+    var properties: [any AnyProperty] { [$id, $userID, $tokenHash, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "user_id") var userID: UUID
     @Field(key: "token_hash") var tokenHash: String

@@ -5,6 +5,10 @@ import SamverkaRules
 /// A civil-society organisation in the shared register.
 final class Organisation: Model, @unchecked Sendable {
     static let schema = "organisations"
+    var properties: [any AnyProperty] {
+        [$id, $name, $sortName, $orgnr, $legalForm, $level, $parentID, $description, $street, $postalCode, $city, $email, $phone, $website,
+        $foundedYear, $councilMemberships, $isDemo, $version, $createdAt, $updatedAt, $deletedAt]
+    }
 
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String {
@@ -39,6 +43,7 @@ final class Organisation: Model, @unchecked Sendable {
 
 final class OrganisationArea: Model, @unchecked Sendable {
     static let schema = "organisation_areas"
+    var properties: [any AnyProperty] { [$id, $organisationID, $areaKey] }
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "area_key") var areaKey: String
@@ -52,6 +57,7 @@ final class OrganisationArea: Model, @unchecked Sendable {
 
 final class OrganisationMunicipality: Model, @unchecked Sendable {
     static let schema = "organisation_municipalities"
+    var properties: [any AnyProperty] { [$id, $organisationID, $municipalityCode] }
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "municipality_code") var municipalityCode: String
@@ -66,6 +72,7 @@ final class OrganisationMunicipality: Model, @unchecked Sendable {
 /// Members in a year: in the whole organisation (municipality nil) or living in one municipality.
 final class MemberCount: Model, @unchecked Sendable {
     static let schema = "member_counts"
+    var properties: [any AnyProperty] { [$id, $organisationID, $year, $municipalityCode, $total, $young] }
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "year") var year: Int

@@ -5,6 +5,9 @@ import SamverkaRules
 /// A region, municipality, länsstyrelse or other public body.
 final class PublicBody: Model, @unchecked Sendable {
     static let schema = "public_bodies"
+    var properties: [any AnyProperty] {
+        [$id, $name, $kind, $countyCode, $municipalityCode, $orgnr, $website, $description, $isDemo, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
     @Field(key: "kind") var kind: BodyKind
@@ -23,6 +26,7 @@ final class PublicBody: Model, @unchecked Sendable {
 /// A förvaltning, avdelning, enhet or nämnd inside a public body; units form a tree.
 final class OrgUnit: Model, @unchecked Sendable {
     static let schema = "units"
+    var properties: [any AnyProperty] { [$id, $bodyID, $parentID, $name, $kind, $responsibilities, $email, $phone, $version, $createdAt, $updatedAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @OptionalField(key: "parent_id") var parentID: UUID?
@@ -40,6 +44,7 @@ final class OrgUnit: Model, @unchecked Sendable {
 
 final class UnitArea: Model, @unchecked Sendable {
     static let schema = "unit_areas"
+    var properties: [any AnyProperty] { [$id, $unitID, $areaKey] }
     @ID(key: .id) var id: UUID?
     @Field(key: "unit_id") var unitID: UUID
     @Field(key: "area_key") var areaKey: String
@@ -55,6 +60,9 @@ final class UnitArea: Model, @unchecked Sendable {
 /// address. People hold it for periods (`RoleTenure`); the role outlives them.
 final class ContactRole: Model, @unchecked Sendable {
     static let schema = "contact_roles"
+    var properties: [any AnyProperty] {
+        [$id, $title, $description, $unitID, $organisationID, $email, $phone, $version, $closedOn, $grantsRole, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "title") var title: String
     @Field(key: "description") var description: String
@@ -78,6 +86,7 @@ final class ContactRole: Model, @unchecked Sendable {
 /// A person holding a contact role from `startsOn` until `endsOn` (nil while they hold it).
 final class RoleTenure: Model, @unchecked Sendable {
     static let schema = "role_tenures"
+    var properties: [any AnyProperty] { [$id, $roleID, $holderName, $holderEmail, $userID, $startsOn, $endsOn, $handoverNote, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "role_id") var roleID: UUID
     @Field(key: "holder_name") var holderName: String
@@ -98,6 +107,7 @@ final class RoleTenure: Model, @unchecked Sendable {
 /// An organisation collaborates with a unit in some form for a period.
 final class CollaborationLink: Model, @unchecked Sendable {
     static let schema = "collaboration_links"
+    var properties: [any AnyProperty] { [$id, $organisationID, $unitID, $form, $startsOn, $endsOn, $description, $version, $createdAt, $updatedAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "unit_id") var unitID: UUID

@@ -5,6 +5,7 @@ import SamverkaRules
 /// One of Sweden's 21 counties (län), SCB code `01`–`25`.
 final class County: Model, @unchecked Sendable {
     static let schema = "counties"
+    var properties: [any AnyProperty] { [$id, $code, $name] }
     @ID(key: .id) var id: UUID?
     @Field(key: "code") var code: String
     @Field(key: "name") var name: String
@@ -19,6 +20,7 @@ final class County: Model, @unchecked Sendable {
 /// One of the 290 municipalities (kommuner), SCB code `NNNN`.
 final class Municipality: Model, @unchecked Sendable {
     static let schema = "municipalities"
+    var properties: [any AnyProperty] { [$id, $code, $name, $countyCode] }
     @ID(key: .id) var id: UUID?
     @Field(key: "code") var code: String
     @Field(key: "name") var name: String
@@ -35,6 +37,7 @@ final class Municipality: Model, @unchecked Sendable {
 /// Population of a municipality on 31 December of `year` (imported from SCB or entered).
 final class PopulationFigure: Model, @unchecked Sendable {
     static let schema = "population_figures"
+    var properties: [any AnyProperty] { [$id, $municipalityCode, $year, $population] }
     @ID(key: .id) var id: UUID?
     @Field(key: "municipality_code") var municipalityCode: String
     @Field(key: "year") var year: Int
@@ -51,6 +54,7 @@ final class PopulationFigure: Model, @unchecked Sendable {
 /// An area of activity (verksamhetsområde). A managed list: admins can add areas; keys never change.
 final class Area: Model, @unchecked Sendable {
     static let schema = "areas"
+    var properties: [any AnyProperty] { [$id, $key, $nameSv, $nameEn, $sortOrder, $active] }
     @ID(key: .id) var id: UUID?
     @Field(key: "key") var key: String
     @Field(key: "name_sv") var nameSv: String

@@ -30,6 +30,10 @@ enum DecisionLevel: String, Vocabulary {
 /// A grant programme of a public body.
 final class GrantProgramme: Model, @unchecked Sendable {
     static let schema = "grant_programmes"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $unitID, $name, $kind, $purpose, $description, $targetAreas, $decisionLevel, $contactRoleID, $paymentModel,
+        $instalments, $isStateAid, $eligibility, $formula, $reportMonths, $isDemo, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @OptionalField(key: "unit_id") var unitID: UUID?
@@ -68,6 +72,7 @@ final class GrantProgramme: Model, @unchecked Sendable {
 
 final class BudgetFrame: Model, @unchecked Sendable {
     static let schema = "grant_budget_frames"
+    var properties: [any AnyProperty] { [$id, $programmeID, $year, $amountOre] }
     @ID(key: .id) var id: UUID?
     @Field(key: "programme_id") var programmeID: UUID
     @Field(key: "year") var year: Int
@@ -78,6 +83,10 @@ final class BudgetFrame: Model, @unchecked Sendable {
 /// A call for applications (utlysning).
 final class GrantCall: Model, @unchecked Sendable {
     static let schema = "grant_calls"
+    var properties: [any AnyProperty] {
+        [$id, $programmeID, $title, $year, $opensOn, $closesOn, $description, $fields, $criteria, $requiredAttachments, $budgetTable,
+        $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "programme_id") var programmeID: UUID
     @Field(key: "title") var title: String
@@ -112,6 +121,10 @@ enum ApplicationStatus: String, Codable, Sendable, CaseIterable {
 
 final class GrantApplication: Model, @unchecked Sendable {
     static let schema = "grant_applications"
+    var properties: [any AnyProperty] {
+        [$id, $callID, $organisationID, $status, $answers, $budget, $requestedOre, $activities, $payeeAccount, $submittedAt, $diarienummer,
+        $registeredOn, $createdBy, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "call_id") var callID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -145,6 +158,7 @@ struct BudgetLine: Codable, Sendable, Equatable {
 
 final class GrantAttachment: Model, @unchecked Sendable {
     static let schema = "grant_attachments"
+    var properties: [any AnyProperty] { [$id, $applicationID, $reportID, $kind, $filename, $contentType, $size, $data, $uploadedBy, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "application_id") var applicationID: UUID
     /// Set when the file belongs to the report (redovisning) on the application's grant.
@@ -162,6 +176,10 @@ final class GrantAttachment: Model, @unchecked Sendable {
 
 final class GrantReview: Model, @unchecked Sendable {
     static let schema = "grant_reviews"
+    var properties: [any AnyProperty] {
+        [$id, $applicationID, $reviewerID, $assignedBy, $jav, $javReason, $javWithdrawalReason, $scores, $comment, $completedAt, $version,
+        $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "application_id") var applicationID: UUID
     @Field(key: "reviewer_id") var reviewerID: UUID
@@ -188,6 +206,11 @@ enum DecisionOutcome: String, Codable, Sendable, CaseIterable { case granted, pa
 /// A decision. Final: a correction is a new decision that replaces the old one.
 final class GrantDecision: Model, @unchecked Sendable {
     static let schema = "grant_decisions"
+    var properties: [any AnyProperty] {
+        [$id, $applicationID, $programmeID, $organisationID, $year, $outcome, $amountOre, $conditions, $motivation, $purpose, $decidedOn,
+        $decisionMaker, $decidedBy, $delegationLevel, $deciderJav, $diarienummer, $replacesID, $deMinimisOverride, $isStateAid, $isPublic,
+        $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "application_id") var applicationID: UUID
     @Field(key: "programme_id") var programmeID: UUID
@@ -223,6 +246,10 @@ enum PaymentStatus: String, Codable, Sendable, CaseIterable { case planned, appr
 
 final class GrantPayment: Model, @unchecked Sendable {
     static let schema = "grant_payments"
+    var properties: [any AnyProperty] {
+        [$id, $programmeID, $organisationID, $year, $decisionID, $kind, $dueOn, $amountOre, $status, $plannedBy, $approvedBy, $paidBy,
+        $approvedOn, $paidOn, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "programme_id") var programmeID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -253,6 +280,10 @@ enum ReportStatus: String, Codable, Sendable, CaseIterable { case pending, submi
 
 final class GrantReport: Model, @unchecked Sendable {
     static let schema = "grant_reports"
+    var properties: [any AnyProperty] {
+        [$id, $decisionID, $organisationID, $programmeID, $year, $dueOn, $status, $actualCostsOre, $narrative, $submittedAt, $reviewedBy,
+        $reviewComment, $completionRequests, $version, $createdAt, $updatedAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "decision_id") var decisionID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -280,6 +311,9 @@ enum ReclaimStatus: String, Codable, Sendable, CaseIterable { case open, repaid,
 
 final class GrantReclaim: Model, @unchecked Sendable {
     static let schema = "grant_reclaims"
+    var properties: [any AnyProperty] {
+        [$id, $decisionID, $organisationID, $programmeID, $amountOre, $reason, $dueOn, $status, $repaidOn, $createdBy, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "decision_id") var decisionID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -303,6 +337,7 @@ final class GrantReclaim: Model, @unchecked Sendable {
 /// A body's settings for its grant work.
 final class GrantBodySettings: Model, @unchecked Sendable {
     static let schema = "grant_body_settings"
+    var properties: [any AnyProperty] { [$id, $bodyID, $relaxSeparation, $reason, $version, $updatedAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     /// Very small bodies may let one person decide, attest and pay (separation of duties relaxed; set by an admin).
@@ -316,6 +351,7 @@ final class GrantBodySettings: Model, @unchecked Sendable {
 /// De minimis aid an organisation received from elsewhere (another authority), as it declares it.
 final class StateAidDeclaration: Model, @unchecked Sendable {
     static let schema = "state_aid_declarations"
+    var properties: [any AnyProperty] { [$id, $organisationID, $authority, $grantedOn, $amountMinor, $currency, $description, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "organisation_id") var organisationID: UUID
     @Field(key: "authority") var authority: String
@@ -331,6 +367,7 @@ final class StateAidDeclaration: Model, @unchecked Sendable {
 /// Units of a currency per euro on a day (the de minimis conversion uses the rate of the aid's grant day).
 final class ExchangeRate: Model, @unchecked Sendable {
     static let schema = "exchange_rates"
+    var properties: [any AnyProperty] { [$id, $currency, $day, $perEuro] }
     @ID(key: .id) var id: UUID?
     @Field(key: "currency") var currency: String
     @Field(key: "day") var day: String

@@ -5,6 +5,12 @@ import SamverkaRules
 /// An idéburet offentligt partnerskap (IOP) from initiative to agreement, follow-ups, renewal or end.
 final class Partnership: Model, @unchecked Sendable {
     static let schema = "partnerships"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $organisationID, $title, $need, $targetGroup, $goal, $offer, $initiatedBy, $isPublic, $secrecyReason, $state,
+        $problemAnalysis, $goals, $indicators, $contributions, $answers, $conclusion, $assessmentMotivation, $assessedBy, $assessedOn,
+        $overrideReason, $decisionOrgan, $decisionOn, $decisionParagraph, $decisionDiarienummer, $periodFrom, $periodTo, $agreementText,
+        $followUpPlan, $deMinimis, $deMinimisOverride, $previousID, $closedOn, $closedReason, $isDemo, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @Field(key: "organisation_id") var organisationID: UUID
@@ -71,6 +77,7 @@ final class Partnership: Model, @unchecked Sendable {
 /// A dated follow-up of an IOP against its indicators.
 final class PartnershipFollowUp: Model, @unchecked Sendable {
     static let schema = "partnership_follow_ups"
+    var properties: [any AnyProperty] { [$id, $partnershipID, $day, $results, $text, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "partnership_id") var partnershipID: UUID
     @Field(key: "day") var day: String
@@ -83,6 +90,10 @@ final class PartnershipFollowUp: Model, @unchecked Sendable {
 /// A procurement reserved for idéburna organisations (LOU 4 kap. 18 § or 19 kap. 25 a §).
 final class ReservedProcurement: Model, @unchecked Sendable {
     static let schema = "reserved_procurements"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $contract, $object, $supplierID, $valueOre, $periodFrom, $periodTo, $legalBasis, $decision, $isDemo, $version,
+        $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "body_id") var bodyID: UUID
     @Field(key: "contract") var contract: String

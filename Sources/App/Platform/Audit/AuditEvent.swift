@@ -6,6 +6,9 @@ import SamverkaRules
 /// One create/update/delete made by a user, a token or the system, hash-chained to the one before.
 public final class AuditEvent: Model, @unchecked Sendable {
     public static let schema = "audit_events"
+    public var properties: [any AnyProperty] {
+        [$id, $seq, $occurredAt, $actorUserID, $actorKind, $actorLabel, $action, $entityType, $entityID, $changes, $requestID, $prevHash, $hash]
+    }
 
     @ID(key: .id) public var id: UUID?
     /// Position in the chain, from 1.

@@ -9,6 +9,7 @@ import SamverkaRules
 /// a reload and any node can show it. The result is the kind's own JSON (an import's report).
 final class LongTask: Model, @unchecked Sendable {
     static let schema = "long_tasks"
+    var properties: [any AnyProperty] { [$id, $kind, $title, $ownerID, $status, $total, $done, $result, $startedAt, $heartbeatAt, $finishedAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "kind") var kind: String
     @Field(key: "title") var title: String

@@ -7,6 +7,7 @@ import SamverkaRules
 /// delivered afterwards by any node.
 final class OutboxMail: Model, @unchecked Sendable {
     static let schema = "mail_outbox"
+    var properties: [any AnyProperty] { [$id, $recipient, $subject, $body, $attempts, $lockedUntil, $sentAt, $lastError, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "recipient") var recipient: String
     @Field(key: "subject") var subject: String

@@ -5,6 +5,9 @@ import SamverkaRules
 /// A survey: its questions (JSON of `SurveyQuestion`), owner (a public body, or nil for the national level) and dates.
 final class Survey: Model, @unchecked Sendable {
     static let schema = "surveys"
+    var properties: [any AnyProperty] {
+        [$id, $bodyID, $title, $purpose, $opensOn, $closesOn, $anonymous, $questions, $sentOn, $publishedOn, $isDemo, $version, $createdAt]
+    }
     @ID(key: .id) var id: UUID?
     @OptionalField(key: "body_id") var bodyID: UUID?
     @Field(key: "title") var title: String
@@ -28,6 +31,9 @@ final class Survey: Model, @unchecked Sendable {
 /// Someone the survey is sent to, with the group their answers are counted in and their personal link (hashed).
 final class SurveyRecipient: Model, @unchecked Sendable {
     static let schema = "survey_recipients"
+    var properties: [any AnyProperty] {
+        [$id, $surveyID, $kind, $refID, $name, $email, $respondentGroup, $tokenHash, $tokenExpiresOn, $invitedAt, $remindedAt, $answeredAt]
+    }
     @ID(key: .id) var id: UUID?
     @Field(key: "survey_id") var surveyID: UUID
     /// organisation, unit or region.
@@ -47,6 +53,7 @@ final class SurveyRecipient: Model, @unchecked Sendable {
 /// One set of answers. For an anonymous survey it is not linked to the recipient who gave it.
 final class SurveyRespondent: Model, @unchecked Sendable {
     static let schema = "survey_respondents"
+    var properties: [any AnyProperty] { [$id, $surveyID, $respondentGroup, $label, $recipientID, $source, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "survey_id") var surveyID: UUID
     @Field(key: "respondent_group") var respondentGroup: String
@@ -61,6 +68,7 @@ final class SurveyRespondent: Model, @unchecked Sendable {
 
 final class SurveyAnswer: Model, @unchecked Sendable {
     static let schema = "survey_answers"
+    var properties: [any AnyProperty] { [$id, $respondentID, $surveyID, $question, $answer] }
     @ID(key: .id) var id: UUID?
     @Field(key: "respondent_id") var respondentID: UUID
     @Field(key: "survey_id") var surveyID: UUID
@@ -72,6 +80,7 @@ final class SurveyAnswer: Model, @unchecked Sendable {
 /// What a region answered a national survey (e.g. MUCF's table of agreements and IOPs), for one year and indicator.
 final class ReportedFigure: Model, @unchecked Sendable {
     static let schema = "overview_reported"
+    var properties: [any AnyProperty] { [$id, $countyCode, $year, $indicator, $value, $raw, $sourceNote, $createdAt] }
     @ID(key: .id) var id: UUID?
     @Field(key: "county_code") var countyCode: String
     @Field(key: "year") var year: Int
