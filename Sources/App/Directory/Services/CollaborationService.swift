@@ -141,9 +141,4 @@ extension CollaborationService {
     static func dtos(unitID: UUID, on db: any Database) async throws -> [CollaborationDTO] {
         try await dtos(try await CollaborationLink.query(on: db).filter(\.$unitID == unitID).sort(\.$startsOn, .descending).all(), on: db)
     }
-
-    /// Every link of an organisation, as DTOs, newest first.
-    static func dtos(organisationID: UUID, on db: any Database) async throws -> [CollaborationDTO] {
-        try await dtos(try await CollaborationLink.query(on: db).filter(\.$organisationID == organisationID).sort(\.$startsOn, .descending).all(), on: db)
-    }
 }

@@ -67,15 +67,9 @@ enum OrganisationQueries {
         var from = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL")
         if !filter.legalForm.isEmpty { from += " AND o.legal_form = \(bind: filter.legalForm)" }
         if !filter.level.isEmpty { from += " AND o.level = \(bind: filter.level)" }
-        if !filter.area.isEmpty {
-            from += " AND EXISTS (SELECT 1 FROM organisation_areas fa WHERE fa.organisation_id = o.id AND fa.area_key = \(bind: filter.area))"
-        }
-        if !filter.municipality.isEmpty {
-            from += " AND EXISTS (SELECT 1 FROM organisation_municipalities fm WHERE fm.organisation_id = o.id AND fm.municipality_code = \(bind: filter.municipality))"
-        }
-        if !filter.county.isEmpty {
-            from += " AND EXISTS (SELECT 1 FROM organisation_municipalities fc JOIN municipalities mc ON mc.code = fc.municipality_code WHERE fc.organisation_id = o.id AND mc.county_code = \(bind: filter.county))"
-        }
+        if !filter.area.isEmpty { from += " AND "; from += inArea(filter.area, id: "o.id") }
+        if !filter.municipality.isEmpty { from += " AND "; from += inMunicipality(filter.municipality, id: "o.id") }
+        if !filter.county.isEmpty { from += " AND "; from += inCounty(filter.county, id: "o.id") }
         var query: SQLQueryString = "SELECT CAST(o.id AS TEXT) AS id, COUNT(*) OVER () AS total "
         query += from
         query += " ORDER BY o.sort_name, o.id"
@@ -105,18 +99,27 @@ enum OrganisationQueries {
             for c in own { sql += " AND "; sql += c }
             return sql
         }
-        if byMunicipality && byCounty {
-            sql += " AND EXISTS (SELECT 1 FROM organisation_municipalities fc JOIN municipalities mc ON mc.code = fc.municipality_code WHERE fc.organisation_id = x.organisation_id AND mc.county_code = \(bind: filter.county))"
-        }
-        if byArea && (byMunicipality || byCounty) {
-            sql += " AND EXISTS (SELECT 1 FROM organisation_areas fa WHERE fa.organisation_id = x.organisation_id AND fa.area_key = \(bind: filter.area))"
-        }
+        if byMunicipality && byCounty { sql += " AND "; sql += inCounty(filter.county, id: "x.organisation_id") }
+        if byArea && (byMunicipality || byCounty) { sql += " AND "; sql += inArea(filter.area, id: "x.organisation_id") }
         if !own.isEmpty {
             sql += " AND EXISTS (SELECT 1 FROM organisations o WHERE o.id = x.organisation_id"
             for c in own { sql += " AND "; sql += c }
             sql += ")"
         }
         return sql
+    }
+
+    /// The filter conditions on an organisation id column (`id` is a column name from code, never input).
+    private static func inArea(_ area: String, id: String) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM organisation_areas fa WHERE fa.organisation_id = \(unsafeRaw: id) AND fa.area_key = \(bind: area))"
+    }
+
+    private static func inMunicipality(_ code: String, id: String) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM organisation_municipalities fm WHERE fm.organisation_id = \(unsafeRaw: id) AND fm.municipality_code = \(bind: code))"
+    }
+
+    private static func inCounty(_ county: String, id: String) -> SQLQueryString {
+        "EXISTS (SELECT 1 FROM organisation_municipalities fc JOIN municipalities mc ON mc.code = fc.municipality_code WHERE fc.organisation_id = \(unsafeRaw: id) AND mc.county_code = \(bind: county))"
     }
 
     /// A text search (already narrowed to the filter's organisations, if any). Every match is ranked (as the bare full-text query does), but
@@ -184,8 +187,6 @@ extension OrganisationQueries {
 }
 
 extension OrganisationQueries {
-    /// List DTOs (no member counts) for `ids`, in that order: the organisations with their parent's name,
-    /// areas and municipalities in three queries read straight from the database.
     /// The columns that `organisationDTO` reads: an organisation `o` with its parent's name, `WHERE` to follow.
     static let organisationColumns: SQLQueryString = """
         SELECT CAST(o.id AS TEXT) AS id, o.name AS name, o.orgnr AS orgnr, o.legal_form AS legal_form, o.level AS level,
@@ -209,6 +210,8 @@ extension OrganisationQueries {
             createdAt: r.date("created_at"), updatedAt: r.date("updated_at"))
     }
 
+    /// List DTOs (no member counts) for `ids`, in that order: the organisations with their parent's name,
+    /// areas and municipalities in three queries read straight from the database.
     static func listDTOs(ids: [UUID], on db: any Database) async throws -> [OrganisationDTO] {
         guard !ids.isEmpty else { return [] }
         var areas: [UUID: [String]] = [:]

@@ -216,11 +216,6 @@ extension OrganisationService {
 
     static func find(_ id: UUID, on db: any Database) async throws -> Organisation? { try await Organisation.find(id, on: db) }
 
-    /// Member organisations (children) by name, at most `limit`.
-    static func children(of id: UUID, limit: Int, on db: any Database) async throws -> [Organisation] {
-        try await Organisation.query(on: db).filter(\.$parentID == id).sort(\.$sortName).limit(limit).all()
-    }
-
     /// The organisation a text names: an id, or an organisationsnummer in any accepted spelling.
     static func resolve(idOrOrgnr text: String, on db: any Database) async throws -> UUID? {
         if let id = UUID(uuidString: text) { return id }

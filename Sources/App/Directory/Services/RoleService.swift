@@ -307,11 +307,6 @@ extension RoleService {
         return try await dtos(try await ContactRole.query(on: db).filter(\.$unitID ~~ unitIDs).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: db)
     }
 
-    /// Open (not closed) roles of an organisation, as DTOs by title.
-    static func openRoleDTOs(organisationID: UUID, on db: any Database) async throws -> [ContactRoleDTO] {
-        try await dtos(try await ContactRole.query(on: db).filter(\.$organisationID == organisationID).filter(\.$closedOn == nil).sort(\.$title).all(), withHistory: false, on: db)
-    }
-
     /// How many roles are open and have no holder today.
     static func vacantCount(on db: any Database) async throws -> Int {
         let held = Set(try await RoleTenure.query(on: db).filter(\.$endsOn == nil).all().map(\.roleID))

@@ -29,13 +29,13 @@ struct GrantsRegisterCounts: AsyncMigration {
             + "(SELECT d.programme_id, d.year FROM grant_decisions d WHERE d.id = \(replaced) AND \(inRegister("d", replacedUnless: by)))"
     }
 
-    private static func addRow(_ row: String, when: String) -> String {
+    private static func addRow(_ row: String) -> String {
         "INSERT INTO grant_register_counts (programme_id, year, n) SELECT \(row).programme_id, \(row).year, 1 "
-            + "WHERE \(when) AND \(inRegister(row)) \(add)"
+            + "WHERE \(inRegister(row)) \(add)"
     }
 
-    private static func removeRow(_ row: String, when: String) -> String {
-        "UPDATE grant_register_counts SET n = n - 1 WHERE \(when) AND programme_id = \(row).programme_id AND year = \(row).year AND \(inRegister(row))"
+    private static func removeRow(_ row: String) -> String {
+        "UPDATE grant_register_counts SET n = n - 1 WHERE programme_id = \(row).programme_id AND year = \(row).year AND \(inRegister(row))"
     }
 
     /// The statements for a written row, in order: the old row leaves (update, delete), the new one enters (insert, update).
@@ -43,12 +43,12 @@ struct GrantsRegisterCounts: AsyncMigration {
         let replacesChanged = insert && delete ? "OLD.replaces_id IS DISTINCT FROM NEW.replaces_id" : "1 = 1"
         var out: [String] = []
         if delete {
-            out.append(removeRow("OLD", when: "1 = 1"))
+            out.append(removeRow("OLD"))
             out.append(countAgain("OLD.replaces_id", when: replacesChanged))
         }
         if insert {
             out.append(countNoMore("NEW.replaces_id", by: "NEW.id", when: replacesChanged))
-            out.append(addRow("NEW", when: "1 = 1"))
+            out.append(addRow("NEW"))
         }
         return out
     }
