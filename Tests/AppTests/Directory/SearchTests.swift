@@ -78,6 +78,46 @@ struct SearchTests {
         }
     }
 
+    @Test("a list without a search text: each filter's organisations in alphabetical order, the total on every page and past the last")
+    func filteredListPages() async throws {
+        try await TestApp.run { t in
+            let munis = ["1780", "1715", "2580", "0180"], areas = ["youth", "sports", "culture"]
+            let forms = ["ideellForening", "stiftelse"], levels = ["local", "regional"]
+            struct Org { var id: UUID; var name: String; var form: String; var level: String; var areas: Set<String>; var munis: Set<String> }
+            var orgs: [Org] = []
+            for i in 0..<30 {
+                let name = ["Östra", "Ängens", "Alby", "Åsa", "Berga", "Edsby"][i % 6] + " förening \(i)"
+                let o = Org(id: UUID(), name: name, form: forms[i % 2], level: levels[(i / 2) % 2], areas: [areas[i % 3], areas[(i / 3) % 3]],
+                            munis: Set([munis[i % 4]] + (i % 5 == 0 ? [munis[(i + 1) % 4]] : [])))
+                let id = try await t.organisation(name, legalForm: o.form, level: o.level, areas: Array(o.areas).sorted(), municipalities: Array(o.munis).sorted())
+                orgs.append(Org(id: id, name: o.name, form: o.form, level: o.level, areas: o.areas, munis: o.munis))
+            }
+            let deleted = orgs.remove(at: 7)
+            try await t.db.write(as: .system("test")) { ctx in try await OrganisationService.delete(deleted.id, version: nil, in: ctx) }
+            orgs.sort { SwedishCollation.key($0.name) < SwedishCollation.key($1.name) }
+            let filters: [(String, String, String, String, String)] = [
+                ("", "", "", "", ""), ("1780", "", "", "", ""), ("", "17", "", "", ""), ("", "", "youth", "", ""), ("", "", "", "stiftelse", ""), ("", "", "", "", "regional"),
+                ("1715", "", "sports", "", ""), ("1780", "17", "", "ideellForening", "local"), ("", "25", "culture", "", "regional"), ("2580", "17", "", "", ""),
+                ("", "01", "", "stiftelse", ""),
+            ]
+            for (m, c, a, f, l) in filters {
+                let filter = OrganisationFilter(area: a, municipality: m, county: c, legalForm: f, level: l)
+                let expected = orgs.filter { o in
+                    (m.isEmpty || o.munis.contains(m)) && (c.isEmpty || o.munis.contains { $0.hasPrefix(c) }) && (a.isEmpty || o.areas.contains(a))
+                        && (f.isEmpty || o.form == f) && (l.isEmpty || o.level == l)
+                }.map(\.id)
+                let label = "\(m) \(c) \(a) \(f) \(l)"
+                let all = try await OrganisationQueries.searchIDs(filter, page: App.PageRequest(page: 1, per: 100), on: t.db)
+                #expect(all.ids == expected && all.total == expected.count, "\(label)")
+                for page in 1...(expected.count / 4 + 2) {
+                    let got = try await OrganisationQueries.searchIDs(filter, page: App.PageRequest(page: page, per: 4), on: t.db)
+                    #expect(got.ids == Array(expected.dropFirst((page - 1) * 4).prefix(4)), "\(label) page \(page)")
+                    #expect(got.total == expected.count, "\(label) page \(page): total \(got.total)")
+                }
+            }
+        }
+    }
+
     @Test("search punctuation and SQL metacharacters are just words")
     func hostileQueries() async throws {
         try await TestApp.run { t in

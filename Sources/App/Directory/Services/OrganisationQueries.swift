@@ -53,29 +53,53 @@ struct OrganisationFilter: Sendable, Equatable {
 enum OrganisationQueries {
     /// One page of organisations matching `filter`, best matches first when there is a search text
     /// (otherwise in Swedish alphabetical order), as list DTOs, and the total number of matches.
-    static func searchDTOs(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (items: [OrganisationDTO], total: Int) {
-        let (ids, total) = try await searchIDs(filter, page: page, on: db)
+    /// Without `counting`, a list without a search text gives no total (0): the CSV export reads every page and
+    /// needs none.
+    static func searchDTOs(_ filter: OrganisationFilter, page: PageRequest, counting: Bool = true, on db: any Database) async throws -> (items: [OrganisationDTO], total: Int) {
+        let (ids, total) = try await searchIDs(filter, page: page, counting: counting, on: db)
         return (try await listDTOs(ids: ids, on: db), total)
     }
 
-    static func searchIDs(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
+    static func searchIDs(_ filter: OrganisationFilter, page: PageRequest, counting: Bool = true, on db: any Database) async throws -> (ids: [UUID], total: Int) {
         if !filter.q.isEmpty {
             let within = filter.hasOnlyText ? nil : filteredIDs(filter)
             guard let match = SearchIndexes.forDatabase(db.sql).matches(kind: .organisation, text: filter.q, within: within) else { return ([], 0) }
             return try await rankedIDs(match: match, page: page, on: db)
         }
-        var from = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL")
-        if !filter.legalForm.isEmpty { from += " AND o.legal_form = \(bind: filter.legalForm)" }
-        if !filter.level.isEmpty { from += " AND o.level = \(bind: filter.level)" }
-        if !filter.area.isEmpty { from += " AND "; from += inArea(filter.area, id: "o.id") }
-        if !filter.municipality.isEmpty { from += " AND "; from += inMunicipality(filter.municipality, id: "o.id") }
-        if !filter.county.isEmpty { from += " AND "; from += inCounty(filter.county, id: "o.id") }
-        var query: SQLQueryString = "SELECT CAST(o.id AS TEXT) AS id, COUNT(*) OVER () AS total "
+        return try await listedIDs(filter, page: page, counting: counting, on: db)
+    }
+
+    /// A list without a search text, in Swedish alphabetical order. The page and the total are two queries: with
+    /// the total as a window over the page's query (`COUNT(*) OVER ()`), every organisation passing the filter
+    /// was read and sorted for every page, which took 0.4 s for the unfiltered first page on 300,000
+    /// organisations and a second with a municipality filter. The page now walks the alphabetical index and
+    /// stops at the page's end, except with a municipality (a few hundred organisations), whose set is read from
+    /// its own index and sorted. A page that is not full gives its total without counting.
+    private static func listedIDs(_ filter: OrganisationFilter, page: PageRequest, counting: Bool, on db: any Database) async throws -> (ids: [UUID], total: Int) {
+        let bySet = !filter.municipality.isEmpty || !filter.county.isEmpty || !filter.area.isEmpty
+        var own = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL")
+        if !filter.legalForm.isEmpty { own += " AND o.legal_form = \(bind: filter.legalForm)" }
+        if !filter.level.isEmpty { own += " AND o.level = \(bind: filter.level)" }
+        var inSet = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL AND o.id IN (")
+        inSet += filteredIDs(filter)
+        inSet += ")"
+        var from = own
+        if !filter.municipality.isEmpty {
+            from = inSet
+        } else {
+            if !filter.area.isEmpty { from += " AND "; from += inArea(filter.area, id: "o.id") }
+            if !filter.county.isEmpty { from += " AND "; from += inCounty(filter.county, id: "o.id") }
+        }
+        var query: SQLQueryString = "SELECT CAST(o.id AS TEXT) AS id "
         query += from
-        query += " ORDER BY o.sort_name, o.id"
+        query += " ORDER BY o.sort_name, o.id LIMIT \(literal: page.per) OFFSET \(literal: page.offset)"
+        let ids = try await RowReader.rows(on: db, query) { try $0.uuid("id") }
+        if !ids.isEmpty && ids.count < page.per { return (ids, page.offset + ids.count) }
+        if !counting || (ids.isEmpty && page.page == 1) { return (ids, 0) }
         var count: SQLQueryString = "SELECT COUNT(*) AS total "
-        count += from
-        return try await pageOfIDs(query, count: count, page: page, on: db)
+        count += bySet ? inSet : own
+        let total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
+        return (ids, total)
     }
 
     /// The ids of organisations that pass the filter's conditions other than the text, as one subquery that a text
@@ -160,7 +184,7 @@ enum OrganisationQueries {
     static func forEachPage(_ filter: OrganisationFilter, on db: any Database, _ body: ([OrganisationDTO]) async throws -> Void) async throws {
         var page = PageRequest(page: 1, per: 500)
         while true {
-            let (items, _) = try await searchDTOs(filter, page: page, on: db)
+            let (items, _) = try await searchDTOs(filter, page: page, counting: false, on: db)
             if items.isEmpty { break }
             try await body(items)
             if items.count < page.per { break }
