@@ -39,11 +39,22 @@ struct SearchTests {
         }
     }
 
+    /// The filtered fixtures' municipalities (counties 17, 25 and 01), areas, legal forms and levels.
+    static let munis = ["1780", "1715", "2580", "0180"], areas = ["youth", "sports", "culture"]
+    static let forms = ["ideellForening", "stiftelse"], levels = ["local", "regional"]
+
+    /// Filter combinations (municipality, county, area, legal form, level): each alone, pairs, a municipality
+    /// outside its county, and three at once.
+    static let filters: [(String, String, String, String, String)] = [
+        ("1780", "", "", "", ""), ("", "17", "", "", ""), ("", "", "youth", "", ""), ("", "", "", "stiftelse", ""), ("", "", "", "", "regional"),
+        ("1715", "", "sports", "", ""), ("1780", "17", "", "ideellForening", "local"), ("", "25", "culture", "", "regional"), ("2580", "17", "", "", ""),
+        ("", "01", "", "stiftelse", ""),
+    ]
+
     @Test("a search with filters finds exactly the search's matches that pass the filters, in the search's order, with their total")
     func filteredSearchIsTheSearchNarrowed() async throws {
         try await TestApp.run { t in
-            let munis = ["1780", "1715", "2580", "0180"], areas = ["youth", "sports", "culture"]
-            let forms = ["ideellForening", "stiftelse"], levels = ["local", "regional"]
+            let (munis, areas, forms, levels) = (Self.munis, Self.areas, Self.forms, Self.levels)
             var ids: [UUID] = []
             for i in 0..<36 {
                 let name = i % 3 == 0 ? "Idrottsföreningen \(i)" : (i % 3 == 1 ? "Idrott och kultur \(i)" : "Kulturhuset \(i)")
@@ -59,11 +70,7 @@ struct SearchTests {
                 text.q = q
                 let ranked = try await OrganisationQueries.searchIDs(text, page: all, on: t.db).ids
                 #expect(!ranked.contains(deleted))
-                let filters: [(String, String, String, String, String)] = [
-                    ("1780", "", "", "", ""), ("", "17", "", "", ""), ("", "", "youth", "", ""), ("", "", "", "stiftelse", ""), ("", "", "", "", "regional"),
-                    ("1715", "", "sports", "", ""), ("1780", "17", "", "ideellForening", "local"), ("", "25", "culture", "", "regional"), ("2580", "17", "", "", ""),
-                ]
-                for (m, c, a, f, l) in filters {
+                for (m, c, a, f, l) in Self.filters {
                     var only = OrganisationFilter(area: a, municipality: m, county: c, legalForm: f, level: l)
                     let passing = Set(try await OrganisationQueries.searchIDs(only, page: all, on: t.db).ids)
                     only.q = q
@@ -81,8 +88,7 @@ struct SearchTests {
     @Test("a list without a search text: each filter's organisations in alphabetical order, the total on every page and past the last")
     func filteredListPages() async throws {
         try await TestApp.run { t in
-            let munis = ["1780", "1715", "2580", "0180"], areas = ["youth", "sports", "culture"]
-            let forms = ["ideellForening", "stiftelse"], levels = ["local", "regional"]
+            let (munis, areas, forms, levels) = (Self.munis, Self.areas, Self.forms, Self.levels)
             struct Org { var id: UUID; var name: String; var form: String; var level: String; var areas: Set<String>; var munis: Set<String> }
             var orgs: [Org] = []
             for i in 0..<30 {
@@ -95,12 +101,7 @@ struct SearchTests {
             let deleted = orgs.remove(at: 7)
             try await t.db.write(as: .system("test")) { ctx in try await OrganisationService.delete(deleted.id, version: nil, in: ctx) }
             orgs.sort { SwedishCollation.key($0.name) < SwedishCollation.key($1.name) }
-            let filters: [(String, String, String, String, String)] = [
-                ("", "", "", "", ""), ("1780", "", "", "", ""), ("", "17", "", "", ""), ("", "", "youth", "", ""), ("", "", "", "stiftelse", ""), ("", "", "", "", "regional"),
-                ("1715", "", "sports", "", ""), ("1780", "17", "", "ideellForening", "local"), ("", "25", "culture", "", "regional"), ("2580", "17", "", "", ""),
-                ("", "01", "", "stiftelse", ""),
-            ]
-            for (m, c, a, f, l) in filters {
+            for (m, c, a, f, l) in [("", "", "", "", "")] + Self.filters {
                 let filter = OrganisationFilter(area: a, municipality: m, county: c, legalForm: f, level: l)
                 let expected = orgs.filter { o in
                     (m.isEmpty || o.munis.contains(m)) && (c.isEmpty || o.munis.contains { $0.hasPrefix(c) }) && (a.isEmpty || o.areas.contains(a))

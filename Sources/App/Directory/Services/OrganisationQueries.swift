@@ -76,15 +76,19 @@ enum OrganisationQueries {
     /// stops at the page's end, except with a municipality (a few hundred organisations), whose set is read from
     /// its own index and sorted. A page that is not full gives its total without counting.
     private static func listedIDs(_ filter: OrganisationFilter, page: PageRequest, counting: Bool, on db: any Database) async throws -> (ids: [UUID], total: Int) {
-        let bySet = !filter.municipality.isEmpty || !filter.county.isEmpty || !filter.area.isEmpty
         var own = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL")
         if !filter.legalForm.isEmpty { own += " AND o.legal_form = \(bind: filter.legalForm)" }
         if !filter.level.isEmpty { own += " AND o.level = \(bind: filter.level)" }
-        var inSet = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL AND o.id IN (")
-        inSet += filteredIDs(filter)
-        inSet += ")"
+        // With a municipality, county or area: the organisations of `filteredIDs` (which tests legal form and level too).
+        var inSet: SQLQueryString?
+        if !filter.municipality.isEmpty || !filter.county.isEmpty || !filter.area.isEmpty {
+            var set = SQLQueryString("FROM organisations o WHERE o.deleted_at IS NULL AND o.id IN (")
+            set += filteredIDs(filter)
+            set += ")"
+            inSet = set
+        }
         var from = own
-        if !filter.municipality.isEmpty {
+        if !filter.municipality.isEmpty, let inSet {
             from = inSet
         } else {
             if !filter.area.isEmpty { from += " AND "; from += inArea(filter.area, id: "o.id") }
@@ -97,7 +101,7 @@ enum OrganisationQueries {
         if !ids.isEmpty && ids.count < page.per { return (ids, page.offset + ids.count) }
         if !counting || (ids.isEmpty && page.page == 1) { return (ids, 0) }
         var count: SQLQueryString = "SELECT COUNT(*) AS total "
-        count += bySet ? inSet : own
+        count += inSet ?? own
         let total = try await RowReader.rows(on: db, count) { try $0.requiredInt("total") }.first ?? 0
         return (ids, total)
     }
@@ -136,10 +140,6 @@ enum OrganisationQueries {
     /// The filter conditions on an organisation id column (`id` is a column name from code, never input).
     private static func inArea(_ area: String, id: String) -> SQLQueryString {
         "EXISTS (SELECT 1 FROM organisation_areas fa WHERE fa.organisation_id = \(unsafeRaw: id) AND fa.area_key = \(bind: area))"
-    }
-
-    private static func inMunicipality(_ code: String, id: String) -> SQLQueryString {
-        "EXISTS (SELECT 1 FROM organisation_municipalities fm WHERE fm.organisation_id = \(unsafeRaw: id) AND fm.municipality_code = \(bind: code))"
     }
 
     private static func inCounty(_ county: String, id: String) -> SQLQueryString {
