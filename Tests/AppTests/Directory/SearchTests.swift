@@ -51,7 +51,7 @@ struct SearchTests {
         ("", "01", "", "stiftelse", ""),
     ]
 
-    @Test("a search with filters finds exactly the search's matches that pass the filters, in the search's order, with their total")
+    @Test("a search with filters finds exactly the search's matches that pass the filters, in the search's order, with their total, and exports them in that order")
     func filteredSearchIsTheSearchNarrowed() async throws {
         try await TestApp.run { t in
             let (munis, areas, forms, levels) = (Self.munis, Self.areas, Self.forms, Self.levels)
@@ -70,6 +70,7 @@ struct SearchTests {
                 text.q = q
                 let ranked = try await OrganisationQueries.searchIDs(text, page: all, on: t.db).ids
                 #expect(!ranked.contains(deleted))
+                #expect(try await Self.exported(text, on: t.db) == ranked)
                 for (m, c, a, f, l) in Self.filters {
                     var only = OrganisationFilter(area: a, municipality: m, county: c, legalForm: f, level: l)
                     let passing = Set(try await OrganisationQueries.searchIDs(only, page: all, on: t.db).ids)
@@ -80,12 +81,23 @@ struct SearchTests {
                     #expect(got.total == expected.count)
                     let second = try await OrganisationQueries.searchIDs(only, page: App.PageRequest(page: 2, per: 3), on: t.db)
                     #expect(second.ids == Array(expected.dropFirst(3).prefix(3)) && second.total == expected.count)
+                    #expect(try await Self.exported(only, on: t.db) == expected, "export \(q) \(m) \(c) \(a) \(f) \(l)")
                 }
             }
         }
     }
 
-    @Test("a list without a search text: each filter's organisations in alphabetical order, the total on every page and past the last")
+    /// The ids the CSV export writes for `filter`, read in pages of 4 so that page boundaries fall everywhere.
+    static func exported(_ filter: OrganisationFilter, on db: any Database) async throws -> [UUID] {
+        var ids: [UUID] = []
+        try await OrganisationQueries.forEachPage(filter, per: 4, on: db) { page in
+            #expect(page.count <= 4 && !page.isEmpty)
+            ids += page.map(\.id)
+        }
+        return ids
+    }
+
+    @Test("a list without a search text: each filter's organisations in alphabetical order, the total on every page and past the last, and the same order exported")
     func filteredListPages() async throws {
         try await TestApp.run { t in
             let (munis, areas, forms, levels) = (Self.munis, Self.areas, Self.forms, Self.levels)
@@ -115,6 +127,7 @@ struct SearchTests {
                     #expect(got.ids == Array(expected.dropFirst((page - 1) * 4).prefix(4)), "\(label) page \(page)")
                     #expect(got.total == expected.count, "\(label) page \(page): total \(got.total)")
                 }
+                #expect(try await Self.exported(filter, on: t.db) == expected, "export \(label)")
             }
         }
     }
