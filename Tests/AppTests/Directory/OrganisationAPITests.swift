@@ -169,6 +169,22 @@ struct OrganisationAPITests {
             #expect(bad.status == .unprocessableEntity)
             #expect(bad.problemFields == ["memberCounts[0].young"])
             #expect(try await t.count("member_counts") == 2)
+            // The export's members column: the latest year's whole-organisation figure, or the sum of that year's
+            // per-municipality figures when the organisation reported no whole figure that year.
+            let other = try await t.organisation("Unga Kil", municipalities: ["1715", "1780"])
+            let otherRep = try await t.user(.representative, organisation: other)
+            let put = try await t.api(.PUT, "/api/v1/organisations/\(other)/members", token: otherRep.token, json: ["memberCounts": [
+                MemberCountDTO(year: 2023, total: 999, young: nil, municipality: nil),
+                MemberCountDTO(year: 2024, total: 30, young: nil, municipality: "1780"),
+                MemberCountDTO(year: 2024, total: 12, young: nil, municipality: "1715"),
+            ]])
+            #expect(put.status == .ok)
+            let file = try await t.api(.GET, "/api/v1/organisations/export.csv").text
+            let members = Dictionary(uniqueKeysWithValues: file.split(separator: "\r\n").dropFirst().map { line in
+                let cells = line.split(separator: ";", omittingEmptySubsequences: false)
+                return (String(cells[0]), String(cells[6]))
+            })
+            #expect(members == ["Unga Värmland": "450", "Unga Kil": "42"])
         }
     }
 

@@ -52,6 +52,8 @@ struct CSVTests {
     func writer() {
         let w = CSVWriter(delimiter: .semicolon)
         #expect(w.row(["a;b", "say \"hi\"", "=SUM(A1)", "-12", "-x", "plain"]) == "\"a;b\";\"say \"\"hi\"\"\";'=SUM(A1);'-12;'-x;plain\r\n")
+        #expect(w.row(["rad\r\nbrytning", "a\nb", "Åsa, Öland", "x\ry"]) == "\"rad\r\nbrytning\";\"a\nb\";Åsa, Öland;\"x\ry\"\r\n")
+        #expect(CSVWriter(delimiter: .comma).row(["Åsa, Öland", "a;b"]) == "\"Åsa, Öland\",a;b\r\n")
     }
 
     @Test("every text cell that starts like a formula is defused; numeric columns keep their sign only for numbers")
@@ -204,5 +206,25 @@ struct JSONWriterTests {
         let dates = try #require((json["plannedDates"] as? [[String: Any]])?.first)
         #expect(dates["startDate"] as? String == "2026-01-01")
         #expect(dates["endDate"] as? String == "2026-12-31")
+    }
+}
+
+@Suite("UUID text")
+struct UUIDTextTests {
+    @Test("reads every UUID Foundation writes, in either case, and nothing malformed (stricter than Foundation, which skips leading spaces)")
+    func parse() {
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(UUIDText.parse(id.uuidString) == id)
+            #expect(UUIDText.parse(id.uuidString.lowercased()) == id)
+        }
+        #expect(UUIDText.parse("00000000-0000-0000-0000-000000000000") == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        #expect(UUIDText.parse("FFFFFFFF-FFFF-FFFF-ffff-ffffffffffff")?.uuidString == "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF")
+        let good = "E621E1F8-C36C-495A-93FC-0C247A3E6E5F"
+        for bad in ["", good.dropLast().description, good + "0", good.replacingOccurrences(of: "-", with: "0"),
+                    "E621E1F8C36C-495A-93FC-0C247A3E6E5F0", "G621E1F8-C36C-495A-93FC-0C247A3E6E5F", "E621E1F8-C36C-495A-93FC-0C247A3E6E5Ö",
+                    " E621E1F8-C36C-495A-93FC-0C247A3E6E5", "{E621E1F8-C36C-495A-93FC-0C247A3E6E5F}"] {
+            #expect(UUIDText.parse(bad) == nil, "\(bad)")
+        }
     }
 }

@@ -104,12 +104,47 @@ extension ColumnValues {
 
     /// A UUID selected as text (`CAST(x AS TEXT)`: upper case in SQLite, lower case in PostgreSQL).
     func uuid(_ column: String) throws -> UUID {
-        guard let v = string(column).flatMap(UUID.init(uuidString:)) else { throw MissingColumn(column: column) }
+        guard let v = string(column).flatMap(UUIDText.parse) else { throw MissingColumn(column: column) }
         return v
     }
 
     func requiredInt(_ column: String) throws -> Int {
         guard let v = int(column) else { throw MissingColumn(column: column) }
         return v
+    }
+}
+
+/// Reads the 36-character text form of a UUID (either case). Foundation's `UUID(uuidString:)` parses it with
+/// `sscanf` on Linux, which was 6 % of the CPU of the organisation export's 300,000 rows; this reads the bytes.
+enum UUIDText {
+    static func parse(_ text: String) -> UUID? {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var n = 0, high: UInt8? = nil
+        var count = 0
+        for (i, c) in text.utf8.enumerated() {
+            count += 1
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            guard n < 16 else { return nil }
+            if let h = high {
+                bytes[n] = h << 4 | v
+                n += 1
+                high = nil
+            } else {
+                high = v
+            }
+        }
+        guard count == 36, n == 16 else { return nil }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 }
