@@ -60,11 +60,16 @@ enum OrganisationQueries {
 
     static func searchIDs(_ filter: OrganisationFilter, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
         if !filter.q.isEmpty {
-            let within = filter.hasOnlyText ? nil : filteredIDs(filter)
-            guard let match = SearchIndexes.forDatabase(db.sql).matches(kind: .organisation, text: filter.q, within: within) else { return ([], 0) }
+            guard let match = matches(filter, on: db) else { return ([], 0) }
             return try await rankedIDs(match: match, page: page, on: db)
         }
         return try await listedIDs(filter, page: page, on: db)
+    }
+
+    /// The search index's matches (`doc_id`, `rank`) of the filter's text, narrowed to its other conditions; nil
+    /// when the text holds nothing to search for.
+    private static func matches(_ filter: OrganisationFilter, on db: any Database) -> SQLQueryString? {
+        SearchIndexes.forDatabase(db.sql).matches(kind: .organisation, text: filter.q, within: filter.hasOnlyText ? nil : filteredIDs(filter))
     }
 
     /// A list without a search text, in Swedish alphabetical order. The page and the total are two queries: with
@@ -105,14 +110,15 @@ enum OrganisationQueries {
             count += ") AS total"
             return (own, count)
         }
+        let set = filteredIDs(filter)
         // A county's set holds an organisation once per municipality of it; a municipality's or area's, once.
         let distinct = filter.municipality.isEmpty && !filter.county.isEmpty
         var count: SQLQueryString = distinct ? "SELECT COUNT(DISTINCT f.id) AS total FROM (" : "SELECT COUNT(*) AS total FROM ("
-        count += filteredIDs(filter)
+        count += set
         count += ") f WHERE f.id NOT IN (SELECT d.id FROM organisations d WHERE d.deleted_at IS NOT NULL)"
         if !filter.municipality.isEmpty {
             var inSet: SQLQueryString = "FROM organisations o WHERE o.deleted_at IS NULL AND o.id IN ("
-            inSet += filteredIDs(filter)
+            inSet += set
             inSet += ")"
             return (inSet, count)
         }
@@ -217,8 +223,7 @@ enum OrganisationQueries {
     /// paging by offset ranked every match again for every page.
     static func forEachPage(_ filter: OrganisationFilter, per: Int = 500, on db: any Database, _ body: ([OrganisationDTO]) async throws -> Void) async throws {
         if !filter.q.isEmpty {
-            let within = filter.hasOnlyText ? nil : filteredIDs(filter)
-            guard let match = SearchIndexes.forDatabase(db.sql).matches(kind: .organisation, text: filter.q, within: within) else { return }
+            guard let match = matches(filter, on: db) else { return }
             var query: SQLQueryString = "SELECT CAST(o.id AS TEXT) AS id FROM ("
             query += match
             query += ") m JOIN organisations o ON o.id = m.doc_id WHERE o.deleted_at IS NULL ORDER BY m.rank, o.sort_name, o.id"
