@@ -181,7 +181,7 @@ def raw_fts(db, exprs, smoke):
     ten times in one sqlite3 process; its time is that process's time less the time of the same process doing
     nothing, over ten (the CLI's own timer has millisecond resolution). Throughput: the whole mix split over one
     sqlite3 process per core, each statement once: the ceiling the storage sets on this machine."""
-    stmts = [f"SELECT rowid FROM search_fts WHERE search_fts MATCH '{e.replace(chr(39), chr(39) * 2)}' ORDER BY bm25(search_fts, 10.0, 1.0) LIMIT 50;"
+    stmts = [f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH '{e.replace(chr(39), chr(39) * 2)}' ORDER BY bm25({FTS}, 10.0, 1.0) LIMIT 50;"
              for e in exprs if e]
     repeat = 10
 
@@ -218,7 +218,9 @@ def raw_fts(db, exprs, smoke):
 
 # ---- The SQL floor of the import -------------------------------------------------------------------------------
 
-IMPORT_TABLES = ["organisations", "organisation_areas", "organisation_municipalities", "member_counts", "search_keys", "search_fts"]
+# The organisations' FTS5 table: each kind of search document has its own (`SQLiteFTSSearchIndex`).
+FTS = "search_fts_organisation"
+IMPORT_TABLES = ["organisations", "organisation_areas", "organisation_municipalities", "member_counts", "search_keys", FTS]
 
 
 def sqlite_marks(db):
@@ -232,7 +234,7 @@ def sql_floor(db, floor_db, marks, work):
     what the data model costs without the application. The search text is the app's analysed text."""
     script = [".mode insert"]
     for t in IMPORT_TABLES:
-        cols = "rowid, title, body" if t == "search_fts" else "*"
+        cols = "rowid, title, body" if t == FTS else "*"
         script += [f".mode insert {t}", f"SELECT {cols} FROM {t} WHERE rowid > {marks[t]} ORDER BY rowid;"]
     path = os.path.join(work, "floor.sql")
     with open(path, "w") as f:
@@ -240,14 +242,14 @@ def sql_floor(db, floor_db, marks, work):
         f.flush()
         subprocess.run(["sqlite3", db], input="\n".join(script) + "\n", stdout=f, text=True, check=True)
         f.write("COMMIT;\n")
-    subprocess.run(["sed", "-i", "s/^INSERT INTO \"\\?search_fts\"\\? VALUES(/INSERT INTO search_fts(rowid, title, body) VALUES(/", path], check=True)
+    subprocess.run(["sed", "-i", f"s/^INSERT INTO \"\\?{FTS}\"\\? VALUES(/INSERT INTO {FTS}(rowid, title, body) VALUES(/", path], check=True)
     start = time.perf_counter()
     r = subprocess.run(["sqlite3", "-bail", floor_db], input=f".read {path}\n", capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if r.returncode != 0 or r.stderr.strip():
         raise SystemExit("the SQL floor failed: " + r.stderr[-2000:])
-    check = sh(["sqlite3", floor_db, "SELECT COUNT(*) FROM organisations; SELECT COUNT(*) FROM search_fts;"]).split()
-    mine = sh(["sqlite3", db, "SELECT COUNT(*) FROM organisations; SELECT COUNT(*) FROM search_fts;"]).split()
+    check = sh(["sqlite3", floor_db, f"SELECT COUNT(*) FROM organisations; SELECT COUNT(*) FROM {FTS};"]).split()
+    mine = sh(["sqlite3", db, f"SELECT COUNT(*) FROM organisations; SELECT COUNT(*) FROM {FTS};"]).split()
     if check != mine:
         raise SystemExit(f"the SQL floor wrote {check}, the import {mine}")
     return seconds

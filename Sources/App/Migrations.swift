@@ -12,7 +12,7 @@ enum MigrationOrder {
             CreatePlatformTables(), KeyAuditChain(), CreateJobRuns(), CreateLongTasks(),
             // Directory
             CreateDirectory(), LoadReferenceData(dataDirectory: app.directory.resourcesDirectory + "Data"), CountDirectoryChanges(), IndexCompoundParts(), CountReferenceChanges(),
-            IndexDeletedOrganisations(),
+            IndexDeletedOrganisations(), SearchTablePerKind(), IndexSortKey(),
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(), CreateNotifications(),
             // Grants

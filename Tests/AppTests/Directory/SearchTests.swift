@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 @testable import App
@@ -160,6 +161,49 @@ struct SearchTests {
             let byHolder = try await t.api(.GET, "/api/v1/search?q=karin").json()
             if case .array(let roles)? = byHolder["roles"] { #expect(roles.count == 1) }
             #expect(try await t.api(.GET, "/api/v1/search?q=").status == .badRequest)
+        }
+    }
+
+    /// The document ids that the index's matches of `text` of `kind` resolve to.
+    static func matchedIDs(_ kind: SearchKind, _ text: String, on db: any Database) async throws -> [UUID] {
+        guard let match = SearchIndexes.forDatabase(db.sql).matches(kind: kind, text: text) else { return [] }
+        var query: SQLQueryString = "SELECT "
+        query += match.docID("m.key")
+        query += " AS doc_id FROM ("
+        query += match.query
+        query += ") m ORDER BY m.rank"
+        return try await db.sql.raw(query).all().map { try $0.decode(column: "doc_id", as: UUID.self) }
+    }
+
+    @Test("each kind of document is searched apart; a document indexed again under another kind moves; the earlier single-table index is brought up to date with what it held")
+    func kindsAndLayout() async throws {
+        try await TestApp.run { t in
+            let org = try await t.organisation("Blåbärsföreningen Norra", description: "Plockar blåbär")
+            let index = SearchIndexes.forDatabase(t.db.sql)
+            let doc = UUID()
+            try await index.upsert([SearchDocument(kind: .unit, id: doc, title: "Blåbärsenheten", body: "")], on: t.db.sql)
+            #expect(try await Self.matchedIDs(.organisation, "blåbär", on: t.db) == [org])
+            #expect(try await Self.matchedIDs(.unit, "blåbär", on: t.db) == [doc])
+            try await index.upsert([SearchDocument(kind: .body, id: doc, title: "Blåbärsnämnden", body: "")], on: t.db.sql)
+            #expect(try await Self.matchedIDs(.unit, "blåbär", on: t.db).isEmpty)
+            #expect(try await Self.matchedIDs(.body, "blåbärsnämnd", on: t.db) == [doc])
+            try await index.remove(ids: [doc], on: t.db.sql)
+            #expect(try await Self.matchedIDs(.body, "blåbär", on: t.db).isEmpty)
+
+            guard t.db.sql.dialect.name == "sqlite" else { return }
+            // The layout before D007: one FTS5 table for every kind, keyed by search_keys.rowid.
+            let sql = t.db.sql
+            try await sql.raw("CREATE VIRTUAL TABLE search_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')").run()
+            for kind in SearchKind.allCases {
+                try await sql.raw("INSERT INTO search_fts (rowid, title, body) SELECT rowid, title, body FROM \(unsafeRaw: SQLiteFTSSearchIndex.table(kind))").run()
+                try await sql.raw("DROP TABLE \(unsafeRaw: SQLiteFTSSearchIndex.table(kind))").run()
+            }
+            try await index.createSchema(on: sql)
+            #expect(try await Self.matchedIDs(.organisation, "blåbär", on: t.db) == [org])
+            #expect(try await Self.matchedIDs(.unit, "blåbär", on: t.db).isEmpty)
+            #expect(try await sql.raw("SELECT name FROM sqlite_master WHERE name = 'search_fts'").all().isEmpty)
+            let found = try await t.api(.GET, "/api/v1/organisations?q=bl%C3%A5b%C3%A4rsf%C3%B6rening").decode(Paged<OrganisationDTO>.self)
+            #expect(found.items.map(\.id) == [org] && found.metadata.total == 1)
         }
     }
 

@@ -18,9 +18,11 @@ enum DirectorySearch {
     static func ranked<M: Model>(_ type: M.Type, kind: SearchKind, text: String, limit: Int, on db: any Database) async throws -> [M] where M.IDValue == UUID {
         let sql = db.sql
         guard let match = SearchIndexes.forDatabase(sql).matches(kind: kind, text: text) else { return [] }
-        var query: SQLQueryString = "SELECT doc_id FROM ("
-        query += match
-        query += ") m ORDER BY rank LIMIT \(literal: limit)"
+        var query: SQLQueryString = "SELECT "
+        query += match.docID("m.key")
+        query += " AS doc_id FROM ("
+        query += match.query
+        query += ") m ORDER BY m.rank LIMIT \(literal: limit)"
         let rows = try await sql.raw(query).all()
         let ids = try rows.map { try $0.decode(column: "doc_id", as: UUID.self) }
         guard !ids.isEmpty else { return [] }

@@ -66,9 +66,9 @@ enum OrganisationQueries {
         return try await listedIDs(filter, page: page, on: db)
     }
 
-    /// The search index's matches (`doc_id`, `rank`) of the filter's text, narrowed to its other conditions; nil
+    /// The search index's matches (`key`, `rank`) of the filter's text, narrowed to its other conditions; nil
     /// when the text holds nothing to search for.
-    private static func matches(_ filter: OrganisationFilter, on db: any Database) -> SQLQueryString? {
+    private static func matches(_ filter: OrganisationFilter, on db: any Database) -> SearchMatches? {
         SearchIndexes.forDatabase(db.sql).matches(kind: .organisation, text: filter.q, within: filter.hasOnlyText ? nil : filteredIDs(filter))
     }
 
@@ -183,23 +183,23 @@ enum OrganisationQueries {
         "EXISTS (SELECT 1 FROM organisation_municipalities fc JOIN municipalities mc ON mc.code = fc.municipality_code WHERE fc.organisation_id = \(unsafeRaw: id) AND mc.county_code = \(bind: county))"
     }
 
-    /// A text search (already narrowed to the filter's organisations, if any). Every match is ranked (as the bare full-text query does), but
-    /// only the matches ranked at or above the page's last place are joined to `organisations` for the
-    /// alphabetical tie-break: joining all of them cost two thirds of the query on 300,000 organisations.
-    /// Soft-deleted organisations are never in the index (removed in the deleting transaction), so the
-    /// count of matches is the total.
-    private static func rankedIDs(match: SQLQueryString, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
+    /// A text search (already narrowed to the filter's organisations, if any). Every match is ranked (as the bare
+    /// full-text query does) and counted on the index's own key, but only the matches ranked at or above the page's
+    /// last place are looked up as organisations for the alphabetical tie-break: joining all of them cost two thirds
+    /// of the query on 300,000 organisations. Soft-deleted organisations are never in the index (removed in the
+    /// deleting transaction), so the count of matches is the total.
+    private static func rankedIDs(match: SearchMatches, page: PageRequest, on db: any Database) async throws -> (ids: [UUID], total: Int) {
         var query: SQLQueryString = "WITH m AS MATERIALIZED ("
-        query += match
+        query += match.query
         query += "), cut AS (SELECT rank FROM m ORDER BY rank LIMIT 1 OFFSET \(literal: page.offset + page.per - 1)) "
+        query += "SELECT CAST(o.id AS TEXT) AS id, (SELECT COUNT(*) FROM m) AS total FROM m JOIN organisations o ON o.id = "
+        query += match.docID("m.key")
         query += """
-            SELECT CAST(o.id AS TEXT) AS id, (SELECT COUNT(*) FROM m) AS total
-            FROM m JOIN organisations o ON o.id = m.doc_id
-            WHERE o.deleted_at IS NULL AND m.rank <= COALESCE((SELECT rank FROM cut), (SELECT MAX(rank) FROM m))
+             WHERE o.deleted_at IS NULL AND m.rank <= COALESCE((SELECT rank FROM cut), (SELECT MAX(rank) FROM m))
             ORDER BY m.rank, o.sort_name, o.id
             """
         var count: SQLQueryString = "SELECT COUNT(*) AS total FROM ("
-        count += match
+        count += match.query
         count += ") m"
         return try await pageOfIDs(query, count: count, page: page, on: db)
     }
@@ -225,8 +225,10 @@ enum OrganisationQueries {
         if !filter.q.isEmpty {
             guard let match = matches(filter, on: db) else { return }
             var query: SQLQueryString = "SELECT CAST(o.id AS TEXT) AS id FROM ("
-            query += match
-            query += ") m JOIN organisations o ON o.id = m.doc_id WHERE o.deleted_at IS NULL ORDER BY m.rank, o.sort_name, o.id"
+            query += match.query
+            query += ") m JOIN organisations o ON o.id = "
+            query += match.docID("m.key")
+            query += " WHERE o.deleted_at IS NULL ORDER BY m.rank, o.sort_name, o.id"
             for chunk in try await RowReader.rows(on: db, query, { try $0.uuid("id") }).chunked(by: per) {
                 try await body(try await listDTOs(ids: Array(chunk), on: db))
             }
