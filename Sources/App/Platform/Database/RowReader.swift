@@ -25,6 +25,36 @@ enum RowReader {
     /// How much of an SQLite file a connection reads through a memory map (the rest through its page cache).
     static let sqliteMapBytes = 1 << 30
 
+    /// Gives an SQLite connection this reader's settings, once per connection (they last as long as it does).
+    /// SQLite's default page cache is 2 MB per connection: a search over 300,000 organisations touches more than
+    /// that, and re-reading pages from the file was 40 % of its time. Pages read through a memory map are the
+    /// OS's own cached pages, shared by every connection, where each read() copied one into the connection's
+    /// cache: in a mix of searches on 300,000 organisations the kernel's read path was a sixth of the CPU. Each
+    /// PRAGMA is a round trip to the database thread; set before every read, they slowed an organisation page
+    /// (several reads) by a tenth.
+    static func setUp(_ conn: SQLiteConnection) async throws {
+        let key = ObjectIdentifier(conn)
+        if isSetUp(conn) { return }
+        _ = try await conn.query("PRAGMA cache_size = -\(Self.sqliteCacheKiB)")
+        _ = try await conn.query("PRAGMA mmap_size = \(Self.sqliteMapBytes)")
+        setUpConnections.withLockedValue { known in
+            known = known.filter { $0.value.connection != nil }
+            known[key] = WeakConnection(conn)
+        }
+    }
+
+    /// Whether `conn` has been set up by `setUp` (by identity: a closed connection's address may be reused).
+    static func isSetUp(_ conn: SQLiteConnection) -> Bool {
+        setUpConnections.withLockedValue { $0[ObjectIdentifier(conn)]?.connection === conn }
+    }
+
+    private static let setUpConnections = NIOLockedValueBox<[ObjectIdentifier: WeakConnection]>([:])
+
+    private final class WeakConnection: @unchecked Sendable {
+        weak var connection: SQLiteConnection?
+        init(_ connection: SQLiteConnection) { self.connection = connection }
+    }
+
     static func rows<T: Sendable>(on db: any Database, _ query: SQLQueryString, _ map: @escaping @Sendable (any ColumnValues) throws -> T) async throws -> [T] {
         let sql = db.sql
         let collected = Collected<T>()
@@ -35,14 +65,7 @@ enum RowReader {
             let binds = try serializer.binds.map { try SQLiteDataEncoder().encode($0) }
             try await sqlite.withConnection { conn in
                 conn.eventLoop.makeFutureWithTask {
-                    // SQLite's default page cache is 2 MB per connection: a search over 300,000 organisations
-                    // touches more than that, and re-reading pages from the file was 40 % of its time.
-                    // Pages read through a memory map are the OS's own cached pages, shared by every connection,
-                    // where each read() copied one into the connection's cache: in a mix of searches on 300,000
-                    // organisations the kernel's read path was a sixth of the CPU. Both settings are per
-                    // connection, so set on each use (a few microseconds).
-                    _ = try await conn.query("PRAGMA cache_size = -\(Self.sqliteCacheKiB)")
-                    _ = try await conn.query("PRAGMA mmap_size = \(Self.sqliteMapBytes)")
+                    try await setUp(conn)
                     try await conn.query(text, binds) { row in collected.add { try map(row) } }
                 }
             }.get()
