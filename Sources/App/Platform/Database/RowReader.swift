@@ -30,16 +30,14 @@ enum RowReader {
     /// that, and re-reading pages from the file was 40 % of its time. Pages read through a memory map are the
     /// OS's own cached pages, shared by every connection, where each read() copied one into the connection's
     /// cache: in a mix of searches on 300,000 organisations the kernel's read path was a sixth of the CPU. Each
-    /// PRAGMA is a round trip to the database thread; set before every read, they slowed an organisation page
-    /// (several reads) by a tenth.
+    /// PRAGMA is a round trip to the database thread, so they are not sent again before every read.
     static func setUp(_ conn: SQLiteConnection) async throws {
-        let key = ObjectIdentifier(conn)
         if isSetUp(conn) { return }
         _ = try await conn.query("PRAGMA cache_size = -\(Self.sqliteCacheKiB)")
         _ = try await conn.query("PRAGMA mmap_size = \(Self.sqliteMapBytes)")
         setUpConnections.withLockedValue { known in
             known = known.filter { $0.value.connection != nil }
-            known[key] = WeakConnection(conn)
+            known[ObjectIdentifier(conn)] = WeakConnection(conn)
         }
     }
 

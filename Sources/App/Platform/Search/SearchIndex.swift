@@ -107,15 +107,7 @@ public struct SQLiteFTSSearchIndex: SearchIndex {
     public func upsert(_ docs: [SearchDocument], on db: any SQLDatabase) async throws {
         for chunk in docs.chunked(by: 200) {
             // A document indexed before leaves its (earlier) kind's table first.
-            let before = try await db.raw("SELECT rowid, kind FROM search_keys WHERE doc_id IN (\(binds: chunk.map(\.id)))").all()
-            var stale: [SearchKind: [Int64]] = [:]
-            for row in before {
-                guard let kind = SearchKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
-                stale[kind, default: []].append(try row.decode(column: "rowid", as: Int64.self))
-            }
-            for (kind, rowids) in stale {
-                try await db.raw("DELETE FROM \(unsafeRaw: Self.table(kind)) WHERE rowid IN (\(binds: rowids))").run()
-            }
+            try await deleteTexts(of: chunk.map(\.id), on: db)
             var keys = SQLQueryString("INSERT INTO search_keys (kind, doc_id) VALUES ")
             for (i, d) in chunk.enumerated() {
                 keys += i == 0 ? "" : ", "
@@ -146,13 +138,22 @@ public struct SQLiteFTSSearchIndex: SearchIndex {
     public func remove(ids: [UUID], on db: any SQLDatabase) async throws {
         guard !ids.isEmpty else { return }
         for chunk in ids.chunked(by: 500) {
-            for kind in SearchKind.allCases {
-                try await db.raw("""
-                    DELETE FROM \(unsafeRaw: Self.table(kind)) WHERE rowid IN (
-                        SELECT rowid FROM search_keys WHERE doc_id IN (\(binds: Array(chunk))) AND kind = \(bind: kind.rawValue))
-                    """).run()
-            }
+            try await deleteTexts(of: Array(chunk), on: db)
             try await db.raw("DELETE FROM search_keys WHERE doc_id IN (\(binds: Array(chunk)))").run()
+        }
+    }
+
+    /// Removes the indexed text of documents `ids` (at most a chunk's worth) from the table of the kind each was
+    /// indexed as; their keys stay.
+    private func deleteTexts(of ids: [UUID], on db: any SQLDatabase) async throws {
+        let keys = try await db.raw("SELECT rowid, kind FROM search_keys WHERE doc_id IN (\(binds: ids))").all()
+        var byKind: [SearchKind: [Int64]] = [:]
+        for row in keys {
+            guard let kind = SearchKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+            byKind[kind, default: []].append(try row.decode(column: "rowid", as: Int64.self))
+        }
+        for (kind, rowids) in byKind {
+            try await db.raw("DELETE FROM \(unsafeRaw: Self.table(kind)) WHERE rowid IN (\(binds: rowids))").run()
         }
     }
 
@@ -174,12 +175,16 @@ public struct SQLiteFTSSearchIndex: SearchIndex {
             SELECT f.rowid AS key, bm25(\(unsafeRaw: table), 10.0, 1.0) AS rank
             FROM \(unsafeRaw: table) f WHERE \(unsafeRaw: table) MATCH \(bind: q)
             """
+        var matches = SearchMatches(query: "", docIDPrefix: "(SELECT sk.doc_id FROM search_keys sk WHERE sk.rowid = ", docIDSuffix: ")")
         if let within {
-            sql += " AND (SELECT k.doc_id FROM search_keys k WHERE k.rowid = f.rowid) IN ("
+            sql += " AND "
+            sql += matches.docID("f.rowid")
+            sql += " IN ("
             sql += within
             sql += ")"
         }
-        return SearchMatches(query: sql, docIDPrefix: "(SELECT sk.doc_id FROM search_keys sk WHERE sk.rowid = ", docIDSuffix: ")")
+        matches.query = sql
+        return matches
     }
 }
 
