@@ -330,10 +330,11 @@ def main():
     ap.add_argument("--org-pages", type=int, default=20_000, help="distinct organisation pages in the mix")
     ap.add_argument("--grants", type=int, default=1_000_000, help="decided grants stored (register page, 360Giving export)")
     ap.add_argument("--only", choices=["giving"], help="run only one part")
+    ap.add_argument("--binary", help="the samverka binary to measure (default: .build/release/samverka, or the debug one with --smoke)")
     args = ap.parse_args()
     if args.smoke:
         args.orgs, args.seconds, args.queries, args.org_pages, args.grants = 2000, 1, 2000, 2000, 5000
-    binary = os.path.join(ROOT, ".build/debug/samverka" if args.smoke else ".build/release/samverka")
+    binary = os.path.abspath(args.binary) if args.binary else os.path.join(ROOT, ".build/debug/samverka" if args.smoke else ".build/release/samverka")
     work = tempfile.mkdtemp(prefix="samverka-bench-")
     base_env = dict(os.environ, SAMVERKA_DEMO="0", SAMVERKA_METRICS_TOKEN=METRICS_TOKEN, BENCH_DIR=work, SAMVERKA_MAIL_DIR=os.path.join(work, "mail"), LOG_LEVEL="warning")
     base_env.pop("DATABASE_URL", None)
@@ -431,10 +432,29 @@ def main():
               f"{'debug build (smoke run)' if args.smoke else 'release build'}.\n\n")
     target = os.path.join(ROOT, ".test-output/bench-smoke.md") if args.smoke else os.path.join(ROOT, "Benchmarks/RESULTS.md")
     os.makedirs(os.path.dirname(target), exist_ok=True)
+    before = "" if args.smoke else earlier_runs(target)  # read before the file is opened for writing
     with open(target, "w") as f:
-        f.write(header + table + "\n")
+        f.write(header + table + "\n" + before)
     print("written to", os.path.relpath(target, ROOT))
     shutil.rmtree(work, ignore_errors=True)
+
+
+def earlier_runs(path):
+    """What RESULTS.md held before this run, kept below it: the previous full run becomes a section of its own
+    (its table and notes as they were), followed by the sections that came after it (focused re-measures)."""
+    try:
+        with open(path) as f:
+            old = f.read()
+    except FileNotFoundError:
+        return ""
+    lines = old.split("\n")
+    if not lines or not lines[0].startswith("# "):
+        return "\n" + old
+    rest = lines[1:]
+    while rest and not rest[0].strip():
+        rest = rest[1:]
+    when = rest[0].strip() if rest else "earlier"
+    return f"\n## Previous full run ({when})\n\n" + "\n".join(rest[1:]).lstrip("\n")
 
 
 GIVING_SQL = """SELECT d.id, d.purpose, d.motivation, d.amount_ore, d.decided_on, d.year, d.diarienummer, o.id, o.name, o.orgnr,

@@ -12,6 +12,7 @@ public func configure(_ app: Application, config: AppConfig? = nil) async throws
     let config = config ?? AppConfig.fromEnvironment()
     app.config = config
     app.responseCache = ResponseCache()
+    RowReader.useMap(bytes: config.sqliteMapBytes)
 
     switch config.database {
     case .sqlite(let path):

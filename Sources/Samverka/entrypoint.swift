@@ -7,7 +7,8 @@ import SamverkaRules
 enum Entrypoint {
     static func main() async throws {
         var env = try Environment.detect()
-        let config = AppConfig.fromEnvironment()
+        let command = env.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
+        let config = AppConfig.fromEnvironment(command: command)
         if config.logFormat == .json {
             LoggingSystem.bootstrap { label in
                 var h = JSONLogHandler(label: label)
@@ -23,7 +24,6 @@ enum Entrypoint {
         do {
             try await configure(app, config: config)
             Commands.register(app)
-            let command = app.environment.arguments.dropFirst().first { !$0.hasPrefix("-") } ?? "serve"
             if command == "serve" { try await prepareForServing(app) }
         } catch {
             app.logger.report(error: error)

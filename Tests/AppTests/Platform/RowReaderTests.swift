@@ -26,4 +26,17 @@ struct RowReaderTests {
             try await conn.close()
         }
     }
+
+    @Test("the server maps SQLite files, one-pass commands (export, import) do not, and SAMVERKA_SQLITE_MMAP_MB overrides both")
+    func mapSizeByCommand() {
+        #expect(AppConfig.fromEnvironment([:]).sqliteMapBytes == AppConfig.serverMapBytes)
+        #expect(AppConfig.fromEnvironment([:], command: "serve").sqliteMapBytes == 1 << 30)
+        #expect(AppConfig.fromEnvironment([:], command: "export").sqliteMapBytes == 0)
+        #expect(AppConfig.fromEnvironment([:], command: "import").sqliteMapBytes == 0)
+        #expect(AppConfig.fromEnvironment(["SAMVERKA_SQLITE_MMAP_MB": "64"], command: "export").sqliteMapBytes == 64 << 20)
+        #expect(AppConfig.fromEnvironment(["SAMVERKA_SQLITE_MMAP_MB": "0"], command: "serve").sqliteMapBytes == 0)
+        // Not a number of MiB: the command's default.
+        #expect(AppConfig.fromEnvironment(["SAMVERKA_SQLITE_MMAP_MB": "lots"], command: "serve").sqliteMapBytes == 1 << 30)
+        #expect(AppConfig.fromEnvironment(["SAMVERKA_SQLITE_MMAP_MB": "-1"], command: "export").sqliteMapBytes == 0)
+    }
 }

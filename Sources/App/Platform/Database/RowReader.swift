@@ -22,8 +22,12 @@ protocol ColumnValues {
 enum RowReader {
     /// Page cache per SQLite connection, in KiB.
     static let sqliteCacheKiB = 32 * 1024
-    /// How much of an SQLite file a connection reads through a memory map (the rest through its page cache).
-    static let sqliteMapBytes = 1 << 30
+    /// How much of an SQLite file a connection reads through a memory map (the rest through its page cache):
+    /// `AppConfig.sqliteMapBytes`, set for the process by `configure` (a setting of this process's connections,
+    /// not state shared with other nodes).
+    static var sqliteMapBytes: Int { mapBytes.withLockedValue { $0 } }
+    static func useMap(bytes: Int) { mapBytes.withLockedValue { $0 = max(0, bytes) } }
+    private static let mapBytes = NIOLockedValueBox(AppConfig.serverMapBytes)
 
     /// Gives an SQLite connection this reader's settings, once per connection (they last as long as it does).
     /// SQLite's default page cache is 2 MB per connection: a search over 300,000 organisations touches more than
