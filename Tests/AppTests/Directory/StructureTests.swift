@@ -190,6 +190,14 @@ struct StructureTests {
                 #expect(page.text.contains(text), "\(text) on the page")
             }
             #expect(!page.text.contains("Borta IF") && !page.text.contains("Avslutad roll") && !page.text.contains("Karin Kassör"))
+            // The reference data's counter comes with the facts (the page's vocabulary reads no counter of its
+            // own), and a renamed municipality is named anew on the next page.
+            #expect(facts.referenceCounter == (try await ChangeCounters.value(ChangeCounters.reference, on: t.db)))
+            try await t.db.sql.raw("UPDATE municipalities SET name = 'Karlstad stad' WHERE code = '1780'").run()
+            let renamed = try #require(try await OrganisationQueries.pageFacts(org, childLimit: 200, on: t.db))
+            #expect(renamed.referenceCounter != facts.referenceCounter)
+            let after = try await Browser(t).get("/organisations/\(org)")
+            #expect(after.text.contains("Karlstad stad"))
             #expect(try await Browser(t).get("/organisations/\(gone)").status == .notFound)
             #expect(try await OrganisationQueries.pageFacts(gone, childLimit: 200, on: t.db) == nil)
         }

@@ -90,14 +90,15 @@ enum DialoguePages {
             var cadence: String?
         }
         let f = try await ForumService.find(try DialogueAPIController.id(req), on: req.db)
-        let dto = try await ForumService.dto(f, on: req.db)
+        let today = LocalDate.today()
+        // Every seat, read once: the composition warnings count the current ones, the page lists them all.
+        let allSeats = try await DialogueQueries.seats(forumID: f.id!, on: req.db)
+        let dto = try await ForumService.dto(f, seats: allSeats, on: req.db, today: today)
         let inside = try await ForumService.mayReadInside(f, req.principal, on: req.db)
         let manage = try await ForumService.mayManage(f, req.principal, on: req.db)
-        let today = LocalDate.today()
         var seats: [SeatRow] = [], history: [SeatRow] = []
         if inside {
-            let all = ForumService.ordered(try await DialogueQueries.seats(forumID: f.id!, on: req.db))
-            for s in try await ForumService.seatDTOs(all, showContact: req.principal.isSignedIn, on: req.db) {
+            for s in try await ForumService.seatDTOs(ForumService.ordered(allSeats), showContact: req.principal.isSignedIn, on: req.db) {
                 let active = s.phase != SeatRules.Phase.ended.rawValue
                 let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
                                 organisation: s.organisationName, note: s.note, term: s.termFrom + " – " + (s.termTo ?? ""), isSubstitute: s.isSubstitute, isCurrent: s.isCurrent,
@@ -114,7 +115,7 @@ enum DialoguePages {
                                            status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
             }
         }
-        let visible = try await DialogueQueries.questions(visibleTo: req.principal, .init(forumID: f.id!), limit: 50, on: req.db).items
+        let visible = try await DialogueQueries.newestQuestions(visibleTo: req.principal, .init(forumID: f.id!), limit: 50, on: req.db)
         let questions = try await ParticipationPages.questionRows(visible, req)
         let all = try await DialogueQueries.questions(forumID: f.id!, on: req.db)
         let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: f.id, name: f.name, all, today: today), req)

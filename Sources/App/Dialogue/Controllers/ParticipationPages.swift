@@ -47,7 +47,7 @@ enum ParticipationPages {
             var questions: [QuestionRow]; var raised: [QuestionRow]; var owed: [QuestionRow]; var overdue: [QuestionRow]
             var hasAll: Bool; var hasRaised: Bool; var hasOwed: Bool; var hasOverdue: Bool; var signedIn: Bool; var canRaise: Bool; var rates: [RateView]; var hasRates: Bool
         }
-        let all = try await DialogueQueries.questions(visibleTo: req.principal, limit: 100, on: req.db).items
+        let all = try await DialogueQueries.newestQuestions(visibleTo: req.principal, limit: 100, on: req.db)
         var raised: [DialogueQuestion] = [], owed: [DialogueQuestion] = [], overdue: [DialogueQuestion] = []
         var rates: [RateView] = []
         if let uid = req.principal.userID {

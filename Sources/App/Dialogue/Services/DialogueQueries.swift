@@ -91,9 +91,21 @@ enum DialogueQueries {
         var owedByRoles: [UUID]?
     }
 
-    /// Questions a principal may list, newest first; `page` nil for the first `limit`.
-    static func questions(visibleTo p: Principal, _ f: QuestionFilter = .init(), page: PageRequest? = nil, limit: Int = 100,
+    /// A page of the questions a principal may list, newest first, and how many there are.
+    static func questions(visibleTo p: Principal, _ f: QuestionFilter = .init(), page: PageRequest,
                           on db: any Database) async throws -> (items: [DialogueQuestion], total: Int) {
+        let q = try await visibleQuery(p, f, on: db)
+        let total = try await q.copy().count()
+        return (try await newestFirst(q).range(page.offset..<(page.offset + page.per)).all(), total)
+    }
+
+    /// The newest `limit` questions a principal may list (no total: the pages that show a first slice
+    /// never showed one, and counting was one query more on every forum page).
+    static func newestQuestions(visibleTo p: Principal, _ f: QuestionFilter = .init(), limit: Int, on db: any Database) async throws -> [DialogueQuestion] {
+        try await newestFirst(try await visibleQuery(p, f, on: db)).limit(limit).all()
+    }
+
+    private static func visibleQuery(_ p: Principal, _ f: QuestionFilter, on db: any Database) async throws -> QueryBuilder<DialogueQuestion> {
         var q = try await QuestionService.visible(p, on: db)
         if let b = f.bodyID { q = q.filter(\.$bodyID == b) }
         if let id = f.forumID { q = q.filter(\.$forumID == id) }
@@ -101,10 +113,11 @@ enum DialogueQueries {
         if let day = f.overdueOn { q = q.filter(\.$status ~~ [.received, .inProgress]).filter(\.$deadline < day.description) }
         if let uid = f.askedBy { q = q.filter(\.$askedBy == uid) }
         if let roles = f.owedByRoles { q = q.filter(\.$ownerRoleID ~~ roles).filter(\.$status ~~ [.received, .inProgress]) }
-        let total = try await q.count()
-        q = q.sort(\.$raisedOn, .descending).sort(\.$createdAt, .descending)
-        q = page.map { q.range($0.offset..<($0.offset + $0.per)) } ?? q.limit(limit)
-        return (try await q.all(), total)
+        return q
+    }
+
+    private static func newestFirst(_ q: QueryBuilder<DialogueQuestion>) -> QueryBuilder<DialogueQuestion> {
+        q.sort(\.$raisedOn, .descending).sort(\.$createdAt, .descending)
     }
 
     static func question(_ id: UUID, on db: any Database) async throws -> DialogueQuestion { try await DialogueQuestion.require(id, on: db) }

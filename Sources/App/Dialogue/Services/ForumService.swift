@@ -143,8 +143,11 @@ enum ForumService {
         return f
     }
 
-    static func dto(_ f: Forum, on db: any Database, today: LocalDate = .today()) async throws -> ForumDTO {
-        let seats = try await currentSeats(forumID: f.id!, on: db, today: today)
+    /// `seats`: the forum's seats when the caller has read them already (all of them; the current ones are
+    /// picked here), nil to read them.
+    static func dto(_ f: Forum, seats allSeats: [ForumSeat]? = nil, on db: any Database, today: LocalDate = .today()) async throws -> ForumDTO {
+        let seats: [ForumSeat]
+        if let allSeats { seats = allSeats.filter { $0.isCurrent(on: today) } } else { seats = try await currentSeats(forumID: f.id!, on: db, today: today) }
         var counts: [String: Int] = [:]
         for s in seats where !s.isSubstitute && s.position != .adjunct && s.position != .secretary { counts[s.category.rawValue, default: 0] += 1 }
         let warnings = CompositionRules.check(f.compositionRules, ordinarySeatsByCategory: counts).map { w in

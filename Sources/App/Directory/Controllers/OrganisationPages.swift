@@ -116,7 +116,7 @@ enum OrganisationPages {
         let id = try req.parameters.require("id", as: UUID.self)
         guard let facts = try await OrganisationQueries.pageFacts(id, childLimit: 200, on: req.db) else { throw AppError.notFound() }
         let dto = facts.organisation
-        let vocab = try await DirectoryVocabularyService.load(on: req.db)
+        let vocab = try await DirectoryVocabularyService.load(on: req.db, counter: facts.referenceCounter)
         let children = facts.children.map { Link(href: "/organisations/\($0.id)", label: $0.name, note: req.label(OrganisationLevel.self, $0.level)) }
         let roles = facts.openRoles
         let links = facts.collaborations

@@ -9,9 +9,12 @@ enum DirectoryVocabularyService {
     /// every node at once, and a page no longer decodes 290 municipalities to name two of them.
     /// Inside a transaction it is read afresh and not kept: the counter there may count a write that is
     /// rolled back, and the same value could later stand for other data.
-    static func load(on db: any Database) async throws -> DirectoryVocabularySnapshot {
+    /// `counter`: the `reference` counter's value when the caller read it in a query of its own (the
+    /// organisation page does), saving a round trip; nil to read it here.
+    static func load(on db: any Database, counter known: Int? = nil) async throws -> DirectoryVocabularySnapshot {
         if db.inTransaction { return try await read(on: db) }
-        let counter = try await ChangeCounters.value(ChangeCounters.reference, on: db)
+        let counter: Int
+        if let known { counter = known } else { counter = try await ChangeCounters.value(ChangeCounters.reference, on: db) }
         if let kept = cache.withLockedValue({ $0 }), kept.counter == counter { return kept.snapshot }
         let snapshot = try await read(on: db)
         cache.withLockedValue { $0 = (counter, snapshot) }

@@ -5,7 +5,7 @@ import SamverkaRules
 
 /// Everything an organisation's public page shows, read in two queries straight from the database: the
 /// organisation with its parent's name, then one `UNION ALL` of its areas, municipalities, member counts,
-/// member organisations, open contact roles and collaborations. Through Fluent the page took a dozen queries,
+/// member organisations, open contact roles, collaborations and the reference data's change counter. Through Fluent the page took a dozen queries,
 /// and building and reading models (Fluent's reflection of their fields) was the largest entry in its profile.
 struct OrganisationPageFacts: Sendable {
     struct Child: Sendable, Equatable { var id: UUID; var name: String; var level: String }
@@ -19,6 +19,9 @@ struct OrganisationPageFacts: Sendable {
     var openRoles: [OpenRole]
     /// Links to public bodies' units, newest first.
     var collaborations: [CollaborationDTO]
+    /// The reference data's change counter (`ChangeCounters.reference`), read in the same query so that the
+    /// page's vocabulary (area and municipality names) needs no round trip of its own; nil when not counted.
+    var referenceCounter: Int?
 }
 
 extension OrganisationQueries {
@@ -58,9 +61,13 @@ extension OrganisationQueries {
                    ROW_NUMBER() OVER (ORDER BY l.starts_on DESC, l.id), l.version, \(unsafeRaw: noNumber)
             FROM collaboration_links l LEFT JOIN units u ON u.id = l.unit_id LEFT JOIN public_bodies b ON b.id = u.body_id
             WHERE l.organisation_id = \(bind: id)
+            UNION ALL
+            SELECT 'v', \(unsafeRaw: none), \(unsafeRaw: none), \(unsafeRaw: none), \(unsafeRaw: none), \(unsafeRaw: none), \(unsafeRaw: none), \(unsafeRaw: none), \(unsafeRaw: none),
+                   value, \(unsafeRaw: noNumber), \(unsafeRaw: noNumber)
+            FROM change_counters WHERE name = \(bind: ChangeCounters.reference)
             """
         enum Row: Sendable {
-            case area(String), municipality(String), members(MemberCountDTO)
+            case area(String), municipality(String), members(MemberCountDTO), counter(Int)
             case child(Int, OrganisationPageFacts.Child), role(Int, OrganisationPageFacts.OpenRole), link(Int, CollaborationDTO)
         }
         let orgID = org.id, orgName = org.name
@@ -72,6 +79,7 @@ extension OrganisationQueries {
                 return .members(MemberCountDTO(year: try r.requiredInt("n1"), total: try r.requiredInt("n2"), young: r.int("n3"), municipality: r.string("t1")))
             case "k":
                 return .child(try r.requiredInt("n1"), .init(id: try r.uuid("id"), name: try r.required("t1"), level: try r.required("t2")))
+            case "v": return .counter(try r.requiredInt("n1"))
             case "r":
                 return .role(try r.requiredInt("n1"), .init(id: try r.uuid("id"), title: try r.required("t1"), holder: r.string("t2")))
             default:
@@ -83,8 +91,10 @@ extension OrganisationQueries {
         }
         var members: [MemberCountDTO] = [], children: [(Int, OrganisationPageFacts.Child)] = []
         var roles: [(Int, OrganisationPageFacts.OpenRole)] = [], links: [(Int, CollaborationDTO)] = []
+        var counter: Int?
         for row in rows {
             switch row {
+            case .counter(let value): counter = value
             case .area(let key): org.areas.append(key)
             case .municipality(let code): org.municipalities.append(code)
             case .members(let m): members.append(m)
@@ -98,6 +108,7 @@ extension OrganisationQueries {
         org.memberCounts = members.sorted { $0.year != $1.year ? $0.year > $1.year : ($0.municipality ?? "") < ($1.municipality ?? "") }
         return OrganisationPageFacts(
             organisation: org, children: children.sorted { $0.0 < $1.0 }.map(\.1),
-            openRoles: roles.sorted { $0.0 < $1.0 }.map(\.1), collaborations: links.sorted { $0.0 < $1.0 }.map(\.1))
+            openRoles: roles.sorted { $0.0 < $1.0 }.map(\.1), collaborations: links.sorted { $0.0 < $1.0 }.map(\.1),
+            referenceCounter: counter)
     }
 }
