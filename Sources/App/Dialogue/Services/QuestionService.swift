@@ -254,17 +254,21 @@ enum QuestionService {
     }
 
     static func dtos(_ qs: [DialogueQuestion], on db: any Database, today: LocalDate = .today()) async throws -> [QuestionDTO] {
-        var bodies: [UUID: String] = [:], forums: [UUID: String] = [:], units: [UUID: String] = [:], roles: [UUID: String] = [:]
-        for id in Set(qs.map(\.bodyID)) { bodies[id] = try await DirectoryQueries.body(id, on: db)?.name }
-        for id in Set(qs.compactMap(\.forumID)) { forums[id] = try await Forum.find(id, on: db)?.name }
-        for id in Set(qs.compactMap(\.unitID)) { units[id] = try await DirectoryQueries.unit(id, on: db)?.name }
-        for id in Set(qs.compactMap(\.ownerRoleID)) { roles[id] = try await DirectoryQueries.role(id, on: db)?.title }
+        // One query per kind of name (not one per body, forum, unit and role named: the questions page lists 100).
+        let bodies = try await DirectoryQueries.bodyNames(qs.map(\.bodyID), on: db)
+        let units = try await DirectoryQueries.unitNames(qs.compactMap(\.unitID), on: db)
+        let roles = try await DirectoryQueries.roleTitles(qs.compactMap(\.ownerRoleID), on: db)
         let orgs = try await DirectoryQueries.organisationNames(qs.compactMap(\.organisationID), on: db)
+        var forums: [UUID: String] = [:]
+        let forumIDs = Array(Set(qs.compactMap(\.forumID)))
+        if !forumIDs.isEmpty {
+            for f in try await Forum.query(on: db).filter(\.$id ~~ forumIDs).all() { forums[f.id!] = f.name }
+        }
         return qs.map { q in
-            QuestionDTO(id: q.id!, bodyId: q.bodyID, bodyName: bodies[q.bodyID] ?? nil, forumId: q.forumID, forumName: q.forumID.flatMap { forums[$0] ?? nil },
-                        unitId: q.unitID, unitName: q.unitID.flatMap { units[$0] ?? nil }, organisationId: q.organisationID,
+            QuestionDTO(id: q.id!, bodyId: q.bodyID, bodyName: bodies[q.bodyID], forumId: q.forumID, forumName: q.forumID.flatMap { forums[$0] },
+                        unitId: q.unitID, unitName: q.unitID.flatMap { units[$0] }, organisationId: q.organisationID,
                         organisationName: q.organisationID.flatMap { orgs[$0] }, askerName: q.askerName, isProposal: q.isProposal, title: q.title, text: q.text,
-                        isPublic: q.isPublic, ownerRoleId: q.ownerRoleID, ownerRoleTitle: q.ownerRoleID.flatMap { roles[$0] ?? nil }, status: q.status.rawValue,
+                        isPublic: q.isPublic, ownerRoleId: q.ownerRoleID, ownerRoleTitle: q.ownerRoleID.flatMap { roles[$0] }, status: q.status.rawValue,
                         raisedOn: q.raisedOn, deadline: q.deadline, overdue: q.status.isOpen && today > (LocalDate(q.deadline) ?? today),
                         answer: q.answer, answeredOn: q.answeredOn, forwardedTo: q.forwardedTo, version: q.version)
         }

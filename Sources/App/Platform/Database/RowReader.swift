@@ -124,7 +124,7 @@ private struct SQLColumnValues: ColumnValues {
 /// A required column was missing or NULL.
 struct MissingColumn: Error, CustomStringConvertible {
     let column: String
-    var description: String { "column \(column) is missing or NULL" }
+    var description: String { "column \(column) is missing, NULL or not a value of its type" }
 }
 
 extension ColumnValues {
@@ -136,6 +136,12 @@ extension ColumnValues {
     /// A UUID selected as text (`CAST(x AS TEXT)`: upper case in SQLite, lower case in PostgreSQL).
     func uuid(_ column: String) throws -> UUID {
         guard let v = string(column).flatMap(UUIDText.parse) else { throw MissingColumn(column: column) }
+        return v
+    }
+
+    /// A column holding one of an enumeration's raw values.
+    func required<T: RawRepresentable>(_ column: String, as type: T.Type) throws -> T where T.RawValue == String {
+        guard let v = string(column).flatMap(T.init(rawValue:)) else { throw MissingColumn(column: column) }
         return v
     }
 
