@@ -98,7 +98,7 @@ enum DialogueFacts {
     /// Meetings of the forums in the range as (id, "forum – date") for pickers in other modules.
     static func meetingChoices(forumIDs: [UUID], from: LocalDate, to: LocalDate, on db: any Database) async throws -> [(id: UUID, label: String)] {
         guard !forumIDs.isEmpty else { return [] }
-        let names = try await Forum.query(on: db).filter(\.$id ~~ forumIDs).all().keyed { f in f.id.map { ($0, f.name) } }
+        let names = try await DialogueQueries.forumNames(forumIDs, on: db)
         return try await Meeting.query(on: db).filter(\.$forumID ~~ forumIDs).filter(\.$date >= from.description).filter(\.$date <= to.description)
             .sort(\.$date).all().compactMap { m in m.id.map { ($0, "\(names[m.forumID] ?? "") – \(m.date)") } }
     }

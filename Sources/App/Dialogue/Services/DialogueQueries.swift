@@ -19,6 +19,13 @@ enum DialogueQueries {
         try await Forum.query(on: db).sort(\.$name).all()
     }
 
+    /// Forums' names by id, in one query (ids named twice are read once).
+    static func forumNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        return try await Forum.query(on: db).filter(\.$id ~~ unique).all().keyed { f in f.id.map { ($0, f.name) } }
+    }
+
     static func forums(ofBodies bodies: [UUID], on db: any Database) async throws -> [Forum] {
         guard !bodies.isEmpty else { return [] }
         return try await Forum.query(on: db).filter(\.$bodyID ~~ bodies).sort(\.$name).all()

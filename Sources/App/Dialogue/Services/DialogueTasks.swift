@@ -36,7 +36,7 @@ enum DialogueTasks {
         let seats = try await ForumService.seatsHeld(by: uid, on: db)
         guard !seats.isEmpty else { return [] }
         let forumIDs = Array(Set(seats.map(\.forumID)))
-        let forums = try await Forum.query(on: db).filter(\.$id ~~ forumIDs).all().keyed { f in f.id.map { ($0, f.name) } }
+        let forums = try await DialogueQueries.forumNames(forumIDs, on: db)
         var out: [TaskItem] = []
         // Minutes: held meetings the chair or the adjuster has not yet approved.
         let held = try await Meeting.query(on: db).filter(\.$forumID ~~ forumIDs).filter(\.$status == .held).all()

@@ -259,11 +259,7 @@ enum QuestionService {
         let units = try await DirectoryQueries.unitNames(qs.compactMap(\.unitID), on: db)
         let roles = try await DirectoryQueries.roleTitles(qs.compactMap(\.ownerRoleID), on: db)
         let orgs = try await DirectoryQueries.organisationNames(qs.compactMap(\.organisationID), on: db)
-        var forums: [UUID: String] = [:]
-        let forumIDs = Array(Set(qs.compactMap(\.forumID)))
-        if !forumIDs.isEmpty {
-            for f in try await Forum.query(on: db).filter(\.$id ~~ forumIDs).all() { forums[f.id!] = f.name }
-        }
+        let forums = try await DialogueQueries.forumNames(qs.compactMap(\.forumID), on: db)
         return qs.map { q in
             QuestionDTO(id: q.id!, bodyId: q.bodyID, bodyName: bodies[q.bodyID], forumId: q.forumID, forumName: q.forumID.flatMap { forums[$0] },
                         unitId: q.unitID, unitName: q.unitID.flatMap { units[$0] }, organisationId: q.organisationID,

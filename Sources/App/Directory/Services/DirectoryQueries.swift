@@ -173,7 +173,6 @@ enum DirectoryQueries {
 
     // MARK: Public bodies and units
 
-
     static func body(_ id: UUID, on db: any Database) async throws -> BodyRef? {
         try await bodyRefs("WHERE id = \(bind: id)", on: db).first
     }
@@ -201,10 +200,7 @@ enum DirectoryQueries {
 
     static func bodies(_ ids: [UUID], on db: any Database) async throws -> [BodyRef] {
         guard !ids.isEmpty else { return [] }
-        var list = SQLQueryString("WHERE id IN (")
-        for (i, id) in ids.enumerated() { list += i == 0 ? "\(bind: id)" : ", \(bind: id)" }
-        list += ")"
-        return try await bodyRefs(list, on: db)
+        return try await bodyRefs("WHERE id IN (\(binds: ids))", on: db)
     }
 
     static func bodyNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
