@@ -289,7 +289,25 @@ struct GrantFlowTests {
             #expect(lines.count == 2)
             #expect(lines[1].contains("75000.00"))
             #expect(lines[1].contains(first.diarienummer))
+            // What other modules read (follow-up, the national overview): the corrected decision once, not the one it replaced.
+            let facts = try await GrantFacts.decisions(bodies: [w.body], from: Self.today.adding(days: -1), to: Self.today, on: t.db)
+            #expect(facts.map(\.decisionID) == [fixed.id] && facts.map(\.amountOre) == [7_500_000])
         }
+    }
+
+    @Test("grant facts: only decisions in the date range, each marked when the same organisation had a grant of the same programme the year before")
+    func grantFactsContinuation() throws {
+        let org = UUID(), other = UUID(), programme = UUID(), second = UUID()
+        func row(_ org: UUID, _ programme: UUID, _ year: Int, _ day: String?) -> GrantFacts.GrantedRow {
+            GrantFacts.GrantedRow(id: UUID(), organisationID: org, programmeID: programme, year: year, amountOre: 100, decidedOn: day.flatMap { LocalDate($0) })
+        }
+        let rows = [row(org, programme, 2023, "2023-02-01"), row(org, programme, 2024, "2024-02-01"), row(other, programme, 2024, "2024-03-01"),
+                    row(org, second, 2024, "2024-04-01"), row(org, programme, 2025, "2025-01-10"), row(org, programme, 2024, nil)]
+        let facts = GrantFacts.GrantedRow.facts(rows, yearBefore: rows, from: try #require(LocalDate("2024-01-01")), to: try #require(LocalDate("2024-12-31")),
+                                                kinds: [programme: "verksamhetsbidrag"])
+        #expect(facts.map(\.organisationID) == [org, other, org])
+        #expect(facts.map(\.continuesFromYearBefore) == [true, false, false])
+        #expect(facts.map(\.kind) == ["verksamhetsbidrag", "verksamhetsbidrag", ""])
     }
 
     @Test("360Giving: decided public grants as a data package with prefixed ids and SE-ON recipient ids")

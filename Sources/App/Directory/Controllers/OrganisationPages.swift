@@ -142,7 +142,7 @@ enum OrganisationPages {
             councils: dto.councilMemberships.isEmpty ? nil : dto.councilMemberships.joined(separator: ", "),
             historyHref: Policy.allows(req.principal, .auditRead) ? "/admin/audit?entityType=organisation&entityId=\(id)" : nil,
             email: dto.email.nilIfEmpty, phone: dto.phone.nilIfEmpty, website: dto.website.nilIfEmpty, description: dto.description.nilIfEmpty)
-        return try await req.page("directory/organisation", title: dto.name, data)
+        return req.page(title: dto.name) { OrganisationView.write(data, t: { req.t($0) }, into: &$0) }
     }
 
     static func period(_ start: String, _ end: String?, _ req: Request) -> String {

@@ -143,6 +143,7 @@ enum GrantPages {
                                           amount: Money.format($0.amountOre, lang), date: $0.decidedOn, purpose: $0.purpose, diarienummer: $0.diarienummer) },
             hasRows: !lines.isEmpty, pager: PagerContext(PageMetadata(page: page.page, per: page.per, total: total), path: "/grants/register", baseQuery: query),
             csvHref: "/grants/register.csv" + (URLQuery.encode(query).isEmpty ? "" : "?" + URLQuery.encode(query)), filters: filters, total: String(total))
-        return try await req.page("grants/register", title: req.t("grants.register"), data)
+        let title = req.t("grants.register")
+        return req.page(title: title) { RegisterView.write(data, title: title, t: req.texts, into: &$0) }
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import SamverkaRules
 
@@ -12,16 +13,46 @@ enum GrantFacts {
         let ids = programmes.compactMap(\.id)
         guard !ids.isEmpty else { return [] }
         let kinds = Dictionary(uniqueKeysWithValues: programmes.compactMap { p in p.id.map { ($0, p.kind.rawValue) } })
-        let all = try await GrantDecision.query(on: db).filter(\.$programmeID ~~ ids).all()
-        // A correction replaces the decision it names: only the last word counts.
-        let replaced = Set(all.compactMap(\.replacesID))
-        let granted = all.filter { $0.outcome != .rejected && $0.amountOre > 0 && !replaced.contains($0.id ?? UUID()) }
-        let inRange = granted.filter { d in LocalDate.stored(d.decidedOn).map { $0 >= from && $0 <= to } ?? false }
-        return inRange.compactMap { d in
-            guard let id = d.id, let day = LocalDate.stored(d.decidedOn) else { return nil }
-            let continues = granted.contains { $0.organisationID == d.organisationID && $0.programmeID == d.programmeID && $0.year == d.year - 1 }
-            return PrincipleFacts.Grant(decisionID: id, organisationID: d.organisationID, programmeID: d.programmeID, kind: kinds[d.programmeID] ?? "",
-                                        amountOre: d.amountOre, decidedOn: day, continuesFromYearBefore: continues)
+        let inRange = try await granted(programmes: ids, "d.decided_on >= \(bind: from.description) AND d.decided_on <= \(bind: to.description)", on: db)
+        let yearsBefore = Array(Set(inRange.map { $0.year - 1 }))
+        let before = yearsBefore.isEmpty ? [] : try await granted(programmes: ids, "d.year IN (\(binds: yearsBefore))", on: db)
+        return GrantedRow.facts(inRange, yearBefore: before, from: from, to: to, kinds: kinds)
+    }
+
+    /// Granted decisions of the programmes that no correction replaces (a correction replaces the decision it names:
+    /// only the last word counts), as plain rows, read by an index on the condition: a region may have decided
+    /// hundreds of thousands over the years.
+    private static func granted(programmes ids: [UUID], _ condition: SQLQueryString, on db: any Database) async throws -> [GrantedRow] {
+        var q: SQLQueryString = """
+            SELECT CAST(d.id AS TEXT) AS id, CAST(d.organisation_id AS TEXT) AS organisation_id, \
+            CAST(d.programme_id AS TEXT) AS programme_id, d.year, d.amount_ore, d.decided_on FROM grant_decisions d \
+            WHERE d.programme_id IN (\(binds: ids)) AND d.outcome <> \(bind: DecisionOutcome.rejected.rawValue) AND d.amount_ore > 0 \
+            AND NOT EXISTS (SELECT 1 FROM grant_decisions c WHERE c.replaces_id = d.id)
+            """
+        q += " AND "
+        q += condition
+        return try await RowReader.rows(on: db, q) { r in
+            GrantedRow(id: try r.uuid("id"), organisationID: try r.uuid("organisation_id"), programmeID: try r.uuid("programme_id"),
+                       year: try r.requiredInt("year"), amountOre: try r.requiredInt("amount_ore"), decidedOn: LocalDate.stored(r.string("decided_on")))
+        }
+    }
+
+    /// One granted decision as the facts need it.
+    struct GrantedRow: Sendable {
+        var id: UUID, organisationID: UUID, programmeID: UUID, year: Int, amountOre: Int, decidedOn: LocalDate?
+
+        private struct Key: Hashable { var organisation: UUID, programme: UUID, year: Int }
+
+        /// The rows decided in the range, each marked when the same organisation had a grant of the same programme the
+        /// year before (among `yearBefore`: the grants of the years before theirs; one set lookup per row).
+        static func facts(_ rows: [GrantedRow], yearBefore: [GrantedRow], from: LocalDate, to: LocalDate, kinds: [UUID: String]) -> [PrincipleFacts.Grant] {
+            let years = Set(yearBefore.map { Key(organisation: $0.organisationID, programme: $0.programmeID, year: $0.year) })
+            return rows.compactMap { d in
+                guard let day = d.decidedOn, day >= from, day <= to else { return nil }
+                return PrincipleFacts.Grant(decisionID: d.id, organisationID: d.organisationID, programmeID: d.programmeID, kind: kinds[d.programmeID] ?? "",
+                                            amountOre: d.amountOre, decidedOn: day,
+                                            continuesFromYearBefore: years.contains(Key(organisation: d.organisationID, programme: d.programmeID, year: d.year - 1)))
+            }
         }
     }
 

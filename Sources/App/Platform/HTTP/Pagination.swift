@@ -68,6 +68,31 @@ public struct PagerContext: Encodable, Sendable {
         previousHref = meta.page > 1 ? href(meta.page - 1) : nil
         nextHref = meta.page < meta.pageCount ? href(meta.page + 1) : nil
     }
+
+    /// The pager as pages written in Swift show it; the same markup as `partials/pager.leaf` for templates.
+    func write(t: (String, [String]) -> String, into w: inout HTMLWriter) {
+        w.raw("<nav class=\"pager\" aria-label=\"")
+        w.text(t("pager.label", []))
+        w.raw("\">\n<p>")
+        w.text(t("pager.status", [String(page), String(pageCount), String(total)]))
+        w.raw("</p>\n<ul>\n")
+        if let previousHref {
+            w.raw("<li><a href=\"")
+            w.text(previousHref)
+            w.raw("\" rel=\"prev\">")
+            w.text(t("pager.previous", []))
+            w.raw("</a></li>")
+        }
+        w.raw("\n")
+        if let nextHref {
+            w.raw("<li><a href=\"")
+            w.text(nextHref)
+            w.raw("\" rel=\"next\">")
+            w.text(t("pager.next", []))
+            w.raw("</a></li>")
+        }
+        w.raw("\n</ul>\n</nav>\n")
+    }
 }
 
 public enum URLQuery {

@@ -96,6 +96,10 @@ extension Request {
     public func t(_ key: String, _ args: String...) -> String {
         application.localizer.text(key, language, args)
     }
+    /// The same with the arguments as a list: what views written in Swift are given.
+    public func texts(_ key: String, _ args: [String]) -> String {
+        application.localizer.text(key, language, args)
+    }
 }
 
 /// Sets `req.language`; remembers an explicit `?lang=` choice in a cookie.

@@ -9,27 +9,112 @@ public struct NavItem: Encodable, Sendable {
 }
 
 /// What every page's base layout needs: title, language, navigation, the signed-in user, CSRF token.
-public struct Layout: Encodable, Sendable {
+public struct Layout: Sendable {
     public var title: String
     public var lang: String
     public var csrf: String
     public var userName: String?
-    public var userRoles: String?
     public var nav: [NavItem]
     public var subnav: [NavItem]
     public var otherLangHref: String
     public var otherLangLabel: String
     public var otherLang: String
     public var flash: String?
-    public var path: String
-    public var canAdmin: Bool
-    public var hasSubnav: Bool
     public var year: Int
+
+    /// The page around a body: head, header with navigation and session links, sub-navigation, flash message,
+    /// footer. Written in Swift, not a template: it is the same on every page, and through Leaf it cost as much as
+    /// the rest of a request (a page without database work served half of `/health`'s rate).
+    func render(body: ByteBuffer, t: (String) -> String) -> ByteBuffer {
+        var w = HTMLWriter(capacity: body.readableBytes + 4096)
+        w.raw("<!doctype html>\n<html lang=\"")
+        w.text(lang)
+        w.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+        w.text(title)
+        w.raw(" – Samverka</title>\n<link rel=\"stylesheet\" href=\"/css/samverka.css\">\n")
+        w.raw("<script src=\"/js/combobox.js\" defer></script>\n<script src=\"/js/progress.js\" defer></script>\n</head>\n<body>\n")
+        w.raw("<a class=\"skip-link\" href=\"#main\">")
+        w.text(t("layout.skip"))
+        w.raw("</a>\n<header class=\"site-header\">\n<div class=\"wrap header-row\">\n<a class=\"brand\" href=\"/\">Samverka</a>\n")
+        w.raw("<nav class=\"main-nav\" aria-label=\"")
+        w.text(t("layout.mainNav"))
+        w.raw("\">\n")
+        Self.list(nav, into: &w)
+        w.raw("\n</nav>\n<div class=\"session\">\n<a href=\"")
+        w.text(otherLangHref)
+        w.raw("\" lang=\"")
+        w.text(otherLang)
+        w.raw("\" hreflang=\"")
+        w.text(otherLang)
+        w.raw("\">")
+        w.text(otherLangLabel)
+        w.raw("</a>\n")
+        if let userName {
+            w.raw("\n<a href=\"/tasks\">")
+            w.text(t("tasks.title"))
+            w.raw("</a>\n<a href=\"/notifications\">")
+            w.text(t("notifications.title"))
+            w.raw("</a>\n<a href=\"/account\">")
+            w.text(userName)
+            w.raw("</a>\n<form method=\"post\" action=\"/sign-out\" class=\"inline-form\"><input type=\"hidden\" name=\"_csrf\" value=\"")
+            w.text(csrf)
+            w.raw("\"><button type=\"submit\" class=\"link-button\">")
+            w.text(t("layout.signOut"))
+            w.raw("</button></form>\n")
+        } else {
+            w.raw("\n<a href=\"/sign-in\">")
+            w.text(t("layout.signIn"))
+            w.raw("</a>\n")
+        }
+        w.raw("\n</div>\n</div>\n</header>\n")
+        if !subnav.isEmpty {
+            w.raw("\n<nav class=\"subnav\" aria-label=\"")
+            w.text(t("layout.subNav"))
+            w.raw("\">\n<div class=\"wrap\">")
+            Self.list(subnav, into: &w)
+            w.raw("</div>\n</nav>\n")
+        }
+        w.raw("\n<main id=\"main\" tabindex=\"-1\" class=\"wrap\">\n")
+        if let flash {
+            w.raw("<div class=\"flash\" role=\"status\">")
+            w.text(flash)
+            w.raw("</div>")
+        }
+        w.raw("\n\n")
+        w.rendered(body)
+        w.raw("\n</main>\n<footer class=\"site-footer\">\n<div class=\"wrap\">\n<ul class=\"footer-links\">\n<li><a href=\"/accessibility\">")
+        w.text(t("layout.accessibility"))
+        w.raw("</a></li>\n<li><a href=\"/privacy\">")
+        w.text(t("layout.privacy"))
+        w.raw("</a></li>\n<li><a href=\"/api/v1/openapi.json\">")
+        w.text(t("layout.api"))
+        w.raw("</a></li>\n</ul>\n<p>Samverka · ")
+        w.text(year)
+        w.raw("</p>\n</div>\n</footer>\n</body>\n</html>\n")
+        return w.buffer
+    }
+
+    private static func list(_ items: [NavItem], into w: inout HTMLWriter) {
+        w.raw("<ul>")
+        for item in items {
+            w.raw("<li><a href=\"")
+            w.text(item.href)
+            w.raw(item.current ? "\" aria-current=\"page\">" : "\">")
+            w.text(item.label)
+            w.raw("</a></li>")
+        }
+        w.raw("</ul>")
+    }
 }
 
-public struct Page<Data: Encodable & Sendable>: Encodable, Sendable {
-    public var layout: Layout
-    public var data: Data
+/// What a page's template sees besides its data: the layout is rendered in Swift around it; templates name only the title.
+struct BodyLayout: Encodable, Sendable {
+    var title: String
+}
+
+struct Page<Data: Encodable & Sendable>: Encodable, Sendable {
+    var layout: BodyLayout
+    var data: Data
 }
 
 /// A module's place in the navigation: its main link and its sub-pages.
@@ -103,24 +188,33 @@ extension Request {
             lang: lang.rawValue,
             csrf: csrfToken,
             userName: principal.isSignedIn ? principal.displayName : nil,
-            userRoles: principal.isSignedIn ? principal.roles.map { t("role.\($0.rawValue)") }.joined(separator: ", ") : nil,
             nav: nav,
             subnav: subnav,
             otherLangHref: path + "?" + query.joined(separator: "&"),
             otherLangLabel: other == .en ? "English" : "Svenska",
             otherLang: other.rawValue,
             flash: flash,
-            path: path,
-            canAdmin: principal.isAdmin,
-            hasSubnav: !subnav.isEmpty,
             year: LocalDate.today().year)
     }
 
     /// Renders `template` inside the base layout.
     public func page<D: Encodable & Sendable>(_ template: String, title: String, _ data: D, status: HTTPStatus = .ok) async throws -> Response {
-        let page = Page(layout: layout(title: title), data: data)
-        let view = try await self.view.render(template, page)
-        let response = try await view.encodeResponse(status: status, for: self)
+        let body = try await view.render(template, Page(layout: BodyLayout(title: title), data: data)).data
+        return page(title: title, body: body, status: status)
+    }
+
+    /// Writes a page's body in Swift (`write`) inside the base layout: for pages on hot paths.
+    func page(title: String, status: HTTPStatus = .ok, _ write: (inout HTMLWriter) -> Void) -> Response {
+        var w = HTMLWriter()
+        write(&w)
+        return page(title: title, body: w.buffer, status: status)
+    }
+
+    private func page(title: String, body: ByteBuffer, status: HTTPStatus) -> Response {
+        let html = layout(title: title).render(body: body) { t($0) }
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        let response = Response(status: status, headers: headers, body: .init(buffer: html))
         if cookies[Flash.cookie] != nil { response.cookies[Flash.cookie] = .expired }
         return response
     }
