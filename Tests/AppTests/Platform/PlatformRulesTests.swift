@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaporTesting
 @testable import App
 
 @Suite("CSV reader and writer")
@@ -226,5 +227,30 @@ struct UUIDTextTests {
                     " E621E1F8-C36C-495A-93FC-0C247A3E6E5", "{E621E1F8-C36C-495A-93FC-0C247A3E6E5F}"] {
             #expect(UUIDText.parse(bad) == nil, "\(bad)")
         }
+    }
+}
+
+@Suite("Views written in Swift")
+struct HTMLWriterTests {
+    @Test("text is escaped as Leaf escapes it, everything else copied as it is, markup only from literals")
+    func escaping() {
+        var w = HTMLWriter(capacity: 16)
+        w.raw("<p title=\"")
+        w.text("\"Vi\" & 'de' <andra>")
+        w.raw("\">")
+        w.text("Förening – Åre ✓")
+        w.text("")
+        w.text(2026)
+        w.raw("</p>")
+        #expect(String(buffer: w.buffer) == "<p title=\"&quot;Vi&quot; &amp; &#39;de&#39; &lt;andra&gt;\">Förening – Åre ✓2026</p>")
+        // The layout writes the body it is given unchanged and escapes its own data (title, user name, flash message).
+        let layout = Layout(title: "<b>Råd</b>", lang: "sv", csrf: "tok\"en", userName: "Anna & Bo", nav: [NavItem(href: "/a?x=1&y=2", label: "A", current: true)],
+                            subnav: [], otherLangHref: "/?lang=en", otherLangLabel: "English", otherLang: "en", flash: "<sparat>", year: 2026)
+        let html = String(buffer: layout.render(body: ByteBuffer(string: "<h1>Kropp</h1>\n")) { "[\($0)]" })
+        #expect(html.contains("<title>&lt;b&gt;Råd&lt;/b&gt; – Samverka</title>"))
+        #expect(html.contains("<a href=\"/account\">Anna &amp; Bo</a>") && html.contains("value=\"tok&quot;en\""))
+        #expect(html.contains("<li><a href=\"/a?x=1&amp;y=2\" aria-current=\"page\">A</a></li>"))
+        #expect(html.contains("<div class=\"flash\" role=\"status\">&lt;sparat&gt;</div>\n\n<h1>Kropp</h1>\n\n</main>"))
+        #expect(!html.contains("class=\"subnav\"") && html.contains("[layout.signOut]"))
     }
 }
