@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import SamverkaRules
 
-/// Everything an organisation's public page shows, read in two queries straight from the database: the
+/// Everything an organisation's public page shows, read in two queries (one trip) straight from the database: the
 /// organisation with its parent's name, then one `UNION ALL` of its areas, municipalities, member counts,
 /// member organisations, open contact roles, collaborations and the reference data's change counter. Through Fluent the page took a dozen queries,
 /// and building and reading models (Fluent's reflection of their fields) was the largest entry in its profile.
@@ -29,7 +29,6 @@ extension OrganisationQueries {
     static func pageFacts(_ id: UUID, childLimit: Int, on db: any Database) async throws -> OrganisationPageFacts? {
         var head = organisationColumns
         head += " WHERE o.id = \(bind: id) AND o.deleted_at IS NULL"
-        guard var org = try await RowReader.rows(on: db, head, organisationDTO).first else { return nil }
         // Columns of every branch: kind, id, ref, t1…t6, n1…n3. Which branch fills which is read below.
         let none = "CAST(NULL AS TEXT)", noNumber = "CAST(NULL AS INTEGER)"
         let related: SQLQueryString = """
@@ -67,11 +66,13 @@ extension OrganisationQueries {
             FROM change_counters WHERE name = \(bind: ChangeCounters.reference)
             """
         enum Row: Sendable {
+            case organisation(OrganisationDTO)
             case area(String), municipality(String), members(MemberCountDTO), counter(Int)
             case child(Int, OrganisationPageFacts.Child), role(Int, OrganisationPageFacts.OpenRole), link(Int, CollaborationDTO)
         }
-        let orgID = org.id, orgName = org.name
-        let rows = try await RowReader.rows(on: db, related) { r -> Row in
+        // Both read in one trip to the database; the related rows come after the organisation's.
+        let rows = try await RowReader.rows(on: db, [head, related]) { query, r -> Row in
+            if query == 0 { return .organisation(try organisationDTO(r)) }
             switch try r.required("kind") {
             case "a": return .area(try r.required("t1"))
             case "m": return .municipality(try r.required("t1"))
@@ -84,7 +85,7 @@ extension OrganisationQueries {
                 return .role(try r.requiredInt("n1"), .init(id: try r.uuid("id"), title: try r.required("t1"), holder: r.string("t2")))
             default:
                 return .link(try r.requiredInt("n1"), CollaborationDTO(
-                    id: try r.uuid("id"), organisationId: orgID, organisationName: orgName, unitId: try r.uuid("ref"),
+                    id: try r.uuid("id"), organisationId: id, organisationName: "", unitId: try r.uuid("ref"),
                     unitName: r.string("t1"), bodyName: r.string("t2"), form: try r.required("t3"), startsOn: try r.required("t4"),
                     endsOn: r.string("t5"), description: r.string("t6") ?? "", version: r.int("n2") ?? 1))
             }
@@ -92,8 +93,10 @@ extension OrganisationQueries {
         var members: [MemberCountDTO] = [], children: [(Int, OrganisationPageFacts.Child)] = []
         var roles: [(Int, OrganisationPageFacts.OpenRole)] = [], links: [(Int, CollaborationDTO)] = []
         var counter: Int?
-        for row in rows {
+        guard case .organisation(var org) = rows.first else { return nil }
+        for row in rows.dropFirst() {
             switch row {
+            case .organisation: continue
             case .counter(let value): counter = value
             case .area(let key): org.areas.append(key)
             case .municipality(let code): org.municipalities.append(code)
@@ -108,7 +111,7 @@ extension OrganisationQueries {
         org.memberCounts = members.sorted { $0.year != $1.year ? $0.year > $1.year : ($0.municipality ?? "") < ($1.municipality ?? "") }
         return OrganisationPageFacts(
             organisation: org, children: children.sorted { $0.0 < $1.0 }.map(\.1),
-            openRoles: roles.sorted { $0.0 < $1.0 }.map(\.1), collaborations: links.sorted { $0.0 < $1.0 }.map(\.1),
+            openRoles: roles.sorted { $0.0 < $1.0 }.map(\.1), collaborations: links.sorted { $0.0 < $1.0 }.map { var l = $0.1; l.organisationName = org.name; return l },
             referenceCounter: counter)
     }
 }

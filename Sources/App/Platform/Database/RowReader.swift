@@ -58,21 +58,33 @@ enum RowReader {
     }
 
     static func rows<T: Sendable>(on db: any Database, _ query: SQLQueryString, _ map: @escaping @Sendable (any ColumnValues) throws -> T) async throws -> [T] {
+        try await rows(on: db, [query]) { _, row in try map(row) }
+    }
+
+    /// The rows of several queries, run one after the other on one connection: on SQLite in one trip to the
+    /// database thread (a page that needs two reads waits for one hand-over, not two). `map` is told which query
+    /// (its index) a row comes from; the rows come in the queries' order.
+    static func rows<T: Sendable>(on db: any Database, _ queries: [SQLQueryString], _ map: @escaping @Sendable (Int, any ColumnValues) throws -> T) async throws -> [T] {
         let sql = db.sql
         let collected = Collected<T>()
         if let sqlite = db as? any SQLiteDatabase {
-            var serializer = SQLSerializer(database: sql)
-            query.serialize(to: &serializer)
-            let text = serializer.sql
-            let binds = try serializer.binds.map { try SQLiteDataEncoder().encode($0) }
+            let statements = try queries.map { query in
+                var serializer = SQLSerializer(database: sql)
+                query.serialize(to: &serializer)
+                return (text: serializer.sql, binds: try serializer.binds.map { try SQLiteDataEncoder().encode($0) })
+            }
             try await sqlite.withConnection { conn in
                 conn.eventLoop.makeFutureWithTask {
                     try await setUp(conn)
-                    try await conn.query(text, binds) { row in collected.add { try map(row) } }
+                    for (index, statement) in statements.enumerated() {
+                        try await conn.query(statement.text, statement.binds) { row in collected.add { try map(index, row) } }
+                    }
                 }
             }.get()
         } else {
-            try await sql.raw(query).run { row in collected.add { try map(SQLColumnValues(row: row)) } }
+            for (index, query) in queries.enumerated() {
+                try await sql.raw(query).run { row in collected.add { try map(index, SQLColumnValues(row: row)) } }
+            }
         }
         return try collected.result()
     }
