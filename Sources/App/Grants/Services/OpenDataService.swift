@@ -38,8 +38,19 @@ enum OpenDataService {
             let all = try await rows(q, on: db)
             return (all, all.count)
         }
-        q += " LIMIT \(literal: limit) OFFSET \(literal: offset)"
-        return (try await rows(q, on: db), try await total(on: db, bodyID: bodyID, year: year))
+        // The page's decisions are picked first by the decisions' own columns (and the programme's body when
+        // filtered), and only those 50 are joined to their organisation, programme and body: a deep page skips
+        // thousands of rows, and joining every skipped row was most of the register page's time.
+        var page: SQLQueryString = "SELECT d.id FROM grant_decisions d"
+        if bodyID != nil { page += " JOIN grant_programmes p ON p.id = d.programme_id" }
+        page += " WHERE "
+        page += conditions(bodyID: bodyID, programmeID: nil, year: year)
+        page += " ORDER BY d.decided_on DESC, d.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)"
+        var picked = select
+        picked += " FROM ("
+        picked += page
+        picked += ") k JOIN grant_decisions d ON d.id = k.id " + joins + " ORDER BY d.decided_on DESC, d.id DESC"
+        return (try await rows(picked, on: db), try await total(on: db, bodyID: bodyID, year: year))
     }
 
     /// How many decisions the register holds, from the counts the database keeps per programme and year
@@ -62,16 +73,27 @@ enum OpenDataService {
         """
 
     private static func from(bodyID: UUID?, programmeID: UUID?, year: Int?) -> SQLQueryString {
+        var q: SQLQueryString = "FROM grant_decisions d "
+        q += joins + " WHERE "
+        q += conditions(bodyID: bodyID, programmeID: programmeID, year: year)
+        return q
+    }
+
+    /// A decision's organisation, programme (`p`) and body.
+    private static let joins: SQLQueryString = """
+        JOIN organisations o ON o.id = d.organisation_id
+        JOIN grant_programmes p ON p.id = d.programme_id
+        JOIN public_bodies b ON b.id = p.body_id
+        """
+
+    /// Public decisions in force with money granted, of decisions `d` (with their programme `p` when narrowed by body).
+    private static func conditions(bodyID: UUID?, programmeID: UUID?, year: Int?) -> SQLQueryString {
         var q: SQLQueryString = """
-            FROM grant_decisions d
-            JOIN organisations o ON o.id = d.organisation_id
-            JOIN grant_programmes p ON p.id = d.programme_id
-            JOIN public_bodies b ON b.id = p.body_id
-            WHERE d.is_public = \(bind: true) AND d.amount_ore > 0
+            d.is_public = \(bind: true) AND d.amount_ore > 0
               AND NOT EXISTS (SELECT 1 FROM grant_decisions r WHERE r.replaces_id = d.id)
             """
         if let bodyID { q += " AND p.body_id = \(bind: bodyID)" }
-        if let programmeID { q += " AND p.id = \(bind: programmeID)" }
+        if let programmeID { q += " AND d.programme_id = \(bind: programmeID)" }
         if let year { q += " AND d.year = \(bind: year)" }
         return q
     }
