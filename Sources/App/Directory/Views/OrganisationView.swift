@@ -59,9 +59,9 @@ enum OrganisationView {
         w.raw("\n")
         chips(t("org.field.areas"), d.areas, into: &w)
         chips(t("org.field.municipalities"), d.municipalities, into: &w)
-        optionalFact(t("org.field.address"), d.addressLine, into: &w)
-        optionalFact(t("org.field.email"), d.email, into: &w)
-        optionalFact(t("org.field.phone"), d.phone, into: &w)
+        fact(t("org.field.address"), d.addressLine, into: &w)
+        fact(t("org.field.email"), d.email, into: &w)
+        fact(t("org.field.phone"), d.phone, into: &w)
         if let website = d.website {
             w.raw("<dt>")
             w.text(t("org.field.website"))
@@ -72,8 +72,8 @@ enum OrganisationView {
             w.raw("</a></dd>")
         }
         w.raw("\n")
-        optionalFact(t("org.field.foundedYear"), d.org.foundedYear.map(String.init), into: &w)
-        optionalFact(t("org.field.councils"), d.councils, into: &w)
+        fact(t("org.field.foundedYear"), d.org.foundedYear.map(String.init), into: &w)
+        fact(t("org.field.councils"), d.councils, into: &w)
         w.raw("</dl>\n")
         if let description = d.description {
             w.raw("<section aria-labelledby=\"h-desc\"><h2 id=\"h-desc\">")
@@ -207,15 +207,8 @@ enum OrganisationView {
         w.raw("\n</section>\n")
     }
 
-    private static func fact(_ term: String, _ value: String, into w: inout HTMLWriter) {
-        w.raw("<dt>")
-        w.text(term)
-        w.raw("</dt><dd>")
-        w.text(value)
-        w.raw("</dd>\n")
-    }
-
-    private static func optionalFact(_ term: String, _ value: String?, into w: inout HTMLWriter) {
+    /// A term and its value, on a line of its own; only the line when there is no value.
+    private static func fact(_ term: String, _ value: String?, into w: inout HTMLWriter) {
         if let value {
             w.raw("<dt>")
             w.text(term)

@@ -31,10 +31,9 @@ enum OpenDataService {
     /// The register, newest first (then by decision id): one page of it and how many there are in all, or the
     /// whole of it when there is no limit. The database orders and cuts the page.
     static func page(on db: any Database, bodyID: UUID?, year: Int?, limit: Int?, offset: Int) async throws -> (rows: [Row], total: Int) {
-        let filter = from(bodyID: bodyID, programmeID: nil, year: year)
-        var q = select + filter
-        q += " ORDER BY d.decided_on DESC, d.id DESC"
         guard let limit else {
+            var q = select + from(bodyID: bodyID, programmeID: nil, year: year)
+            q += " ORDER BY d.decided_on DESC, d.id DESC"
             let all = try await rows(q, on: db)
             return (all, all.count)
         }

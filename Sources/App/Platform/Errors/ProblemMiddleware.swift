@@ -111,20 +111,11 @@ struct ProblemMiddleware: AsyncMiddleware {
 }
 
 extension String {
+    /// The text with `& < > " '` as entities, as every page escapes it (`HTMLWriter.escape`).
     public func htmlEscaped() -> String {
-        var out = ""
-        out.reserveCapacity(count)
-        for ch in self {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
+        var buffer = ByteBufferAllocator().buffer(capacity: utf8.count)
+        HTMLWriter.escape(self, into: &buffer)
+        return String(buffer: buffer)
     }
 }
 
