@@ -16,7 +16,7 @@ enum MigrationOrder {
             // Accounts (A001 also made the mail outbox, which Platform/Mail owns now)
             CreateAccounts(), CreateNotifications(),
             // Grants
-            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(), GrantsStateAidRegister(), GrantsReportAttachments(), GrantsRegisterIndexes(), GrantsRegisterCounts(),
+            CreateGrants(), GrantsJavDutiesAndRegistry(), GrantsReportCompletionRequests(), GrantsStateAidRegister(), GrantsReportAttachments(), GrantsRegisterIndexes(), GrantsRegisterCounts(), GrantsRegisterCoveringIndexes(),
             // Dialogue
             CreateDialogue(), DialogueSecrecyMarkings(),
             // Agreements

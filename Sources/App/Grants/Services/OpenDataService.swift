@@ -40,28 +40,44 @@ enum OpenDataService {
         // The page's decisions are picked first by the decisions' own columns (and the programme's body when
         // filtered), and only those 50 are joined to their organisation, programme and body: a deep page skips
         // thousands of rows, and joining every skipped row was most of the register page's time.
-        var page: SQLQueryString = "SELECT d.id FROM grant_decisions d"
-        if bodyID != nil { page += " JOIN grant_programmes p ON p.id = d.programme_id" }
-        page += " WHERE "
-        page += conditions(bodyID: bodyID, programmeID: nil, year: year)
-        page += " ORDER BY d.decided_on DESC, d.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)"
+        var pick: SQLQueryString = "SELECT d.id FROM grant_decisions d"
+        if bodyID != nil { pick += " JOIN grant_programmes p ON p.id = d.programme_id" }
+        pick += " WHERE "
+        pick += conditions(bodyID: bodyID, programmeID: nil, year: year)
+        pick += " ORDER BY d.decided_on DESC, d.id DESC LIMIT \(literal: limit) OFFSET \(literal: offset)"
         var picked = select
         picked += " FROM ("
-        picked += page
+        picked += pick
         picked += ") k JOIN grant_decisions d ON d.id = k.id " + joins + " ORDER BY d.decided_on DESC, d.id DESC"
-        return (try await rows(picked, on: db), try await total(on: db, bodyID: bodyID, year: year))
+        // The page and the total in one trip to the database.
+        enum Read: Sendable { case row(Row), total(Int) }
+        let read = try await RowReader.rows(on: db, [picked, totalQuery(bodyID: bodyID, year: year)]) { index, r in
+            index == 0 ? Read.row(try row(r)) : Read.total(try r.requiredInt("n"))
+        }
+        var page: [Row] = [], total = 0
+        for item in read {
+            switch item {
+            case .row(let r): page.append(r)
+            case .total(let n): total = n
+            }
+        }
+        return (page, total)
     }
 
     /// How many decisions the register holds, from the counts the database keeps per programme and year
     /// (`GrantsRegisterCounts`): the same at any size of the register.
     static func total(on db: any Database, bodyID: UUID?, year: Int?) async throws -> Int {
+        try await RowReader.rows(on: db, totalQuery(bodyID: bodyID, year: year)) { try $0.requiredInt("n") }.first ?? 0
+    }
+
+    private static func totalQuery(bodyID: UUID?, year: Int?) -> SQLQueryString {
         var q: SQLQueryString = """
             SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) AS n FROM grant_register_counts c JOIN grant_programmes p ON p.id = c.programme_id
             WHERE c.n > 0
             """
         if let bodyID { q += " AND p.body_id = \(bind: bodyID)" }
         if let year { q += " AND c.year = \(bind: year)" }
-        return try await RowReader.rows(on: db, q) { try $0.requiredInt("n") }.first ?? 0
+        return q
     }
 
     private static let select: SQLQueryString = """
@@ -98,14 +114,16 @@ enum OpenDataService {
     }
 
     private static func rows(_ q: SQLQueryString, on db: any Database) async throws -> [Row] {
-        try await RowReader.rows(on: db, q) { r in
-            Row(decisionID: try r.required("id"), purpose: try r.required("purpose"), motivation: try r.required("motivation"),
-                amountOre: try r.requiredInt("amount_ore"), decidedOn: try r.required("decided_on"), year: try r.requiredInt("year"),
-                diarienummer: try r.required("diarienummer"), organisationID: try r.required("org_id"),
-                organisationName: try r.required("org_name"), orgnr: r.string("orgnr"), city: try r.required("city"),
-                programmeID: try r.required("programme_id"), programmeName: try r.required("programme_name"),
-                bodyID: try r.required("body_id"), bodyName: try r.required("body_name"), bodyOrgnr: r.string("body_orgnr"))
-        }
+        try await RowReader.rows(on: db, q, row)
+    }
+
+    @Sendable private static func row(_ r: any ColumnValues) throws -> Row {
+        Row(decisionID: try r.required("id"), purpose: try r.required("purpose"), motivation: try r.required("motivation"),
+            amountOre: try r.requiredInt("amount_ore"), decidedOn: try r.required("decided_on"), year: try r.requiredInt("year"),
+            diarienummer: try r.required("diarienummer"), organisationID: try r.required("org_id"),
+            organisationName: try r.required("org_name"), orgnr: r.string("orgnr"), city: try r.required("city"),
+            programmeID: try r.required("programme_id"), programmeName: try r.required("programme_name"),
+            bodyID: try r.required("body_id"), bodyName: try r.required("body_name"), bodyOrgnr: r.string("body_orgnr"))
     }
 
     /// Public decisions in force with money granted, in batches ordered by decision id (keyset paging, so
