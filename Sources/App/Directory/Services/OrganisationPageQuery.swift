@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 import SamverkaRules
 
-/// Everything an organisation's public page shows, read in two queries (one trip) straight from the database: the
-/// organisation with its parent's name, then one `UNION ALL` of its areas, municipalities, member counts,
+/// Everything an organisation's public page shows, read in one statement straight from the database: the
+/// organisation with its parent's name, and in the same `UNION ALL` its areas, municipalities, member counts,
 /// member organisations, open contact roles, collaborations and the reference data's change counter. Through Fluent the page took a dozen queries,
 /// and building and reading models (Fluent's reflection of their fields) was the largest entry in its profile.
 struct OrganisationPageFacts: Sendable {
@@ -27,8 +27,6 @@ struct OrganisationPageFacts: Sendable {
 extension OrganisationQueries {
     /// The page's facts, or nil when there is no such organisation (or it is deleted).
     static func pageFacts(_ id: UUID, childLimit: Int, on db: any Database) async throws -> OrganisationPageFacts? {
-        var head = organisationColumns
-        head += " WHERE o.id = \(bind: id) AND o.deleted_at IS NULL"
         // Columns of every branch: kind, id, ref, t1…t6, n1…n3. Which branch fills which is read below.
         let none = "CAST(NULL AS TEXT)", noNumber = "CAST(NULL AS INTEGER)"
         let related: SQLQueryString = """
@@ -70,10 +68,17 @@ extension OrganisationQueries {
             case area(String), municipality(String), members(MemberCountDTO), counter(Int)
             case child(Int, OrganisationPageFacts.Child), role(Int, OrganisationPageFacts.OpenRole), link(Int, CollaborationDTO)
         }
-        // Both read in one trip to the database; the related rows come after the organisation's.
-        let rows = try await RowReader.rows(on: db, [head, related]) { query, r -> Row in
-            if query == 0 { return .organisation(try organisationDTO(r)) }
+        // One statement (one round trip on PostgreSQL too): the organisation's row, kind "o", with its columns and
+        // NULL in the related rows' ones, then the related rows with NULL in the organisation's columns.
+        let relatedColumns = ["ref", "t1", "t2", "t3", "t4", "t5", "t6", "n1", "n2", "n3"]
+        var page: SQLQueryString = "SELECT 'o' AS kind, " + organisationSelectList
+        page += SQLQueryString(relatedColumns.map { ", NULL AS \($0)" }.joined())
+        page += " " + organisationFrom + " WHERE o.id = \(bind: id) AND o.deleted_at IS NULL UNION ALL SELECT rel.kind, rel.id"
+        page += SQLQueryString(String(repeating: ", NULL", count: organisationColumnCount - 1) + relatedColumns.map { ", rel.\($0)" }.joined())
+        page += " FROM (" + related + ") rel"
+        let rows = try await RowReader.rows(on: db, page) { r -> Row in
             switch try r.required("kind") {
+            case "o": return .organisation(try organisationDTO(r))
             case "a": return .area(try r.required("t1"))
             case "m": return .municipality(try r.required("t1"))
             case "c":
@@ -93,8 +98,8 @@ extension OrganisationQueries {
         var members: [MemberCountDTO] = [], children: [(Int, OrganisationPageFacts.Child)] = []
         var roles: [(Int, OrganisationPageFacts.OpenRole)] = [], links: [(Int, CollaborationDTO)] = []
         var counter: Int?
-        guard case .organisation(var org) = rows.first else { return nil }
-        for row in rows.dropFirst() {
+        guard var org = rows.lazy.compactMap({ row -> OrganisationDTO? in if case .organisation(let o) = row { o } else { nil } }).first else { return nil }
+        for row in rows {
             switch row {
             case .organisation: continue
             case .counter(let value): counter = value
