@@ -184,6 +184,21 @@ struct DialogueFlowTests {
             #expect(try await t.api(.GET, "/api/v1/questions/\(s.id)").status == .unauthorized)
             #expect(try await t.api(.GET, "/api/v1/questions/\(s.id)", token: w.chair.token).status == .forbidden)
             #expect(try await t.api(.GET, "/api/v1/questions/\(s.id)", token: w.official.token).status == .ok)
+            // The forum page filters the forum's questions in memory (`QuestionService.mayList`): the same questions
+            // as the database's filter (`visible`), for a visitor, the asker, a seat holder and the body's official.
+            var principals = [Principal.anonymous]
+            for user in [w.representative, w.chair, w.official] {
+                principals.append(try #require(try await AccountService.principal(forUserID: user.id, method: .session, on: t.db)))
+            }
+            let inForum = try await DialogueQueries.questions(forumID: w.forum.id, on: t.db)
+            var listed: [Set<UUID>] = []
+            for p in principals {
+                let byDatabase = Set(try await DialogueQueries.newestQuestions(visibleTo: p, .init(forumID: w.forum.id), limit: 100, on: t.db).map { try $0.requireID() })
+                let inMemory = Set(try inForum.filter { QuestionService.mayList($0, p) }.map { try $0.requireID() })
+                #expect(byDatabase == inMemory, "\(p.userID?.uuidString ?? "visitor")")
+                listed.append(inMemory)
+            }
+            #expect(listed == [[q.id], [q.id, s.id], [q.id], [q.id, s.id]])
             // Answering needs a written answer.
             #expect(try await t.api(.POST, "/api/v1/questions/\(q.id)/answer", token: w.official.token, json: AnswerBody(status: "answered", answer: "")).status == .unprocessableEntity)
             #expect(try await t.api(.POST, "/api/v1/questions/\(q.id)/answer", token: w.representative.token, json: AnswerBody(status: "answered", answer: "x")).status == .forbidden)

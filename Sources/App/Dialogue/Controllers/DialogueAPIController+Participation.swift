@@ -93,12 +93,12 @@ extension DialogueAPIController {
     @Sendable static func listQuestions(_ req: Request) async throws -> Paged<QuestionDTO> {
         let page = try PageRequest.from(req)
         var filter = DialogueQueries.QuestionFilter(bodyID: try req.uuidParameter("body"), forumID: try req.uuidParameter("forum"))
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = req.queryValue("status"), !s.isEmpty {
             guard let st = QuestionStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             filter.status = st
         }
         if (try? req.query.get(Bool.self, at: "overdue")) == true { filter.overdueOn = LocalDate.today() }
-        switch req.query[String.self, at: "mine"] ?? "" {
+        switch req.queryValue("mine") ?? "" {
         case "raised":
             guard let uid = req.principal.userID else { throw AppError.unauthenticated() }
             filter.askedBy = uid
@@ -148,7 +148,7 @@ extension DialogueAPIController {
     @Sendable static func listConsultations(_ req: Request) async throws -> Paged<ConsultationDTO> {
         let page = try PageRequest.from(req)
         var status: ConsultationStatus?
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = req.queryValue("status"), !s.isEmpty {
             guard let st = ConsultationStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
@@ -182,7 +182,7 @@ extension DialogueAPIController {
     }
 
     static func rawUpload(_ req: Request) throws -> (filename: String, contentType: String, data: Data) {
-        guard let filename = req.query[String.self, at: "filename"], !filename.isEmpty else { throw AppError.invalid(field: "filename", code: "required") }
+        guard let filename = req.queryValue("filename"), !filename.isEmpty else { throw AppError.invalid(field: "filename", code: "required") }
         let contentType = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? "application/octet-stream"
         return (filename, contentType, req.body.data.map { Data(buffer: $0) } ?? Data())
     }

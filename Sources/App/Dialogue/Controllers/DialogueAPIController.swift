@@ -100,7 +100,7 @@ enum DialogueAPIController {
     @Sendable static func listForums(_ req: Request) async throws -> Paged<ForumDTO> {
         let page = try PageRequest.from(req)
         var kind: ForumKind?
-        if let k = req.query[String.self, at: "kind"], !k.isEmpty {
+        if let k = req.queryValue("kind"), !k.isEmpty {
             guard let parsed = ForumKind(rawValue: k) else { throw AppError.badRequest(code: "unknownKind", field: "kind") }
             kind = parsed
         }
@@ -182,7 +182,7 @@ enum DialogueAPIController {
     @Sendable static func listMeetings(_ req: Request) async throws -> Paged<MeetingDTO> {
         let page = try PageRequest.from(req)
         var status: MeetingStatus?
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = req.queryValue("status"), !s.isEmpty {
             guard let st = MeetingStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
@@ -265,7 +265,7 @@ enum DialogueAPIController {
         let mid = try id(req)
         let f = try rawUpload(req)
         let item = try req.uuidParameter("agendaItem")
-        let q: @Sendable (String) -> String? = { [req] in req.query[String.self, at: $0].flatMap { $0.isEmpty ? nil : $0 } }
+        let q: @Sendable (String) -> String? = { [req] in req.queryValue($0).flatMap { $0.isEmpty ? nil : $0 } }
         let isPublic = try req.optionalFlag("public")
         let titleSecret = try req.optionalFlag("titleSecret")
         let d = try await req.write { ctx in
@@ -345,7 +345,7 @@ enum DialogueAPIController {
         let page = try PageRequest.from(req)
         // Actions of the forums the principal runs.
         var status: ActionStatus?
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = req.queryValue("status"), !s.isEmpty {
             guard let st = ActionStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }

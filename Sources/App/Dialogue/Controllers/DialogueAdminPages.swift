@@ -40,7 +40,7 @@ enum DialogueAdminPages {
     }
 
     @Sendable static func newMeeting(_ req: Request) async throws -> Response {
-        try await meetingFormPage(req, MeetingForm(forumId: req.query[String.self, at: "forum"]), errors: [])
+        try await meetingFormPage(req, MeetingForm(forumId: req.queryValue("forum")), errors: [])
     }
 
     @Sendable static func createMeeting(_ req: Request) async throws -> Response {

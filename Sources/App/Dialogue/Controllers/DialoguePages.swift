@@ -81,18 +81,21 @@ enum DialoguePages {
     }
     struct MeetingRow: Encodable, Sendable { var href: String; var title: String; var date: String; var time: String; var status: String; var statusKey: String }
 
+    /// What a forum's page shows (`ForumView`).
+    struct ForumPage {
+        var forum: ForumDTO; var kind: String; var level: String; var themes: [String]; var body: String
+        var inside: Bool; var manage: Bool; var seats: [SeatRow]; var history: [SeatRow]
+        var meetings: [MeetingRow]; var year: Int; var questions: [ParticipationPages.QuestionRow]
+        var rate: RateView?; var canRaise: Bool; var csrf: String; var icsHref: String; var warnings: [String]
+        var cadence: String?
+    }
+
     @Sendable static func show(_ req: Request) async throws -> Response {
-        struct Page: Encodable, Sendable {
-            var forum: ForumDTO; var kind: String; var level: String; var themes: [String]; var body: String
-            var inside: Bool; var manage: Bool; var seats: [SeatRow]; var history: [SeatRow]; var hasHistory: Bool
-            var meetings: [MeetingRow]; var hasMeetings: Bool; var year: Int; var questions: [ParticipationPages.QuestionRow]; var hasQuestions: Bool
-            var rate: RateView?; var canRaise: Bool; var csrf: String; var icsHref: String; var warnings: [String]; var hasWarnings: Bool
-            var cadence: String?
-        }
         let f = try await ForumService.find(try DialogueAPIController.id(req), on: req.db)
+        let fid = try f.requireID()
         let today = LocalDate.today()
         // Every seat, read once: the composition warnings count the current ones, the page lists them all.
-        let allSeats = try await DialogueQueries.seats(forumID: f.id!, on: req.db)
+        let allSeats = try await DialogueQueries.seats(forumID: fid, on: req.db)
         let dto = try await ForumService.dto(f, seats: allSeats, on: req.db, today: today)
         let inside = try await ForumService.mayReadInside(f, req.principal, on: req.db)
         let manage = try await ForumService.mayManage(f, req.principal, on: req.db)
@@ -110,27 +113,29 @@ enum DialoguePages {
         }
         var meetings: [MeetingRow] = []
         if inside {
-            for m in try await DialogueQueries.meetings(forumID: f.id!, from: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db) {
-                meetings.append(MeetingRow(href: "/meetings/\(m.id!)", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
+            for m in try await DialogueQueries.meetings(forumID: fid, from: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db) {
+                meetings.append(MeetingRow(href: "/meetings/\(try m.requireID())", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
                                            status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
             }
         }
-        let visible = try await DialogueQueries.newestQuestions(visibleTo: req.principal, .init(forumID: f.id!), limit: 50, on: req.db)
-        let questions = try await ParticipationPages.questionRows(visible, req)
-        let all = try await DialogueQueries.questions(forumID: f.id!, on: req.db)
-        let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: f.id, name: f.name, all, today: today), req)
+        // The forum's questions, read once: all of them for the feedback rate, the newest 50 the visitor may list for the table.
+        let all = try await DialogueQueries.questions(forumID: fid, on: req.db)
+        let visible = all.filter { QuestionService.mayList($0, req.principal) }
+            .sorted { ($0.raisedOn, $0.createdAt ?? .distantPast) > ($1.raisedOn, $1.createdAt ?? .distantPast) }.prefix(50)
+        let questions = try await ParticipationPages.questionRows(Array(visible), forumNames: [fid: f.name], req)
+        let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: fid, name: f.name, all, today: today), req)
         let cadence = dto.cadence.map { c in
             (c.extra.isEmpty ? req.t("dialogue.cadenceText.plain", String(c.meetingsPerYear))
                 : req.t("dialogue.cadenceText", String(c.meetingsPerYear), String(c.extra.count)) + " (" + c.extra.map(\.title).joined(separator: ", ") + ")")
         }
         var canRaise = Policy.allows(req.principal, .dialogueParticipate)
-        if !canRaise, let uid = req.principal.userID { canRaise = try await ForumService.isSeatHolder(userID: uid, forumID: f.id!, on: req.db) }
-        let data = Page(forum: dto, kind: req.label(f.kind), level: req.label(f.participationLevel), themes: f.themeList.map { req.label(ForumTheme.self, $0) },
-                        body: dto.bodyName ?? "", inside: inside, manage: manage, seats: seats, history: history, hasHistory: !history.isEmpty,
-                        meetings: meetings, hasMeetings: !meetings.isEmpty, year: today.year, questions: questions, hasQuestions: !questions.isEmpty, rate: rate,
-                        canRaise: canRaise, csrf: req.csrfToken, icsHref: "/forums/\(f.id!)/calendar.ics", warnings: dto.compositionWarnings.map(\.message),
-                        hasWarnings: !dto.compositionWarnings.isEmpty, cadence: cadence)
-        return try await req.page("dialogue/forum", title: f.name, data)
+        if !canRaise, let uid = req.principal.userID { canRaise = try await ForumService.isSeatHolder(userID: uid, forumID: fid, on: req.db) }
+        let data = ForumPage(forum: dto, kind: req.label(f.kind), level: req.label(f.participationLevel), themes: f.themeList.map { req.label(ForumTheme.self, $0) },
+                             body: dto.bodyName ?? "", inside: inside, manage: manage, seats: seats, history: history,
+                             meetings: meetings, year: today.year, questions: questions, rate: rate,
+                             canRaise: canRaise, csrf: manage ? req.csrfToken : "", icsHref: "/forums/\(fid)/calendar.ics", warnings: dto.compositionWarnings.map(\.message),
+                             cadence: cadence)
+        return req.page(title: f.name) { ForumView.write(data, t: req.texts, into: &$0) }
     }
 
     @Sendable static func forumCalendar(_ req: Request) async throws -> Response {

@@ -34,8 +34,8 @@ enum ParticipationPages {
         var raised: String; var deadline: String; var overdue: Bool
     }
 
-    static func questionRows(_ qs: [DialogueQuestion], _ req: Request) async throws -> [QuestionRow] {
-        try await QuestionService.dtos(qs, on: req.db).map { q in
+    static func questionRows(_ qs: [DialogueQuestion], forumNames: [UUID: String]? = nil, _ req: Request) async throws -> [QuestionRow] {
+        try await QuestionService.dtos(qs, forumNames: forumNames, ownerRoles: false, on: req.db).map { q in
             QuestionRow(href: "/questions/\(q.id)", title: q.title, kind: req.t(q.isProposal ? "question.proposal" : "question.question"),
                         to: q.forumName ?? q.unitName ?? q.bodyName ?? "", organisation: q.organisationName, status: req.t("questionStatus.\(q.status)"), statusKey: q.status,
                         raised: q.raisedOn, deadline: q.deadline, overdue: q.overdue)
@@ -94,7 +94,7 @@ enum ParticipationPages {
     }
 
     @Sendable static func newQuestion(_ req: Request) async throws -> Response {
-        try await questionFormPage(req, QuestionForm(forumId: req.query[String.self, at: "forum"], isPublic: "true"), errors: [])
+        try await questionFormPage(req, QuestionForm(forumId: req.queryValue("forum"), isPublic: "true"), errors: [])
     }
 
     @Sendable static func raise(_ req: Request) async throws -> Response {

@@ -39,7 +39,9 @@ enum ForumService {
     }
 
     static func mayManage(_ f: Forum, _ p: Principal, on db: any Database) async throws -> Bool {
-        Policy.allows(p, .dialogueManage, try await scope(f, on: db))
+        // A visitor manages nothing: no need to read the forum's unit path to find that out.
+        guard p.isSignedIn else { return false }
+        return Policy.allows(p, .dialogueManage, try await scope(f, on: db))
     }
 
     /// The forums the principal runs, by name (every forum for an admin).

@@ -253,13 +253,18 @@ enum QuestionService {
         return out
     }
 
-    static func dtos(_ qs: [DialogueQuestion], on db: any Database, today: LocalDate = .today()) async throws -> [QuestionDTO] {
+    /// `forumNames`: the names of the questions' forums when the caller knows them (a forum's own page);
+    /// `ownerRoles`: false when the caller shows no owner (lists), to skip reading the owning roles' titles.
+    static func dtos(_ qs: [DialogueQuestion], forumNames: [UUID: String]? = nil, ownerRoles: Bool = true, on db: any Database,
+                     today: LocalDate = .today()) async throws -> [QuestionDTO] {
         // One query per kind of name (not one per body, forum, unit and role named: the questions page lists 100).
         let bodies = try await DirectoryQueries.bodyNames(qs.map(\.bodyID), on: db)
         let units = try await DirectoryQueries.unitNames(qs.compactMap(\.unitID), on: db)
-        let roles = try await DirectoryQueries.roleTitles(qs.compactMap(\.ownerRoleID), on: db)
+        let roles = ownerRoles ? try await DirectoryQueries.roleTitles(qs.compactMap(\.ownerRoleID), on: db) : [:]
         let orgs = try await DirectoryQueries.organisationNames(qs.compactMap(\.organisationID), on: db)
-        let forums = try await DialogueQueries.forumNames(qs.compactMap(\.forumID), on: db)
+        var forums = forumNames ?? [:]
+        let unknown = qs.compactMap(\.forumID).filter { forums[$0] == nil }
+        if !unknown.isEmpty { forums.merge(try await DialogueQueries.forumNames(unknown, on: db)) { known, _ in known } }
         return qs.map { q in
             QuestionDTO(id: q.id!, bodyId: q.bodyID, bodyName: bodies[q.bodyID], forumId: q.forumID, forumName: q.forumID.flatMap { forums[$0] },
                         unitId: q.unitID, unitName: q.unitID.flatMap { units[$0] }, organisationId: q.organisationID,
@@ -268,6 +273,16 @@ enum QuestionService {
                         raisedOn: q.raisedOn, deadline: q.deadline, overdue: q.status.isOpen && today > (LocalDate(q.deadline) ?? today),
                         answer: q.answer, answeredOn: q.answeredOn, forwardedTo: q.forwardedTo, version: q.version)
         }
+    }
+
+    /// Whether a user may list a question: `visible` for a question already read (the forum page reads a forum's
+    /// questions once, for its feedback rate and its list).
+    static func mayList(_ q: DialogueQuestion, _ p: Principal) -> Bool {
+        if q.isPublic || p.isAdmin || Policy.allows(p, .crossBodyRead) { return true }
+        guard p.isSignedIn else { return false }
+        if let uid = p.userID, q.askedBy == uid { return true }
+        if let org = q.organisationID, p.organisationIDs.contains(org) { return true }
+        return p.officialBodyIDs.contains(q.bodyID)
     }
 
     /// Questions a user may list: public ones, their own and their organisations', and those they answer.
