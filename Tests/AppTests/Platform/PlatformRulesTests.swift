@@ -254,3 +254,24 @@ struct HTMLWriterTests {
         #expect(!html.contains("class=\"subnav\"") && html.contains("[layout.signOut]"))
     }
 }
+
+@Suite("URL query values")
+struct QueryValueTests {
+    @Test("values are decoded (+ and percent escapes), the first of a repeated name wins, odd escapes never throw")
+    func decoding() async throws {
+        let app = try await Application.make(.testing)
+        let req = Request(application: app, method: .GET, url: URI(string: "/x?q=F%C3%B6rening+%C3%85re&q=other&empty=&bare&a%20b=c&year=2026&kind="),
+                          on: app.eventLoopGroup.next())
+        #expect(req.queryValue("q") == "Förening Åre")
+        #expect(req.queryValue("empty") == "" && req.queryValue("bare") == "")
+        #expect(req.queryValue("a b") == "c")
+        #expect(req.queryValue("missing") == nil)
+        #expect(try req.yearParameter() == 2026)
+        #expect(try req.uuidParameter("kind") == nil, "an empty value counts as not given")
+        #expect(throws: AppError.self) { try req.uuidParameter("q") }
+        let odd = Request(application: app, method: .GET, url: URI(string: "/x?bad=%zz&q=%E2%82&year=20%2"), on: app.eventLoopGroup.next())
+        #expect(odd.queryValue("bad") != nil && odd.queryValue("q") != nil, "read as given, never a crash")
+        #expect(throws: AppError.self) { try odd.yearParameter() }
+        try await app.asyncShutdown()
+    }
+}

@@ -134,7 +134,7 @@ enum AccountsAPIController {
 
     @Sendable static func users(_ req: Request) async throws -> Paged<UserDTO> {
         let page = try PageRequest.from(req)
-        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let q = (req.queryValue("q") ?? "").trimmingCharacters(in: .whitespaces)
         guard q.count <= 100 else { throw AppError.badRequest(code: "searchTooLong", field: "q") }
         let (total, users) = try await AccountService.search(q, page: page, on: req.db)
         var items: [UserDTO] = []

@@ -20,7 +20,7 @@ enum AdminPages {
     struct UsersPage: Encodable, Sendable { var rows: [UserRow]; var q: String; var pager: PagerContext }
 
     @Sendable static func users(_ req: Request) async throws -> Response {
-        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let q = (req.queryValue("q") ?? "").trimmingCharacters(in: .whitespaces)
         let page = try PageRequest.from(req, defaultPer: 50)
         let (total, users) = try await AccountService.search(q, page: page, on: req.db)
         var rows: [UserRow] = []
@@ -141,7 +141,7 @@ enum AdminPages {
     struct AuditPage: Encodable, Sendable { var filters: [FormField]; var rows: [EventRow]; var hasRows: Bool; var pager: PagerContext; var verify: String?; var verifyHref: String }
 
     static func auditFilter(_ req: Request) -> AuditLogService.Filter {
-        func q(_ k: String) -> String { String((req.query[String.self, at: k] ?? "").trimmingCharacters(in: .whitespaces).prefix(100)) }
+        func q(_ k: String) -> String { String((req.queryValue(k) ?? "").trimmingCharacters(in: .whitespaces).prefix(100)) }
         return AuditLogService.Filter(entityType: q("entityType"), entityID: q("entityId"), action: q("action"), actor: q("actor"), from: q("from"), to: q("to"))
     }
 
@@ -185,7 +185,7 @@ enum AdminPages {
         ]
         // Verifying walks the whole chain, so it runs only when asked for.
         var verify: String?
-        if req.query[String.self, at: "verify"] == "1" {
+        if req.queryValue("verify") == "1" {
             let v = try await AuditChain.verify(on: req.db)
             verify = v.ok ? req.t("audit.chainOk", String(v.checked)) : req.t("audit.chainBroken", String(v.brokenAt ?? 0), v.problem ?? "")
         }

@@ -32,8 +32,8 @@ enum AuthPages {
     }
 
     @Sendable static func signInForm(_ req: Request) async throws -> Response {
-        if req.principal.isSignedIn { return req.redirect(to: SafeRedirect.path(req.query[String.self, at: "next"])) }
-        return try await signInPage(req, email: nil, next: req.query[String.self, at: "next"], errors: [])
+        if req.principal.isSignedIn { return req.redirect(to: SafeRedirect.path(req.queryValue("next"))) }
+        return try await signInPage(req, email: nil, next: req.queryValue("next"), errors: [])
     }
 
     /// Checks e-mail and password under the rate limits; records a failure on every wrong attempt.

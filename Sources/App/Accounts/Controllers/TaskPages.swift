@@ -106,7 +106,7 @@ enum TaskPages {
     @Sendable static func notificationsPage(_ req: Request) async throws -> Response {
         guard let uid = req.principal.userID else { throw AppError.forbidden() }
         let page = try PageRequest.from(req)
-        let unreadOnly = req.query[String.self, at: "unread"] == "1"
+        let unreadOnly = req.queryValue("unread") == "1"
         let r = try await NotificationService.list(userID: uid, unreadOnly: unreadOnly, page: page, on: req.db)
         let unread = try await NotificationService.unreadCount(userID: uid, on: req.db)
         let rows = r.items.map { n in

@@ -20,7 +20,7 @@ struct AuthenticationMiddleware: AsyncMiddleware {
         } else if let cookie = req.cookies[SessionService.cookieName]?.string, !cookie.isEmpty {
             if let session = try await SessionService.lookup(cookie, req), let user = try await User.find(session.userID, on: req.db), user.status == .active {
                 req.principal = try await AccountService.principal(for: user, method: .session, sessionID: session.id, on: req.db)
-                if let lang = Language(rawValue: user.language), req.query[String.self, at: "lang"] == nil, req.cookies["lang"] == nil {
+                if let lang = Language(rawValue: user.language), req.queryValue("lang") == nil, req.cookies["lang"] == nil {
                     req.language = lang
                 }
             } else {

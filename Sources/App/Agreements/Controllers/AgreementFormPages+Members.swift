@@ -39,7 +39,7 @@ extension AgreementFormPages {
         _ = try await AgreementService.readable(aid, req.principal, on: req.db)
         guard try await AgreementService.mayManage(aid, req.principal, on: req.db) || !req.principal.organisationIDs.isEmpty else { throw AppError.forbidden() }
         // `?organisation=` (from the start page) picks which of the person's organisations signs.
-        let chosen = req.query[String.self, at: "organisation"].flatMap(UUID.init(uuidString:)).flatMap { id in req.principal.organisationIDs.first { $0 == id } }
+        let chosen = req.queryValue("organisation").flatMap(UUID.init(uuidString:)).flatMap { id in req.principal.organisationIDs.first { $0 == id } }
         return try await signPage(req, aid, SignForm(organisationId: (chosen ?? req.principal.organisationIDs.first)?.uuidString), errors: [])
     }
 

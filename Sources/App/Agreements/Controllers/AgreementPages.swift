@@ -211,7 +211,7 @@ enum AgreementPages {
         let aid = try a.requireID()
         let thisYear = LocalDate.today().year
         var year = thisYear
-        if let raw = req.query[String.self, at: "year"], !raw.isEmpty {
+        if let raw = req.queryValue("year"), !raw.isEmpty {
             guard let y = Int(raw), (2000...2100).contains(y) else { throw AppError.badRequest(req.t("indicator.badYear"), field: "year") }
             year = y
         }

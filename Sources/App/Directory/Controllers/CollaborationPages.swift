@@ -50,7 +50,7 @@ enum CollaborationPages {
     }
 
     @Sendable static func newForm(_ req: Request) async throws -> Response {
-        try await page(req, FormBody(organisationId: req.query[String.self, at: "organisation"], unitId: req.query[String.self, at: "unit"]), errors: [])
+        try await page(req, FormBody(organisationId: req.queryValue("organisation"), unitId: req.queryValue("unit")), errors: [])
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {

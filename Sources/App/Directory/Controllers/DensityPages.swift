@@ -28,11 +28,11 @@ enum DensityPages {
     }
 
     @Sendable static func density(_ req: Request) async throws -> Response {
-        let level = req.query[String.self, at: "level"] == "county" ? "county" : "municipality"
-        let county = (req.query[String.self, at: "county"] ?? "").filter(\.isNumber)
+        let level = req.queryValue("level") == "county" ? "county" : "municipality"
+        let county = (req.queryValue("county") ?? "").filter(\.isNumber)
         let year = try req.yearParameter()
-        let sort = DensitySort(rawValue: req.query[String.self, at: "sort"] ?? "") ?? .density
-        let descending = (req.query[String.self, at: "dir"] ?? "desc") != "asc"
+        let sort = DensitySort(rawValue: req.queryValue("sort") ?? "") ?? .density
+        let descending = (req.queryValue("dir") ?? "desc") != "asc"
         var rows: [DensityRow]
         var usedYear: Int?
         if level == "county" {

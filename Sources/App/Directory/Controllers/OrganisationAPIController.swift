@@ -193,7 +193,7 @@ enum OrganisationExport {
     /// The CSV download; `forPeople` writes Swedish headers and labels unless `?format=codes` asks for the codes.
     static func response(_ filter: OrganisationFilter, _ req: Request, forPeople: Bool = false) async throws -> Response {
         let db = req.db
-        let labels = forPeople && req.query[String.self, at: "format"] != "codes" ? try await Labels.swedish(req.application.localizer, on: db) : nil
+        let labels = forPeople && req.queryValue("format") != "codes" ? try await Labels.swedish(req.application.localizer, on: db) : nil
         let response = Response(status: .ok)
         response.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
         response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"organisationer.csv\"")

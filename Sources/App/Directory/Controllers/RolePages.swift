@@ -108,7 +108,7 @@ enum RolePages {
     }
 
     @Sendable static func newForm(_ req: Request) async throws -> Response {
-        let unit = req.query[String.self, at: "unit"], org = req.query[String.self, at: "organisation"]
+        let unit = req.queryValue("unit"), org = req.queryValue("organisation")
         guard unit != nil || org != nil else { throw AppError.badRequest(code: "unitOrOrganisation", field: "unit") }
         return try await form(req, RoleForm(unitId: unit, organisationId: org), id: nil, errors: [])
     }

@@ -44,7 +44,7 @@ enum SitePages {
     }
 
     @Sendable static func search(_ req: Request) async throws -> Response {
-        let q = String((req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
+        let q = String((req.queryValue("q") ?? "").trimmingCharacters(in: .whitespaces).prefix(200))
         var data = SearchPage(q: q, searched: !q.isEmpty, organisations: [], hasOrganisations: false, orgTotal: 0,
                               moreHref: "/organisations?" + URLQuery.encode([("q", q)]), bodies: [], hasBodies: false, units: [], hasUnits: false, roles: [], hasRoles: false, nothing: false)
         if !q.isEmpty {

@@ -66,11 +66,11 @@ enum StructureAPIController {
     @Sendable static func listBodies(_ req: Request) async throws -> Paged<PublicBodyDTO> {
         let page = try PageRequest.from(req)
         var kind: BodyKind?
-        if let raw = req.query[String.self, at: "kind"], !raw.isEmpty {
+        if let raw = req.queryValue("kind"), !raw.isEmpty {
             guard let k = BodyKind(rawValue: raw) else { throw AppError.badRequest(code: "unknownKind", field: "kind") }
             kind = k
         }
-        let (items, total) = try await StructureService.bodies(kind: kind, county: req.query[String.self, at: "county"], page: page, on: req.db)
+        let (items, total) = try await StructureService.bodies(kind: kind, county: req.queryValue("county"), page: page, on: req.db)
         return Paged(items: items.map(StructureService.bodyDTO), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -95,11 +95,11 @@ enum StructureAPIController {
     @Sendable static func listUnits(_ req: Request) async throws -> Paged<UnitDTO> {
         let page = try PageRequest.from(req)
         var bodyID: UUID?
-        if let raw = req.query[String.self, at: "body"], !raw.isEmpty {
+        if let raw = req.queryValue("body"), !raw.isEmpty {
             guard let id = UUID(uuidString: raw) else { throw AppError.badRequest(code: "notAnID", field: "body", "body") }
             bodyID = id
         }
-        let (items, total) = try await StructureService.units(bodyID: bodyID, area: req.query[String.self, at: "area"], page: page, on: req.db)
+        let (items, total) = try await StructureService.units(bodyID: bodyID, area: req.queryValue("area"), page: page, on: req.db)
         return Paged(items: try await StructureService.unitDTOs(items, on: req.db), metadata: PageMetadata(page: page.page, per: page.per, total: total))
     }
 
@@ -198,7 +198,7 @@ enum StructureAPIController {
     // MARK: Reference data
 
     @Sendable static func municipalities(_ req: Request) async throws -> [MunicipalityDTO] {
-        let county = req.query[String.self, at: "county"]
+        let county = req.queryValue("county")
         if let county, !county.isEmpty, !(county.count == 2 && county.allSatisfy(\.isNumber)) {
             throw AppError.badRequest(code: "countyCode", field: "county")
         }
@@ -249,7 +249,7 @@ enum StructureAPIController {
     }
 
     @Sendable static func search(_ req: Request) async throws -> SearchResults {
-        let q = (req.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces)
+        let q = (req.queryValue("q") ?? "").trimmingCharacters(in: .whitespaces)
         guard !q.isEmpty else { throw AppError.badRequest(code: "searchEmpty", field: "q") }
         guard TextRules.length(q) <= 200 else { throw AppError.badRequest(code: "searchTooLong", field: "q") }
         let r = try await DirectorySearch.all(q, limit: 20, on: req.db)

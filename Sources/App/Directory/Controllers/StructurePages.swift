@@ -28,7 +28,7 @@ enum StructurePages {
     struct BodiesPage: Encodable, Sendable { var rows: [BodyRow]; var canCreate: Bool; var filters: [FormField] }
 
     @Sendable static func listBodies(_ req: Request) async throws -> Response {
-        let kind = req.query[String.self, at: "kind"].flatMap(BodyKind.init(rawValue:))
+        let kind = req.queryValue("kind").flatMap(BodyKind.init(rawValue:))
         let counties = try await DirectoryQueries.countyNames(on: req.db)
         let rows = try await StructureService.bodies(kind: kind, on: req.db).items.map {
             BodyRow(href: "/bodies/\($0.id!)", name: $0.name, kind: req.label($0.kind), county: counties[$0.countyCode] ?? $0.countyCode)
@@ -157,7 +157,7 @@ enum StructurePages {
 
     @Sendable static func newUnit(_ req: Request) async throws -> Response {
         let bodyID = try req.parameters.require("id", as: UUID.self)
-        return try await unitForm(req, bodyID: bodyID, unitID: nil, UnitForm(parentId: req.query[String.self, at: "parent"]), errors: [])
+        return try await unitForm(req, bodyID: bodyID, unitID: nil, UnitForm(parentId: req.queryValue("parent")), errors: [])
     }
 
     @Sendable static func createUnit(_ req: Request) async throws -> Response {

@@ -76,7 +76,7 @@ enum ApplicationPages {
         let programmeID = try req.uuidParameter("programme")
         if let programmeID { base.append(("programme", programmeID.uuidString)) }
         var filter: String?
-        let status = req.query[String.self, at: "status"].flatMap(ApplicationStatus.init(rawValue:))
+        let status = req.queryValue("status").flatMap(ApplicationStatus.init(rawValue:))
         if let status {
             base.append(("status", status.rawValue))
             filter = req.t("applicationStatus.\(status.rawValue)")

@@ -115,7 +115,7 @@ extension GrantAdminPages {
                                            FormFieldSpec(key: "malgrupp", label: "Målgrupp", kind: .choice, required: true, options: ["Barn och unga", "Vuxna", "Äldre", "Alla"])],
                                           [ReviewRules.Criterion(key: "relevans", label: "Relevans för programmets syfte", weight: 2),
                                            ReviewRules.Criterion(key: "genomforbarhet", label: "Genomförbarhet och budget", weight: 1)])
-        return try await callFormPage(req, CallForm(programmeId: req.query[String.self, at: "programme"], requiredAttachments: ["verksamhetsberattelse", "arsbokslut"],
+        return try await callFormPage(req, CallForm(programmeId: req.queryValue("programme"), requiredAttachments: ["verksamhetsberattelse", "arsbokslut"],
                                                     budgetTable: "true"), pairs: defaults, id: nil, errors: [])
     }
 

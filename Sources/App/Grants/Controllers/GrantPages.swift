@@ -130,7 +130,7 @@ enum GrantPages {
         let page = try PageRequest.from(req, defaultPer: 50)
         let (lines, total) = try await GrantsAPIController.registerLines(req, limit: page.per, offset: page.offset)
         let lang = req.language.rawValue
-        let body = req.query[String.self, at: "body"] ?? "", year = req.query[String.self, at: "year"] ?? ""
+        let body = req.queryValue("body") ?? "", year = req.queryValue("year") ?? ""
         let bodies = try await DirectoryQueries.allBodies(on: req.db)
         let filters = [
             FormField("body", label: req.t("account.body"), kind: .select, options: [.init(value: "", label: req.t("filter.all"), selected: body.isEmpty)]

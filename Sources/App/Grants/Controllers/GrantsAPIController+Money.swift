@@ -9,11 +9,11 @@ extension GrantsAPIController {
     /// The payment filter of the query string (`programme`, `status`, `dueBefore`).
     static func paymentFilter(_ req: Request) throws -> GrantQueries.PaymentFilter {
         var f = GrantQueries.PaymentFilter(programmeID: try req.uuidParameter("programme"))
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = req.queryValue("status"), !s.isEmpty {
             guard let st = PaymentStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             f.status = st
         }
-        if let d = req.query[String.self, at: "dueBefore"], !d.isEmpty {
+        if let d = req.queryValue("dueBefore"), !d.isEmpty {
             guard let date = LocalDate(d) else { throw AppError.badRequest(code: "date", field: "dueBefore") }
             f.dueBefore = date
         }
@@ -44,7 +44,7 @@ extension GrantsAPIController {
         var filter = try paymentFilter(req)
         filter.status = .approved
         let pays = try await GrantQueries.payments(filter, visibleTo: req.principal, page: nil, on: req.db).items
-        let xml = try await PaymentFiles.pain001(pays, programme: p, debtorAccount: req.query[String.self, at: "debtorAccount"], on: req.db)
+        let xml = try await PaymentFiles.pain001(pays, programme: p, debtorAccount: req.queryValue("debtorAccount"), on: req.db)
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "application/xml; charset=utf-8")
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"utbetalningar-pain001.xml\"")

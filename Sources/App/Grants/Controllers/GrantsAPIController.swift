@@ -76,7 +76,7 @@ enum GrantsAPIController {
             g.post("payments", ":id", .constant(action), access: .permission(.grantsManage),
                    api: APIOperation("Mark a payment \(status.rawValue)", tag: tag, query: [APIParameter("date", .date, "Datum (standard: i dag).")], response: .ref("GrantPayment"))) { req in
                 let id = try req.parameters.require("id", as: UUID.self)
-                let date = try (req.query[String.self, at: "date"]).flatMap { $0.isEmpty ? nil : $0 }.map { s -> LocalDate in
+                let date = try (req.queryValue("date")).flatMap { $0.isEmpty ? nil : $0 }.map { s -> LocalDate in
                     guard let d = LocalDate(s) else { throw AppError.badRequest(code: "date", field: "date") }
                     return d
                 } ?? LocalDate.today()
@@ -126,7 +126,7 @@ enum GrantsAPIController {
             g.post("reclaims", ":id", .constant(action), access: .permission(.grantsManage),
                    api: APIOperation("Mark a reclaim \(status.rawValue)", tag: tag, query: [APIParameter("date", .date, "Datum.")], response: .ref("GrantReclaim"))) { req in
                 let id = try req.parameters.require("id", as: UUID.self)
-                let date = (req.query[String.self, at: "date"]).flatMap(LocalDate.init) ?? LocalDate.today()
+                let date = (req.queryValue("date")).flatMap(LocalDate.init) ?? LocalDate.today()
                 let r = try await req.write { ctx in try await DecisionService.setReclaimStatus(id, to: status, on: date, in: ctx) }
                 return try await DecisionService.reclaimDTOs([r], on: req.db)[0]
             }
@@ -222,7 +222,7 @@ enum GrantsAPIController {
     @Sendable static func listApplications(_ req: Request) async throws -> Paged<ApplicationDTO> {
         let page = try PageRequest.from(req)
         var status: ApplicationStatus?
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = req.queryValue("status"), !s.isEmpty {
             guard let st = ApplicationStatus(rawValue: s) else { throw AppError.badRequest(code: "unknownStatus", field: "status") }
             status = st
         }
@@ -281,8 +281,8 @@ enum GrantsAPIController {
 
     @Sendable static func attach(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        let kind = req.query[String.self, at: "kind"] ?? ""
-        let filename = req.query[String.self, at: "filename"] ?? ""
+        let kind = req.queryValue("kind") ?? ""
+        let filename = req.queryValue("filename") ?? ""
         let data = Data(req.body.data.map { Array($0.readableBytesView) } ?? [])
         let type = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
         let f = try await req.write { ctx in try await ApplicationService.addAttachment(id, kind: kind, filename: filename, contentType: type, data: data, in: ctx) }
@@ -291,7 +291,7 @@ enum GrantsAPIController {
 
     @Sendable static func attachToReport(_ req: Request) async throws -> Response {
         let id = try req.parameters.require("id", as: UUID.self)
-        let filename = req.query[String.self, at: "filename"] ?? ""
+        let filename = req.queryValue("filename") ?? ""
         let data = Data(req.body.data.map { Array($0.readableBytesView) } ?? [])
         let type = req.headers.contentType.map { "\($0.type)/\($0.subType)" } ?? ""
         let f = try await req.write { ctx in try await ReportAttachments.add(reportID: id, filename: filename, contentType: type, data: data, in: ctx) }

@@ -265,7 +265,7 @@ enum MoneyPages {
         let lang = req.language.rawValue
         var programmes = try await GrantQueries.allProgrammes(on: req.db)
         if let managed = try await GrantQueries.managedProgrammeIDs(req.principal, on: req.db) { programmes = programmes.filter { managed.contains($0.id!) } }
-        let status = req.query[String.self, at: "status"] ?? "", programme = req.query[String.self, at: "programme"] ?? "", due = req.query[String.self, at: "dueBefore"] ?? ""
+        let status = req.queryValue("status") ?? "", programme = req.queryValue("programme") ?? "", due = req.queryValue("dueBefore") ?? ""
         let filters = [
             FormField("programme", label: req.t("grants.programme"), kind: .select, options: [.init(value: "", label: req.t("filter.all"), selected: programme.isEmpty)]
                         + programmes.map { .init(value: $0.id!.uuidString, label: $0.name, selected: programme == $0.id!.uuidString) }),
@@ -284,7 +284,7 @@ enum MoneyPages {
             bank: req.form(action: "/grants/payments/export.xml", submitLabel: req.t("payments.bankFile.submit"), fields: [
                 FormField("programme", label: req.t("grants.programme"), kind: .select, required: true,
                           options: programmes.map { .init(value: $0.id!.uuidString, label: $0.name, selected: programme == $0.id!.uuidString) }),
-                FormField("debtorAccount", label: req.t("payments.bankFile.debtorAccount"), value: req.query[String.self, at: "debtorAccount"] ?? "",
+                FormField("debtorAccount", label: req.t("payments.bankFile.debtorAccount"), value: req.queryValue("debtorAccount") ?? "",
                           hint: req.t("payments.bankFile.debtorHint"), required: true, maxLength: 40),
             ], errors: bankErrors))
         return try await req.page("grants/payments", title: req.t("payments.title"), data)
@@ -317,7 +317,7 @@ enum MoneyPages {
     struct ReportsPage: Encodable, Sendable { var rows: [ReportRow]; var hasRows: Bool; var overdueOnly: Bool; var overdueCount: Int }
 
     @Sendable static func reports(_ req: Request) async throws -> Response {
-        let overdueOnly = req.query[String.self, at: "overdue"] == "true"
+        let overdueOnly = req.queryValue("overdue") == "true"
         let reports = try await GrantQueries.reports(visibleTo: req.principal, overdueOn: overdueOnly ? LocalDate.today() : nil, page: PageRequest(page: 1, per: 500), on: req.db)
         let dtos = try await DecisionService.reportDTOs(reports.items, on: req.db)
         let rows = dtos.map { ReportRow(href: "/grants/reports/\($0.id)", organisation: $0.organisationName ?? "", year: $0.year, due: $0.dueOn,

@@ -111,7 +111,7 @@ enum PartnershipAPIController {
     static func questions(_ req: Request) throws -> IOPQuestions {
         var q = IOPQuestions()
         for key in IOPQuestions.keys {
-            guard let raw = req.query[String.self, at: key], !raw.isEmpty else { continue }
+            guard let raw = req.queryValue(key), !raw.isEmpty else { continue }
             guard let a = IOPAnswer(rawValue: raw) else { throw AppError.badRequest(code: "iopAnswer", field: key) }
             q[key] = a
         }

@@ -98,7 +98,7 @@ enum PartnershipPages {
     @Sendable static func guide(_ req: Request) async throws -> Response {
         struct Data: Encodable, Sendable { var questions: [Question]; var verdict: VerdictView?; var startHref: String?; var answered: Bool }
         let q = try PartnershipAPIController.questions(req)
-        let answered = IOPQuestions.keys.contains { req.query[String.self, at: $0] != nil }
+        let answered = IOPQuestions.keys.contains { req.queryValue($0) != nil }
         let verdict = answered ? verdictView(IOPRules.assess(q), req) : nil
         let query = IOPQuestions.keys.map { "\($0)=\(q[$0].rawValue)" }.joined(separator: "&")
         return try await req.page("partnerships/guide", title: req.t("guide.title"), Data(
@@ -138,7 +138,7 @@ enum PartnershipPages {
     @Sendable static func newForm(_ req: Request) async throws -> Response {
         // Answers from the guide are kept with the initiative.
         let q = try PartnershipAPIController.questions(req)
-        let kept = IOPQuestions.keys.contains { req.query[String.self, at: $0] != nil } ? JSONText.encode(q) : ""
+        let kept = IOPQuestions.keys.contains { req.queryValue($0) != nil } ? JSONText.encode(q) : ""
         return try await proposePage(req, ProposeForm(organisationId: req.principal.organisationIDs.first?.uuidString, isPublic: "true", answers: kept), errors: [])
     }
 

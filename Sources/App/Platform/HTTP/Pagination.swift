@@ -17,7 +17,7 @@ public struct PageRequest: Sendable, Equatable {
     /// Parses and checks the query parameters; bad values are a 400 naming the parameter.
     public static func from(_ req: Request, defaultPer: Int = 50) throws -> PageRequest {
         func int(_ name: String) throws -> Int? {
-            guard let raw = req.query[String.self, at: name], !raw.isEmpty else { return nil }
+            guard let raw = req.queryValue(name), !raw.isEmpty else { return nil }
             guard let v = Int(raw) else { throw AppError.badRequest(code: "notAnInteger", field: name, name) }
             return v
         }

@@ -105,7 +105,7 @@ extension Request {
 /// Sets `req.language`; remembers an explicit `?lang=` choice in a cookie.
 struct LanguageMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let explicit: String? = req.query["lang"]
+        let explicit: String? = req.queryValue("lang")
         req.language = Language.negotiate(
             query: explicit,
             cookie: req.cookies["lang"]?.string,

@@ -46,7 +46,7 @@ enum OverviewAPIController {
     }
 
     static func year(_ req: Request, _ name: String, default d: Int? = nil) throws -> Int {
-        guard let raw = req.query[String.self, at: name], !raw.isEmpty else {
+        guard let raw = req.queryValue(name), !raw.isEmpty else {
             if let d { return d }
             throw AppError.invalid(field: name, code: "required")
         }
@@ -76,7 +76,7 @@ enum OverviewAPIController {
         let file = try await Upload.streamToTemporaryFile(req)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let localizer = req.application.localizer
-        let note = String((req.query[String.self, at: "source"] ?? "").prefix(300))
+        let note = String((req.queryValue("source") ?? "").prefix(300))
         do {
             let report = try await req.write { ctx in try await OverviewService.importReported(try ByteSource.file(file), note: note, localizer: localizer, in: ctx) }
             return try await report.encodeResponse(for: req)

@@ -54,7 +54,7 @@ enum OverviewPages {
         let reportedYears = years.filter { $0 != LocalDate.today().year }
         let from = try OverviewAPIController.year(req, "from", default: reportedYears.first ?? year - 1)
         let to = try OverviewAPIController.year(req, "to", default: reportedYears.count > 1 ? reportedYears[reportedYears.count - 1] : year)
-        let indicator = req.query[String.self, at: "indicator"] == "iop" ? "iop" : "agreement"
+        let indicator = req.queryValue("indicator") == "iop" ? "iop" : "agreement"
         // The year shown is often one of the two compared: compute each year's overview once.
         let o = try await OverviewService.overview(year: year, on: req.db)
         let a = from == year ? o : try await OverviewService.overview(year: from, on: req.db)

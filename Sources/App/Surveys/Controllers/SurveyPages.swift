@@ -106,7 +106,7 @@ enum SurveyPages {
         let today = LocalDate.today()
         let own = req.principal.officialBodyIDs.first?.uuidString ?? ""
         return try await detailsPage(req, DetailsForm(bodyId: own, opensOn: today.description, closesOn: today.adding(days: 30).description, anonymous: "true",
-                                                      template: req.query[String.self, at: "template"] == "1" ? "true" : nil), survey: nil, errors: [])
+                                                      template: req.queryValue("template") == "1" ? "true" : nil), survey: nil, errors: [])
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
