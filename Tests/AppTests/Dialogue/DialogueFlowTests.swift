@@ -274,6 +274,10 @@ struct DialogueFlowTests {
                 bodyId: w.body.uuidString, title: "Stormöte", date: LocalDate.today().adding(days: 20).description, startTime: "09:00", endTime: "15:00", capacity: 1))
             try #require(e.status == .created, "\(e.text)")
             let ev = try e.decode(EventDTO.self)
+            // No location, description or survey given: the page draws none of them (no empty link to itself).
+            let page = try await t.send(.GET, "/events/\(ev.id)").body.string
+            #expect(page.contains("Stormöte"))
+            #expect(!page.contains("href=\"\"") && !page.contains("<p class=\"prewrap\"></p>") && !page.contains("<dd></dd>"))
             #expect(try await t.api(.POST, "/api/v1/events/\(ev.id)/registrations", token: w.member.token,
                                     json: RegistrationBody(needs: "Vegetariskt")).status == .unprocessableEntity)
             let first = try await t.api(.POST, "/api/v1/events/\(ev.id)/registrations", token: w.member.token, json: RegistrationBody(needs: "Vegetariskt", needsConsent: true))

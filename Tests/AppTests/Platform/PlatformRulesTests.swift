@@ -253,6 +253,13 @@ struct HTMLWriterTests {
         #expect(html.contains("<div class=\"flash\" role=\"status\">&lt;sparat&gt;</div>\n\n<h1>Kropp</h1>\n\n</main>"))
         #expect(!html.contains("class=\"subnav\"") && html.contains("[layout.signOut]"))
     }
+
+    @Test("column headings are escaped, the numeric ones right-aligned")
+    func columnHeadings() {
+        var w = HTMLWriter(capacity: 16)
+        w.columnHeadings(["År", "<Belopp>", "Antal"], numeric: [1, 2])
+        #expect(String(buffer: w.buffer) == "<th scope=\"col\">År</th><th scope=\"col\" class=\"num\">&lt;Belopp&gt;</th><th scope=\"col\" class=\"num\">Antal</th>")
+    }
 }
 
 @Suite("URL query values")

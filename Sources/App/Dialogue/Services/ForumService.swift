@@ -195,14 +195,16 @@ enum ForumService {
 
     /// The person in a seat: the Directory role's current holder when the seat is held through a role.
     static func holder(_ s: ForumSeat, on db: any Database) async throws -> SeatHolder {
-        if let rid = s.contactRoleID {
-            if let h = try await DirectoryQueries.currentHolder(roleID: rid, on: db) {
-                return SeatHolder(name: h.name, email: h.email, userID: h.userID)
-            }
-            let title = try await DirectoryQueries.role(rid, on: db)?.title ?? ""
-            return SeatHolder(name: "Vakant (\(title))", email: "", userID: nil)
-        }
-        return SeatHolder(name: s.holderName, email: s.holderEmail, userID: s.userID)
+        guard let rid = s.contactRoleID else { return holder(s, roleHolder: nil, roleTitle: nil) }
+        if let h = try await DirectoryQueries.currentHolder(roleID: rid, on: db) { return holder(s, roleHolder: h, roleTitle: nil) }
+        return holder(s, roleHolder: nil, roleTitle: try await DirectoryQueries.role(rid, on: db)?.title)
+    }
+
+    /// Who holds a seat: the person in its contact role (vacant while nobody holds the role), or the person named on it.
+    static func holder(_ s: ForumSeat, roleHolder: RoleHolder?, roleTitle: String?) -> SeatHolder {
+        guard s.contactRoleID != nil else { return SeatHolder(name: s.holderName, email: s.holderEmail, userID: s.userID) }
+        if let h = roleHolder { return SeatHolder(name: h.name, email: h.email, userID: h.userID) }
+        return SeatHolder(name: "Vakant (\(roleTitle ?? ""))", email: "", userID: nil)
     }
 
     static func isSeatHolder(userID: UUID, forumID: UUID, on db: any Database) async throws -> Bool {
@@ -334,13 +336,17 @@ enum ForumService {
     }
 
     static func seatDTOs(_ seats: [ForumSeat], showContact: Bool, on db: any Database, today: LocalDate = .today()) async throws -> [SeatDTO] {
+        // Three reads for any number of seats: the organisations' names, the roles' titles and the roles' holders.
         let orgs = try await DirectoryQueries.organisationNames(seats.compactMap(\.organisationID), on: db)
+        let roleIDs = seats.compactMap(\.contactRoleID)
+        let titles = try await DirectoryQueries.roleTitles(roleIDs, on: db)
+        let holders = try await DirectoryQueries.currentHolders(roleIDs: roleIDs, on: db)
         var out: [SeatDTO] = []
         for s in seats {
-            let h = try await holder(s, on: db)
-            let role = try await s.contactRoleID.asyncFlatMap { try await DirectoryQueries.role($0, on: db) }
+            let title = s.contactRoleID.flatMap { titles[$0] }
+            let h = holder(s, roleHolder: s.contactRoleID.flatMap { holders[$0] }, roleTitle: title)
             out.append(SeatDTO(id: s.id!, forumId: s.forumID, category: s.category.rawValue, position: s.position.rawValue, organisationId: s.organisationID,
-                               organisationName: s.organisationID.flatMap { orgs[$0] }, contactRoleId: s.contactRoleID, contactRoleTitle: role?.title,
+                               organisationName: s.organisationID.flatMap { orgs[$0] }, contactRoleId: s.contactRoleID, contactRoleTitle: title,
                                holderName: h.name, holderEmail: showContact && !h.email.isEmpty ? h.email : nil, userId: showContact ? h.userID : nil,
                                isSubstitute: s.isSubstitute, substituteForId: s.substituteForID, note: s.note, termFrom: s.termFrom, termTo: s.termTo,
                                isCurrent: s.isCurrent(on: today), phase: s.phase(on: today).rawValue, previousId: s.previousID, version: s.version))

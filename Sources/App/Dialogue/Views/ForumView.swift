@@ -110,15 +110,8 @@ enum ForumView {
             }
             w.raw("</ul></div>")
         }
-        w.raw("\n<table class=\"data-table\"><thead><tr><th scope=\"col\">")
-        w.text(t("dialogue.seat.holderName", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("dialogue.seat.position", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("dialogue.seat.represents", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("dialogue.seat.term", []))
-        w.raw("</th>")
+        w.raw("\n<table class=\"data-table\"><thead><tr>")
+        w.columnHeadings([t("dialogue.seat.holderName", []), t("dialogue.seat.position", []), t("dialogue.seat.represents", []), t("dialogue.seat.term", [])])
         if d.manage {
             w.raw("<th scope=\"col\"><span class=\"visually-hidden\">")
             w.text(t("account.tokens.actions", []))
@@ -224,15 +217,9 @@ enum ForumView {
             w.text(t("dialogue.noMeetings", []))
             w.raw("</p>")
         } else {
-            w.raw("<table class=\"data-table\"><thead><tr><th scope=\"col\">")
-            w.text(t("dialogue.date", []))
-            w.raw("</th><th scope=\"col\">")
-            w.text(t("dialogue.meeting.title", []))
-            w.raw("</th><th scope=\"col\">")
-            w.text(t("dialogue.time", []))
-            w.raw("</th><th scope=\"col\">")
-            w.text(t("dialogue.status", []))
-            w.raw("</th></tr></thead>\n<tbody>")
+            w.raw("<table class=\"data-table\"><thead><tr>")
+            w.columnHeadings([t("dialogue.date", []), t("dialogue.meeting.title", []), t("dialogue.time", []), t("dialogue.status", [])])
+            w.raw("</tr></thead>\n<tbody>")
             for m in d.meetings {
                 w.raw("<tr><td>")
                 w.text(m.date)
@@ -283,17 +270,9 @@ enum ForumView {
 /// The questions table of the forum page (the questions page draws the same table with `dialogue/question-table.leaf`).
 enum QuestionTableView {
     static func write(_ rows: [ParticipationPages.QuestionRow], t: (String, [String]) -> String, into w: inout HTMLWriter) {
-        w.raw("<table class=\"data-table\"><thead><tr><th scope=\"col\">")
-        w.text(t("question.title", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("question.to", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("question.raised", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("question.deadline", []))
-        w.raw("</th><th scope=\"col\">")
-        w.text(t("dialogue.status", []))
-        w.raw("</th></tr></thead>\n<tbody>")
+        w.raw("<table class=\"data-table\"><thead><tr>")
+        w.columnHeadings([t("question.title", []), t("question.to", []), t("question.raised", []), t("question.deadline", []), t("dialogue.status", [])])
+        w.raw("</tr></thead>\n<tbody>")
         for q in rows {
             w.raw("<tr><th scope=\"row\"><a href=\"")
             w.text(q.href)

@@ -114,8 +114,12 @@ enum DirectoryQueries {
         let unique = Array(Set(ids))
         guard !unique.isEmpty else { return [:] }
         var out: [UUID: String] = [:]
+        // Two columns, not the whole organisation: forum, question and register pages name several on every view.
         for chunk in unique.chunked(by: 500) {
-            for o in try await Organisation.query(on: db).withDeleted().filter(\.$id ~~ Array(chunk)).all() { out[o.id!] = o.name }
+            let names = try await RowReader.rows(on: db, "SELECT CAST(id AS TEXT) AS id, name FROM organisations WHERE id IN (\(binds: Array(chunk)))") { r in
+                (try r.uuid("id"), try r.required("name"))
+            }
+            for (id, name) in names { out[id] = name }
         }
         return out
     }
@@ -329,6 +333,18 @@ enum DirectoryQueries {
     static func currentHolder(roleID: UUID, on db: any Database) async throws -> RoleHolder? {
         try await RoleTenure.query(on: db).filter(\.$roleID == roleID).filter(\.$endsOn == nil).sort(\.$startsOn, .descending).first()
             .map { RoleHolder(name: $0.holderName, email: $0.holderEmail, userID: $0.userID) }
+    }
+
+    /// The current holders of several roles in one read (`currentHolder` for each): a role nobody holds is absent.
+    static func currentHolders(roleIDs: [UUID], on db: any Database) async throws -> [UUID: RoleHolder] {
+        let unique = Array(Set(roleIDs))
+        guard !unique.isEmpty else { return [:] }
+        var latest: [UUID: RoleTenure] = [:]
+        for t in try await RoleTenure.query(on: db).filter(\.$roleID ~~ unique).filter(\.$endsOn == nil).all() {
+            if let seen = latest[t.roleID], seen.startsOn >= t.startsOn { continue }
+            latest[t.roleID] = t
+        }
+        return latest.mapValues { RoleHolder(name: $0.holderName, email: $0.holderEmail, userID: $0.userID) }
     }
 
     /// Whether a user holds the role now.

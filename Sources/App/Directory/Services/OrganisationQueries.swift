@@ -273,16 +273,18 @@ extension OrganisationQueries {
     /// The columns that `organisationDTO` reads: an organisation `o` with its parent's name, `WHERE` to follow.
     static let organisationColumns: SQLQueryString = "SELECT " + organisationSelectList + " " + organisationFrom
 
-    /// The columns of `organisationColumns` (of `o`, and the parent `p`'s name), without SELECT and FROM.
-    static let organisationSelectList: SQLQueryString = """
-        CAST(o.id AS TEXT) AS id, o.name AS name, o.orgnr AS orgnr, o.legal_form AS legal_form, o.level AS level,
-               CAST(o.parent_id AS TEXT) AS parent_id, p.name AS parent_name, o.description AS description, o.street AS street,
-               o.postal_code AS postal_code, o.city AS city, o.email AS email, o.phone AS phone, o.website AS website,
-               o.founded_year AS founded_year, o.council_memberships AS council_memberships, o.is_demo AS is_demo,
-               o.version AS version, o.created_at AS created_at, o.updated_at AS updated_at
-        """
-    /// How many columns `organisationSelectList` has.
-    static let organisationColumnCount = 20
+    /// The columns of `organisationColumns` (of `o`, and the parent `p`'s name), as `expression AS name`.
+    private static let organisationSelectColumns = [
+        "CAST(o.id AS TEXT) AS id", "o.name AS name", "o.orgnr AS orgnr", "o.legal_form AS legal_form", "o.level AS level",
+        "CAST(o.parent_id AS TEXT) AS parent_id", "p.name AS parent_name", "o.description AS description", "o.street AS street",
+        "o.postal_code AS postal_code", "o.city AS city", "o.email AS email", "o.phone AS phone", "o.website AS website",
+        "o.founded_year AS founded_year", "o.council_memberships AS council_memberships", "o.is_demo AS is_demo",
+        "o.version AS version", "o.created_at AS created_at", "o.updated_at AS updated_at",
+    ]
+    /// The columns of `organisationColumns`, without SELECT and FROM.
+    static let organisationSelectList = SQLQueryString(organisationSelectColumns.joined(separator: ", "))
+    /// How many columns `organisationSelectList` has (the organisation page pads its related rows with as many NULLs).
+    static let organisationColumnCount = organisationSelectColumns.count
     static let organisationFrom: SQLQueryString = "FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id"
 
     /// A list DTO (no areas, municipalities or member counts yet) from a row of `organisationColumns`.

@@ -24,6 +24,16 @@ struct HTMLWriter {
         buffer.writeString(String(value))
     }
 
+    /// A table's column headings: `<th scope="col">`, the escaped heading, `</th>` for each; the headings at the
+    /// offsets in `numeric` are right-aligned (`class="num"`).
+    mutating func columnHeadings(_ headings: [String], numeric: Set<Int> = []) {
+        for (offset, heading) in headings.enumerated() {
+            raw(numeric.contains(offset) ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">")
+            text(heading)
+            raw("</th>")
+        }
+    }
+
     /// Markup another renderer made (a page body from its template).
     mutating func rendered(_ markup: ByteBuffer) {
         var markup = markup
