@@ -4,13 +4,30 @@ odd character caused (a digit followed by U+0301 in an organisationsnummer) stay
 
 Deterministic: every choice is derived from the generated value itself, so a run with the same seed sends the same
 requests."""
+import ast
 import hashlib
 import json
 import os
 import re
+import threading
 import urllib.request
 
 import schemathesis
+
+# CPython 3.11 keeps the AST constructor's recursion depth in state shared by all threads, so two workers that
+# parse at once (Hypothesis parses a lambda's source to describe it) fail with "SystemError: AST constructor
+# recursion depth mismatch" — a failed CI run on 2026-12-02 (python/cpython#106905 and its threaded cousins).
+# One parse at a time: parsing is rare and cheap next to the HTTP round trips, so the workers stay parallel.
+_AST_LOCK = threading.Lock()
+_ast_parse = ast.parse
+
+
+def _parse_one_at_a_time(*args, **kwargs):
+    with _AST_LOCK:
+        return _ast_parse(*args, **kwargs)
+
+
+ast.parse = _parse_one_at_a_time
 
 BASE = os.environ.get("SAMVERKA_URL", "http://127.0.0.1:8080").rstrip("/")
 TOKEN = os.environ.get("SAMVERKA_FUZZ_TOKEN", "")

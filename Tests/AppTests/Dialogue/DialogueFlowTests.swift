@@ -220,6 +220,26 @@ struct DialogueFlowTests {
             #expect(try await QuestionService.sendReminders(t.app) == 1)
             #expect(try await QuestionService.sendReminders(t.app) == 0)
             #expect(try await OutboxMail.query(on: t.db).filter(\.$recipient == "pr@test.example").all().contains { $0.subject.hasPrefix("Påminnelse") })
+            // The forum page reads its rows by hand in one trip (`DialogueQueries.forumPage`): the same models, field
+            // by field, as Fluent reads (an answered question, a reminded one with an owner role, seats, meetings).
+            let year = LocalDate.today().year
+            #expect(try await t.api(.POST, "/api/v1/forums/\(w.forum.id)/plan?year=\(year + 1)", token: w.official.token).status == .created)
+            let from = LocalDate.clamped(year: year - 1, month: 1, day: 1)
+            let page = try #require(try await DialogueQueries.forumPage(w.forum.id, meetingsFrom: from, on: t.db))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            func fields<M: Encodable>(_ models: [M]) throws -> Set<String> { Set(try models.map { String(decoding: try encoder.encode($0), as: UTF8.self) }) }
+            #expect(try fields([page.forum]) == fields([try #require(try await Forum.find(w.forum.id, on: t.db))]))
+            #expect(page.seats.count == 3 && page.questions.count == 2 && page.meetings.count == 5)
+            func same(_ mine: Set<String>, _ fluent: Set<String>) -> Bool {
+                mine == fluent ? true : { Issue.record("by hand only: \(mine.subtracting(fluent)); Fluent only: \(fluent.subtracting(mine))"); return false }()
+            }
+            #expect(same(try fields(page.seats), try fields(try await DialogueQueries.seats(forumID: w.forum.id, on: t.db))))
+            #expect(same(try fields(page.meetings), try fields(try await DialogueQueries.meetings(forumID: w.forum.id, from: from, on: t.db))))
+            #expect(page.meetings.map(\.date) == page.meetings.map(\.date).sorted())
+            #expect(same(try fields(page.questions), try fields(try await DialogueQueries.questions(forumID: w.forum.id, on: t.db))))
+            #expect(page.forum.$id.exists && page.questions.allSatisfy { $0.$id.exists })
+            #expect(try await DialogueQueries.forumPage(UUID(), meetingsFrom: from, on: t.db) == nil)
         }
     }
 

@@ -91,11 +91,13 @@ enum DialoguePages {
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let f = try await ForumService.find(try DialogueAPIController.id(req), on: req.db)
-        let fid = try f.requireID()
         let today = LocalDate.today()
-        // Every seat, read once: the composition warnings count the current ones, the page lists them all.
-        let allSeats = try await DialogueQueries.seats(forumID: fid, on: req.db)
+        // The forum, its seats, meetings and questions in one read. Every seat: the composition warnings count the
+        // current ones, the page lists them all. Every question: the feedback rate counts them all, the table lists
+        // the newest the visitor may see.
+        guard let rows = try await DialogueQueries.forumPage(try DialogueAPIController.id(req), meetingsFrom: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db)
+        else { throw AppError.notFound() }
+        let f = rows.forum, fid = try f.requireID(), allSeats = rows.seats
         let dto = try await ForumService.dto(f, seats: allSeats, on: req.db, today: today)
         let inside = try await ForumService.mayReadInside(f, req.principal, on: req.db)
         let manage = try await ForumService.mayManage(f, req.principal, on: req.db)
@@ -113,13 +115,12 @@ enum DialoguePages {
         }
         var meetings: [MeetingRow] = []
         if inside {
-            for m in try await DialogueQueries.meetings(forumID: fid, from: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db) {
+            for m in rows.meetings {
                 meetings.append(MeetingRow(href: "/meetings/\(try m.requireID())", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
                                            status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
             }
         }
-        // The forum's questions, read once: all of them for the feedback rate, the newest 50 the visitor may list for the table.
-        let all = try await DialogueQueries.questions(forumID: fid, on: req.db)
+        let all = rows.questions
         let visible = all.filter { QuestionService.mayList($0, req.principal) }
             .sorted { ($0.raisedOn, $0.createdAt ?? .distantPast) > ($1.raisedOn, $1.createdAt ?? .distantPast) }.prefix(50)
         let questions = try await ParticipationPages.questionRows(Array(visible), forumNames: [fid: f.name], req)

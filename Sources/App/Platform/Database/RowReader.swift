@@ -115,14 +115,9 @@ extension SQLiteRow: ColumnValues {
     func string(_ column: String) -> String? { self.column(column)?.string }
     func int(_ column: String) -> Int? { self.column(column)?.integer.map { Int($0) } }
     func bool(_ column: String) -> Bool? { self.column(column)?.bool }
-    func date(_ column: String) -> Date? {
-        switch self.column(column) {
-        case .float(let d)?: return Date(timeIntervalSince1970: d)
-        case .integer(let i)?: return Date(timeIntervalSince1970: Double(i))
-        case .text(let s)?: return try? Date(s, strategy: .iso8601)
-        default: return nil
-        }
-    }
+    /// As SQLiteNIO decodes a date for Fluent (rounded to the microsecond), so a row read here equals the model
+    /// Fluent reads.
+    func date(_ column: String) -> Date? { self.column(column).flatMap(Date.init(sqliteData:)) }
 }
 
 private struct SQLColumnValues: ColumnValues {

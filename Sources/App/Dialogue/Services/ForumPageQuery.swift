@@ -1,0 +1,190 @@
+import Fluent
+import Foundation
+import SQLKit
+import SamverkaRules
+
+/// The rows a forum's page is drawn from, read in one trip to the database (one hand-over to SQLite's thread):
+/// the forum, every seat it has had, its meetings from a day on and all its questions. Through Fluent these were
+/// four queries, and serialising them and building the models from their rows was the largest part of the page's
+/// profile. The models are filled by hand from the columns below; `DialogueFlowTests` (questions) checks that they equal
+/// what Fluent reads, field by field, on both databases.
+struct ForumPageRows: Sendable {
+    var forum: Forum
+    /// Every seat, current, upcoming and ended, in no particular order.
+    var seats: [ForumSeat]
+    /// Meetings on or after the day asked for, by date.
+    var meetings: [Meeting]
+    /// Every question raised to the forum, in no particular order.
+    var questions: [DialogueQuestion]
+}
+
+extension DialogueQueries {
+    /// The page's rows, or nil when there is no such forum.
+    static func forumPage(_ id: UUID, meetingsFrom day: LocalDate, on db: any Database) async throws -> ForumPageRows? {
+        enum Row: Sendable { case forum(Forum), seat(ForumSeat), meeting(Meeting), question(DialogueQuestion) }
+        let queries: [SQLQueryString] = [
+            """
+            SELECT CAST(id AS TEXT) AS id, CAST(body_id AS TEXT) AS body_id, CAST(unit_id AS TEXT) AS unit_id, name, kind, purpose, mandate, themes,
+                   participation_level, is_public, composition, cadence, feedback_days, feedback_by_next_meeting,
+                   CAST(secretary_role_id AS TEXT) AS secretary_role_id, location, is_demo, version, created_at, updated_at
+            FROM forums WHERE id = \(bind: id)
+            """,
+            """
+            SELECT CAST(id AS TEXT) AS id, category, "position", CAST(organisation_id AS TEXT) AS organisation_id,
+                   CAST(contact_role_id AS TEXT) AS contact_role_id, holder_name, holder_email, CAST(user_id AS TEXT) AS user_id, is_substitute,
+                   CAST(substitute_for_id AS TEXT) AS substitute_for_id, note, term_from, term_to, CAST(previous_id AS TEXT) AS previous_id,
+                   version, created_at
+            FROM forum_seats WHERE forum_id = \(bind: id)
+            """,
+            """
+            SELECT CAST(id AS TEXT) AS id, title, "date", start_time, end_time, location, status, is_extra, CAST(adjuster_seat_id AS TEXT) AS adjuster_seat_id,
+                   CAST(chair_approved_by AS TEXT) AS chair_approved_by, chair_approved_at, CAST(adjuster_approved_by AS TEXT) AS adjuster_approved_by,
+                   adjuster_approved_at, published_at, invitations_sent_at, minutes_intro, version, created_at, updated_at
+            FROM meetings WHERE forum_id = \(bind: id) AND "date" >= \(bind: day.description) ORDER BY "date"
+            """,
+            """
+            SELECT CAST(id AS TEXT) AS id, CAST(body_id AS TEXT) AS body_id, CAST(unit_id AS TEXT) AS unit_id, CAST(organisation_id AS TEXT) AS organisation_id,
+                   CAST(asked_by AS TEXT) AS asked_by, asker_name, is_proposal, title, "text", is_public, CAST(owner_role_id AS TEXT) AS owner_role_id,
+                   status, raised_on, deadline, answer, answered_on, CAST(answered_by AS TEXT) AS answered_by, forwarded_to, reminded_at,
+                   version, created_at, updated_at
+            FROM questions WHERE forum_id = \(bind: id)
+            """,
+        ]
+        let rows = try await RowReader.rows(on: db, queries) { index, r -> Row in
+            switch index {
+            case 0: return .forum(try forum(r))
+            case 1: return .seat(try seat(r, forumID: id))
+            case 2: return .meeting(try meeting(r, forumID: id))
+            default: return .question(try question(r, forumID: id))
+            }
+        }
+        var page: ForumPageRows?
+        var seats: [ForumSeat] = [], meetings: [Meeting] = [], questions: [DialogueQuestion] = []
+        for row in rows {
+            switch row {
+            case .forum(let f): page = ForumPageRows(forum: f, seats: [], meetings: [], questions: [])
+            case .seat(let s): seats.append(s)
+            case .meeting(let m): meetings.append(m)
+            case .question(let q): questions.append(q)
+            }
+        }
+        page?.seats = seats
+        page?.meetings = meetings
+        page?.questions = questions
+        return page
+    }
+
+    private static func optionalUUID(_ r: any ColumnValues, _ column: String) -> UUID? {
+        r.string(column).flatMap(UUIDText.parse)
+    }
+
+    private static func requiredBool(_ r: any ColumnValues, _ column: String) throws -> Bool {
+        guard let v = r.bool(column) else { throw MissingColumn(column: column) }
+        return v
+    }
+
+    /// A model read by hand is marked as read from the database (`$id.exists`), as Fluent marks the ones it reads.
+    private static func forum(_ r: any ColumnValues) throws -> Forum {
+        let f = Forum()
+        f.id = try r.uuid("id")
+        f.bodyID = try r.uuid("body_id")
+        f.unitID = optionalUUID(r, "unit_id")
+        f.name = try r.required("name")
+        f.kind = try r.required("kind", as: ForumKind.self)
+        f.purpose = try r.required("purpose")
+        f.mandate = try r.required("mandate")
+        f.themes = try r.required("themes")
+        f.participationLevel = try r.required("participation_level", as: ParticipationLevel.self)
+        f.isPublic = try requiredBool(r, "is_public")
+        f.composition = try r.required("composition")
+        f.cadence = r.string("cadence")
+        f.feedbackDays = try r.requiredInt("feedback_days")
+        f.feedbackByNextMeeting = try requiredBool(r, "feedback_by_next_meeting")
+        f.secretaryRoleID = optionalUUID(r, "secretary_role_id")
+        f.location = try r.required("location")
+        f.isDemo = try requiredBool(r, "is_demo")
+        f.version = try r.requiredInt("version")
+        f.createdAt = r.date("created_at")
+        f.updatedAt = r.date("updated_at")
+        f.$id.exists = true
+        return f
+    }
+
+    private static func seat(_ r: any ColumnValues, forumID: UUID) throws -> ForumSeat {
+        let s = ForumSeat()
+        s.id = try r.uuid("id")
+        s.forumID = forumID
+        s.category = try r.required("category", as: SeatCategory.self)
+        s.position = try r.required("position", as: SeatPosition.self)
+        s.organisationID = optionalUUID(r, "organisation_id")
+        s.contactRoleID = optionalUUID(r, "contact_role_id")
+        s.holderName = try r.required("holder_name")
+        s.holderEmail = try r.required("holder_email")
+        s.userID = optionalUUID(r, "user_id")
+        s.isSubstitute = try requiredBool(r, "is_substitute")
+        s.substituteForID = optionalUUID(r, "substitute_for_id")
+        s.note = try r.required("note")
+        s.termFrom = try r.required("term_from")
+        s.termTo = r.string("term_to")
+        s.previousID = optionalUUID(r, "previous_id")
+        s.version = try r.requiredInt("version")
+        s.createdAt = r.date("created_at")
+        s.$id.exists = true
+        return s
+    }
+
+    private static func meeting(_ r: any ColumnValues, forumID: UUID) throws -> Meeting {
+        let m = Meeting()
+        m.id = try r.uuid("id")
+        m.forumID = forumID
+        m.title = try r.required("title")
+        m.date = try r.required("date")
+        m.startTime = try r.required("start_time")
+        m.endTime = try r.required("end_time")
+        m.location = try r.required("location")
+        m.status = try r.required("status", as: MeetingStatus.self)
+        m.isExtra = try requiredBool(r, "is_extra")
+        m.adjusterSeatID = optionalUUID(r, "adjuster_seat_id")
+        m.chairApprovedBy = optionalUUID(r, "chair_approved_by")
+        m.chairApprovedAt = r.date("chair_approved_at")
+        m.adjusterApprovedBy = optionalUUID(r, "adjuster_approved_by")
+        m.adjusterApprovedAt = r.date("adjuster_approved_at")
+        m.publishedAt = r.date("published_at")
+        m.invitationsSentAt = r.date("invitations_sent_at")
+        m.minutesIntro = try r.required("minutes_intro")
+        m.version = try r.requiredInt("version")
+        m.createdAt = r.date("created_at")
+        m.updatedAt = r.date("updated_at")
+        m.$id.exists = true
+        return m
+    }
+
+    private static func question(_ r: any ColumnValues, forumID: UUID) throws -> DialogueQuestion {
+        let q = DialogueQuestion()
+        q.id = try r.uuid("id")
+        q.bodyID = try r.uuid("body_id")
+        q.forumID = forumID
+        q.unitID = optionalUUID(r, "unit_id")
+        q.organisationID = optionalUUID(r, "organisation_id")
+        q.askedBy = optionalUUID(r, "asked_by")
+        q.askerName = try r.required("asker_name")
+        q.isProposal = try requiredBool(r, "is_proposal")
+        q.title = try r.required("title")
+        q.text = try r.required("text")
+        q.isPublic = try requiredBool(r, "is_public")
+        q.ownerRoleID = optionalUUID(r, "owner_role_id")
+        q.status = try r.required("status", as: QuestionStatus.self)
+        q.raisedOn = try r.required("raised_on")
+        q.deadline = try r.required("deadline")
+        q.answer = try r.required("answer")
+        q.answeredOn = r.string("answered_on")
+        q.answeredBy = optionalUUID(r, "answered_by")
+        q.forwardedTo = try r.required("forwarded_to")
+        q.remindedAt = r.date("reminded_at")
+        q.version = try r.requiredInt("version")
+        q.createdAt = r.date("created_at")
+        q.updatedAt = r.date("updated_at")
+        q.$id.exists = true
+        return q
+    }
+}
