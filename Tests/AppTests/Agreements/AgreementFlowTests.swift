@@ -208,6 +208,10 @@ struct AgreementFlowTests {
                                  ("2021-01-01", ["Föreningen Två"])] {
                 let list = try await t.api(.GET, "/api/v1/agreements/\(w.agreement.id)/signatories?on=\(day)").decode([SignatoryDTO].self)
                 #expect(list.map(\.organisationName) == names, "\(day)")
+                // The three-column read says what the whole signatories say.
+                let fluent = SignatoryRules.active(try await SignatoryService.all(w.agreement.id, on: t.db).map(\.signature), on: LocalDate(stored: day))
+                #expect(try await SignatoryService.active(w.agreement.id, on: LocalDate(stored: day), db: t.db) == fluent, "\(day)")
+                #expect(fluent.count == names.count, "\(day)")
             }
             let timeline = try await t.api(.GET, "/api/v1/agreements/\(w.agreement.id)/signatories/timeline").decode([SignatoryPointDTO].self)
             #expect(timeline.first?.month == "2019-03" && timeline.first?.count == 1 && timeline.last?.count == 1)
