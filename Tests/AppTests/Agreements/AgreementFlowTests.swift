@@ -241,6 +241,9 @@ struct AgreementFlowTests {
             // The forum's own composition check says so too (Dialogue asks Agreements through its hook).
             let warned = try await t.api(.GET, "/api/v1/forums/\(forumID)").decode(ForumDTO.self).compositionWarnings.map(\.message)
             #expect(warned.contains { $0.contains("Föreningen Två") && $0.contains("Överenskommelsen Testlän") }, "\(warned)")
+            // The forum page reads its names in one go and hands them to the hook: it warns in the same words.
+            let forumPage = try await t.send(.GET, "/forums/\(forumID)").text
+            #expect(!warned.isEmpty && warned.allSatisfy { forumPage.contains($0) }, "\(warned)")
             try await t.db.write(as: .system("test")) { ctx in
                 for (i, (day, status, published, items, secret)) in [("2025-02-10", MeetingStatus.published, "2025-02-24", 3, 1), ("2025-05-12", .published, "2025-05-20", 2, 0),
                                                                       ("2025-09-15", .held, "", 2, 0), ("2025-11-10", .cancelled, "", 0, 0)].enumerated() {

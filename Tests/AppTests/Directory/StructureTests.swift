@@ -55,6 +55,39 @@ struct StructureTests {
         }
     }
 
+    @Test("one read names bodies, units, organisations, role titles and the holders in office, as each record says")
+    func namesInOneRead() async throws {
+        try await TestApp.run { t in
+            let body = try await t.region("17", name: "Region Värmland")
+            let unit = try await t.unit(body: body, name: "Kulturenheten")
+            let org = try await t.organisation("Föreningen Vänern")
+            let official = try await t.user(.official, body: body)
+            let created = try await t.api(.POST, "/api/v1/roles", token: official.token, json: ContactRoleBody(title: "Sekreterare i kulturrådet", unitId: unit.uuidString))
+            let role = try created.decode(ContactRoleDTO.self).id
+            let vacant = try await t.api(.POST, "/api/v1/roles", token: official.token, json: ContactRoleBody(title: "Samordnare", unitId: unit.uuidString)).decode(ContactRoleDTO.self).id
+            // Two open tenures (a damaged history): the one that began last holds the role. An ended one never does.
+            for (name, starts, ends) in [("Anna A", "2024-01-01", nil), ("Bertil B", "2025-03-01", nil), ("Cecilia C", "2026-01-01", "2026-02-01")] as [(String, String, String?)] {
+                let tenure = RoleTenure()
+                tenure.roleID = role; tenure.holderName = name; tenure.holderEmail = name.prefix(1).lowercased() + "@test.example"
+                tenure.userID = name == "Bertil B" ? official.id : nil; tenure.startsOn = starts; tenure.endsOn = ends; tenure.handoverNote = ""
+                try await tenure.create(on: t.db)
+            }
+            // 600 ids that name nothing: more than one select's worth, so the read is split over statements.
+            let unknown = Set((0..<600).map { _ in UUID() })
+            let all = Set([body, unit, org, role, vacant]).union(unknown)
+            let names = try await DirectoryQueries.names(NameRequest(bodies: all, units: all, organisations: all, roleTitles: all, roleHolders: all), on: t.db)
+            #expect(names.bodies == [body: "Region Värmland"])
+            #expect(names.units == [unit: "Kulturenheten"])
+            #expect(names.organisations == [org: "Föreningen Vänern"])
+            #expect(names.roleTitles == [role: "Sekreterare i kulturrådet", vacant: "Samordnare"])
+            #expect(names.roleHolders == [role: RoleHolder(name: "Bertil B", email: "b@test.example", userID: official.id)])
+            // Each kind alone gives the same as in the joint read.
+            #expect(try await DirectoryQueries.currentHolders(roleIDs: [role, vacant], on: t.db) == names.roleHolders)
+            #expect(try await DirectoryQueries.organisationNames(Array(unknown) + [org], on: t.db) == names.organisations)
+            #expect(try await DirectoryQueries.names(NameRequest(), on: t.db) == DirectoryNames())
+        }
+    }
+
     @Test("handing over a role moves the account permissions that come with it")
     func handoverMovesPermissions() async throws {
         try await TestApp.run { t in

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import SamverkaRules
 
@@ -378,15 +379,34 @@ enum AgreementService {
 
     /// Messages for a forum's composition check: organisations holding a seat in a forum that must be held by
     /// signatories of an agreement, that had not signed it (or had withdrawn) on the day.
-    static func unsignedSeatWarnings(forumID: UUID, seatOrganisations: [UUID], on day: LocalDate, db: any Database) async throws -> [String] {
+    /// `seatOrganisations`: the organisations in the forum's ordinary seats, with their names. One read: the
+    /// agreements the forum governs with seats for signatories, and their signatures (the forum page runs this on
+    /// every view).
+    static func unsignedSeatWarnings(forumID: UUID, seatOrganisations: [UUID: String], on day: LocalDate, db: any Database) async throws -> [String] {
         guard !seatOrganisations.isEmpty else { return [] }
+        enum Row: Sendable { case agreement(UUID, String), signature(UUID, SignatoryRules.Signature) }
+        let governed: SQLQueryString = "SELECT agreement_id FROM agreement_forums WHERE forum_id = \(bind: forumID) AND seats_for_signatories = \(bind: true)"
+        let rows = try await RowReader.rows(on: db, [
+            "SELECT CAST(id AS TEXT) AS id, title FROM agreements WHERE id IN (" + governed + ") ORDER BY title",
+            "SELECT CAST(agreement_id AS TEXT) AS agreement_id, CAST(organisation_id AS TEXT) AS organisation_id, signed_on, withdrawn_on "
+                + "FROM agreement_signatories WHERE agreement_id IN (" + governed + ")",
+        ]) { index, r -> Row in
+            if index == 0 { return .agreement(try r.uuid("id"), try r.required("title")) }
+            return .signature(try r.uuid("agreement_id"), try SignatoryService.signature(r, organisationID: try r.uuid("organisation_id")))
+        }
+        var agreements: [(id: UUID, title: String)] = [], signatures: [UUID: [SignatoryRules.Signature]] = [:]
+        for row in rows {
+            switch row {
+            case .agreement(let id, let title): agreements.append((id, title))
+            case .signature(let agreementID, let s): signatures[agreementID, default: []].append(s)
+            }
+        }
         var out: [String] = []
-        for link in try await AgreementForum.query(on: db).filter(\.$forumID == forumID).filter(\.$seatsForSignatories == true).all() {
-            guard let a = try await Agreement.find(link.agreementID, on: db) else { continue }
-            let signed = try await SignatoryService.active(link.agreementID, on: day, db: db)
-            let missing = Set(seatOrganisations).subtracting(signed)
-            let names = try await DirectoryQueries.organisationNames(Array(missing), on: db).values.sorted()
-            for name in names { out.append("\(name) har en plats men har inte skrivit under \(a.title).") }
+        for a in agreements {
+            let signed = SignatoryRules.active(signatures[a.id] ?? [], on: day)
+            for name in seatOrganisations.filter({ !signed.contains($0.key) && !$0.value.isEmpty }).values.sorted() {
+                out.append("\(name) har en plats men har inte skrivit under \(a.title).")
+            }
         }
         return out
     }

@@ -30,10 +30,13 @@ enum SignatoryService {
         try await RowReader.rows(on: db, """
             SELECT CAST(organisation_id AS TEXT) AS organisation_id, signed_on, withdrawn_on
             FROM agreement_signatories WHERE agreement_id = \(bind: agreementID)
-            """) { r in
-            SignatoryRules.Signature(organisationID: try r.uuid("organisation_id"), signedOn: LocalDate(stored: try r.required("signed_on")),
-                                     withdrawnOn: LocalDate.stored(r.string("withdrawn_on")))
-        }
+            """) { r in try signature(r, organisationID: try r.uuid("organisation_id")) }
+    }
+
+    /// A signature from a row holding `signed_on` and `withdrawn_on`.
+    static func signature(_ r: any ColumnValues, organisationID: UUID) throws -> SignatoryRules.Signature {
+        SignatoryRules.Signature(organisationID: organisationID, signedOn: LocalDate(stored: try r.required("signed_on")),
+                                 withdrawnOn: LocalDate.stored(r.string("withdrawn_on")))
     }
 
     /// May sign for `organisationID`: its representative, or (on paper) an official of an owning body.

@@ -98,12 +98,19 @@ enum DialoguePages {
         guard let rows = try await DialogueQueries.forumPage(try DialogueAPIController.id(req), meetingsFrom: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db)
         else { throw AppError.notFound() }
         let f = rows.forum, fid = try f.requireID(), allSeats = rows.seats
-        let dto = try await ForumService.dto(f, seats: allSeats, on: req.db, today: today)
         let inside = try await ForumService.mayReadInside(f, req.principal, on: req.db)
         let manage = try await ForumService.mayManage(f, req.principal, on: req.db)
+        let all = rows.questions
+        let visible = all.filter { QuestionService.mayList($0, req.principal) }
+            .sorted { ($0.raisedOn, $0.createdAt ?? .distantPast) > ($1.raisedOn, $1.createdAt ?? .distantPast) }.prefix(50)
+        // Every name the page shows (body, seats, questions) in one read.
+        var wanted = ForumService.nameRequest(f, seats: inside ? allSeats : allSeats.filter { $0.isCurrent(on: today) })
+        wanted.formUnion(QuestionService.nameRequest(Array(visible), ownerRoles: false))
+        let names = try await DirectoryQueries.names(wanted, on: req.db)
+        let dto = try await ForumService.dto(f, seats: allSeats, names: names, on: req.db, today: today)
         var seats: [SeatRow] = [], history: [SeatRow] = []
         if inside {
-            for s in try await ForumService.seatDTOs(ForumService.ordered(allSeats), showContact: req.principal.isSignedIn, on: req.db) {
+            for s in try await ForumService.seatDTOs(ForumService.ordered(allSeats), showContact: req.principal.isSignedIn, names: names, on: req.db) {
                 let active = s.phase != SeatRules.Phase.ended.rawValue
                 let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
                                 organisation: s.organisationName, note: s.note, term: s.termFrom + " – " + (s.termTo ?? ""), isSubstitute: s.isSubstitute, isCurrent: s.isCurrent,
@@ -120,10 +127,7 @@ enum DialoguePages {
                                            status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
             }
         }
-        let all = rows.questions
-        let visible = all.filter { QuestionService.mayList($0, req.principal) }
-            .sorted { ($0.raisedOn, $0.createdAt ?? .distantPast) > ($1.raisedOn, $1.createdAt ?? .distantPast) }.prefix(50)
-        let questions = try await ParticipationPages.questionRows(Array(visible), forumNames: [fid: f.name], req)
+        let questions = try await ParticipationPages.questionRows(Array(visible), forumNames: [fid: f.name], names: names, req)
         let rate = all.isEmpty ? nil : RateView(QuestionService.rateDTO(scope: "forum", id: fid, name: f.name, all, today: today), req)
         let cadence = dto.cadence.map { c in
             (c.extra.isEmpty ? req.t("dialogue.cadenceText.plain", String(c.meetingsPerYear))

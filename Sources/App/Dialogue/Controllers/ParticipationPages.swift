@@ -34,8 +34,9 @@ enum ParticipationPages {
         var raised: String; var deadline: String; var overdue: Bool
     }
 
-    static func questionRows(_ qs: [DialogueQuestion], forumNames: [UUID: String]? = nil, _ req: Request) async throws -> [QuestionRow] {
-        try await QuestionService.dtos(qs, forumNames: forumNames, ownerRoles: false, on: req.db).map { q in
+    /// `names`: the names of `QuestionService.nameRequest(qs, ownerRoles: false)` when the caller has read them.
+    static func questionRows(_ qs: [DialogueQuestion], forumNames: [UUID: String]? = nil, names: DirectoryNames? = nil, _ req: Request) async throws -> [QuestionRow] {
+        try await QuestionService.dtos(qs, forumNames: forumNames, ownerRoles: false, names: names, on: req.db).map { q in
             QuestionRow(href: "/questions/\(q.id)", title: q.title, kind: req.t(q.isProposal ? "question.proposal" : "question.question"),
                         to: q.forumName ?? q.unitName ?? q.bodyName ?? "", organisation: q.organisationName, status: req.t("questionStatus.\(q.status)"), statusKey: q.status,
                         raised: q.raisedOn, deadline: q.deadline, overdue: q.overdue)

@@ -145,25 +145,37 @@ enum ForumService {
         return f
     }
 
+    /// The directory names a forum's page shows: its body, and its seats' organisations, roles and role holders.
+    static func nameRequest(_ f: Forum, seats: [ForumSeat]) -> NameRequest {
+        let roles = Set(seats.compactMap(\.contactRoleID))
+        return NameRequest(bodies: [f.bodyID], organisations: Set(seats.compactMap(\.organisationID)), roleTitles: roles, roleHolders: roles)
+    }
+
     /// `seats`: the forum's seats when the caller has read them already (all of them; the current ones are
-    /// picked here), nil to read them.
-    static func dto(_ f: Forum, seats allSeats: [ForumSeat]? = nil, on db: any Database, today: LocalDate = .today()) async throws -> ForumDTO {
+    /// picked here), nil to read them. `names`: the names of `nameRequest(f, seats:)` when the caller has read
+    /// them (with more names of its own), nil to read them.
+    static func dto(_ f: Forum, seats allSeats: [ForumSeat]? = nil, names known: DirectoryNames? = nil, on db: any Database,
+                    today: LocalDate = .today()) async throws -> ForumDTO {
+        let id = try f.requireID()
         let seats: [ForumSeat]
-        if let allSeats { seats = allSeats.filter { $0.isCurrent(on: today) } } else { seats = try await currentSeats(forumID: f.id!, on: db, today: today) }
+        if let allSeats { seats = allSeats.filter { $0.isCurrent(on: today) } } else { seats = try await currentSeats(forumID: id, on: db, today: today) }
         var counts: [String: Int] = [:]
         for s in seats where !s.isSubstitute && s.position != .adjunct && s.position != .secretary { counts[s.category.rawValue, default: 0] += 1 }
         let warnings = CompositionRules.check(f.compositionRules, ordinarySeatsByCategory: counts).map { w in
             CompositionWarningDTO(category: w.category, count: w.count, min: w.min, max: w.max,
                                   message: "\(w.count) ordinarie ledamöter i kategorin \(w.category); regeln säger \(w.min.map(String.init) ?? "0")–\(w.max.map(String.init) ?? "∞").")
         }
-        var extra: [CompositionWarningDTO] = []
         let seatOrgs = seats.filter { !$0.isSubstitute && $0.category == .organisation }.compactMap(\.organisationID)
+        let names: DirectoryNames
+        if let known { names = known } else { names = try await DirectoryQueries.names(NameRequest(bodies: [f.bodyID], organisations: Set(seatOrgs)), on: db) }
+        let seatOrgNames = Dictionary(seatOrgs.map { ($0, names.organisations[$0] ?? "") }) { first, _ in first }
+        var extra: [CompositionWarningDTO] = []
         for hook in ForumHooks.compositionChecks.all {
-            for message in try await hook(f.id!, seatOrgs, today, db) {
+            for message in try await hook(id, seatOrgNames, today, db) {
                 extra.append(CompositionWarningDTO(category: SeatCategory.organisation.rawValue, count: seatOrgs.count, min: nil, max: nil, message: message))
             }
         }
-        return ForumDTO(id: f.id!, bodyId: f.bodyID, bodyName: try await DirectoryQueries.body(f.bodyID, on: db)?.name, unitId: f.unitID, name: f.name,
+        return ForumDTO(id: id, bodyId: f.bodyID, bodyName: names.bodies[f.bodyID], unitId: f.unitID, name: f.name,
                         kind: f.kind.rawValue, purpose: f.purpose, mandate: f.mandate, themes: f.themeList, participationLevel: f.participationLevel.rawValue,
                         isPublic: f.isPublic, composition: f.compositionRules, compositionWarnings: warnings + extra, cadence: f.cadencePlan,
                         feedbackDays: f.feedbackDays, feedbackByNextMeeting: f.feedbackByNextMeeting, secretaryRoleId: f.secretaryRoleID,
@@ -335,12 +347,16 @@ enum ForumService {
         return s
     }
 
-    static func seatDTOs(_ seats: [ForumSeat], showContact: Bool, on db: any Database, today: LocalDate = .today()) async throws -> [SeatDTO] {
-        // Three reads for any number of seats: the organisations' names, the roles' titles and the roles' holders.
-        let orgs = try await DirectoryQueries.organisationNames(seats.compactMap(\.organisationID), on: db)
-        let roleIDs = seats.compactMap(\.contactRoleID)
-        let titles = try await DirectoryQueries.roleTitles(roleIDs, on: db)
-        let holders = try await DirectoryQueries.currentHolders(roleIDs: roleIDs, on: db)
+    /// `names`: the names of `nameRequest(_:seats:)` when the caller has read them, nil to read them.
+    static func seatDTOs(_ seats: [ForumSeat], showContact: Bool, names known: DirectoryNames? = nil, on db: any Database,
+                         today: LocalDate = .today()) async throws -> [SeatDTO] {
+        // One read for any number of seats: the organisations' names, the roles' titles and the roles' holders.
+        let roleIDs = Set(seats.compactMap(\.contactRoleID))
+        let names: DirectoryNames
+        if let known { names = known } else {
+            names = try await DirectoryQueries.names(NameRequest(organisations: Set(seats.compactMap(\.organisationID)), roleTitles: roleIDs, roleHolders: roleIDs), on: db)
+        }
+        let orgs = names.organisations, titles = names.roleTitles, holders = names.roleHolders
         var out: [SeatDTO] = []
         for s in seats {
             let title = s.contactRoleID.flatMap { titles[$0] }
@@ -398,8 +414,9 @@ enum ForumService {
 
 /// Where higher modules add to a forum's composition check: Agreements warns when an organisation seat in a forum
 /// that governs an agreement is held by an organisation that has not signed it. A hook gets the forum, the
-/// organisations holding ordinary seats and the day, and returns messages.
+/// organisations holding ordinary seats (with their names, which the forum page has read already) and the day, and
+/// returns messages.
 enum ForumHooks {
-    typealias CompositionCheck = @Sendable (_ forumID: UUID, _ seatOrganisations: [UUID], _ day: LocalDate, _ db: any Database) async throws -> [String]
+    typealias CompositionCheck = @Sendable (_ forumID: UUID, _ seatOrganisations: [UUID: String], _ day: LocalDate, _ db: any Database) async throws -> [String]
     static let compositionChecks = Hooks<CompositionCheck>()
 }

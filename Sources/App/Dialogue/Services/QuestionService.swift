@@ -255,13 +255,20 @@ enum QuestionService {
 
     /// `forumNames`: the names of the questions' forums when the caller knows them (a forum's own page);
     /// `ownerRoles`: false when the caller shows no owner (lists), to skip reading the owning roles' titles.
-    static func dtos(_ qs: [DialogueQuestion], forumNames: [UUID: String]? = nil, ownerRoles: Bool = true, on db: any Database,
-                     today: LocalDate = .today()) async throws -> [QuestionDTO] {
-        // One query per kind of name (not one per body, forum, unit and role named: the questions page lists 100).
-        let bodies = try await DirectoryQueries.bodyNames(qs.map(\.bodyID), on: db)
-        let units = try await DirectoryQueries.unitNames(qs.compactMap(\.unitID), on: db)
-        let roles = ownerRoles ? try await DirectoryQueries.roleTitles(qs.compactMap(\.ownerRoleID), on: db) : [:]
-        let orgs = try await DirectoryQueries.organisationNames(qs.compactMap(\.organisationID), on: db)
+    /// The directory names a list of questions shows: bodies, units, organisations and (with `ownerRoles`) the
+    /// roles that owe the answers.
+    static func nameRequest(_ qs: [DialogueQuestion], ownerRoles: Bool) -> NameRequest {
+        NameRequest(bodies: Set(qs.map(\.bodyID)), units: Set(qs.compactMap(\.unitID)), organisations: Set(qs.compactMap(\.organisationID)),
+                    roleTitles: ownerRoles ? Set(qs.compactMap(\.ownerRoleID)) : [])
+    }
+
+    /// `names`: the names of `nameRequest(qs, ownerRoles:)` when the caller has read them, nil to read them.
+    static func dtos(_ qs: [DialogueQuestion], forumNames: [UUID: String]? = nil, ownerRoles: Bool = true, names known: DirectoryNames? = nil,
+                     on db: any Database, today: LocalDate = .today()) async throws -> [QuestionDTO] {
+        // One read for every name (not one per body, forum, unit and role named: the questions page lists 100).
+        let names: DirectoryNames
+        if let known { names = known } else { names = try await DirectoryQueries.names(nameRequest(qs, ownerRoles: ownerRoles), on: db) }
+        let bodies = names.bodies, units = names.units, orgs = names.organisations, roles = ownerRoles ? names.roleTitles : [:]
         var forums = forumNames ?? [:]
         let unknown = qs.compactMap(\.forumID).filter { forums[$0] == nil }
         if !unknown.isEmpty { forums.merge(try await DialogueQueries.forumNames(unknown, on: db)) { known, _ in known } }

@@ -111,17 +111,7 @@ enum DirectoryQueries {
 
     /// Names by id, removed organisations included.
     static func organisationNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        let unique = Array(Set(ids))
-        guard !unique.isEmpty else { return [:] }
-        var out: [UUID: String] = [:]
-        // Two columns, not the whole organisation: forum, question and register pages name several on every view.
-        for chunk in unique.chunked(by: 500) {
-            let names = try await RowReader.rows(on: db, "SELECT CAST(id AS TEXT) AS id, name FROM organisations WHERE id IN (\(binds: Array(chunk)))") { r in
-                (try r.uuid("id"), try r.required("name"))
-            }
-            for (id, name) in names { out[id] = name }
-        }
-        return out
+        try await names(NameRequest(organisations: Set(ids)), on: db).organisations
     }
 
     /// The organisation and its parents, nearest first.
@@ -208,7 +198,7 @@ enum DirectoryQueries {
     }
 
     static func bodyNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        Dictionary(uniqueKeysWithValues: try await bodies(Array(Set(ids)), on: db).map { ($0.id, $0.name) })
+        try await names(NameRequest(bodies: Set(ids)), on: db).bodies
     }
 
     static func unitRef(_ u: OrgUnit) -> UnitRef { UnitRef(id: u.id!, bodyID: u.bodyID, parentID: u.parentID, name: u.name) }
@@ -225,9 +215,7 @@ enum DirectoryQueries {
     }
 
     static func unitNames(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        let unique = Array(Set(ids))
-        guard !unique.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await OrgUnit.query(on: db).filter(\.$id ~~ unique).all().map { ($0.id!, $0.name) })
+        try await names(NameRequest(units: Set(ids)), on: db).units
     }
 
     /// A body's units in tree order with their depth (for indented pickers).
@@ -307,9 +295,7 @@ enum DirectoryQueries {
     }
 
     static func roleTitles(_ ids: [UUID], on db: any Database) async throws -> [UUID: String] {
-        let unique = Array(Set(ids))
-        guard !unique.isEmpty else { return [:] }
-        return Dictionary(uniqueKeysWithValues: try await ContactRole.query(on: db).filter(\.$id ~~ unique).all().map { ($0.id!, $0.title) })
+        try await names(NameRequest(roleTitles: Set(ids)), on: db).roleTitles
     }
 
     /// Roles that are not closed, by title; of some units only when `units` is given.
@@ -337,14 +323,7 @@ enum DirectoryQueries {
 
     /// The current holders of several roles in one read (`currentHolder` for each): a role nobody holds is absent.
     static func currentHolders(roleIDs: [UUID], on db: any Database) async throws -> [UUID: RoleHolder] {
-        let unique = Array(Set(roleIDs))
-        guard !unique.isEmpty else { return [:] }
-        var latest: [UUID: RoleTenure] = [:]
-        for t in try await RoleTenure.query(on: db).filter(\.$roleID ~~ unique).filter(\.$endsOn == nil).all() {
-            if let seen = latest[t.roleID], seen.startsOn >= t.startsOn { continue }
-            latest[t.roleID] = t
-        }
-        return latest.mapValues { RoleHolder(name: $0.holderName, email: $0.holderEmail, userID: $0.userID) }
+        try await names(NameRequest(roleHolders: Set(roleIDs)), on: db).roleHolders
     }
 
     /// Whether a user holds the role now.
