@@ -13,6 +13,11 @@ struct LocalDateTests {
         #expect(LocalDate("26-01-01") == nil)
         #expect(LocalDate("2026-1-01") == nil)
         #expect(LocalDate("２０２６-01-01") == nil)
+        for bad in ["", "2026-01-011", "2026-01-01 ", " 2026-01-01", "2026/01/01", "2026-0a-01", "2026-01-0", "-2026-01-1", "2026--01-01", "2026-01-01\u{0}"] {
+            #expect(LocalDate(bad) == nil, "\(bad)")
+        }
+        #expect(LocalDate("1999-12-31").map { [$0.year, $0.month, $0.day] } == [1999, 12, 31])
+        #expect(LocalDate("2026-07-04")?.description == "2026-07-04")
     }
 
     @Test("day arithmetic crosses months and leap years")

@@ -22,11 +22,27 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
 
     /// Parses exactly `YYYY-MM-DD`; impossible dates (2026-02-30) give nil.
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        // Read as ten bytes: pages parse every seat's and question's dates, and splitting the text into
+        // Characters made this 3 % of a forum page.
+        var digits = (0, 0, 0)
+        var count = 0
+        for (i, byte) in text.utf8.enumerated() {
+            count += 1
+            guard i < 10 else { return nil }
+            if i == 4 || i == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let v = Int(byte - UInt8(ascii: "0"))
+            switch i {
+            case 0..<4: digits.0 = digits.0 * 10 + v
+            case 5..<7: digits.1 = digits.1 * 10 + v
+            default: digits.2 = digits.2 * 10 + v
+            }
+        }
+        guard count == 10 else { return nil }
+        self.init(year: digits.0, month: digits.1, day: digits.2)
     }
 
     public init(_ date: Date, timeZone: TimeZone = .stockholm) {

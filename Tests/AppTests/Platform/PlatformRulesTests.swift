@@ -134,6 +134,15 @@ struct LanguageTests {
         #expect(l.text("invalid.elig.activeOk", .sv, ["3", "2"]) == "Verksam i 3 kommuner (krav: minst 2).")
         #expect(l.text("invalid.elig.activeOk", .en, ["0", "2"]) == "Active in 0 municipalities (required: at least 2).")
     }
+
+    @Test("placeholders are filled in one pass: an argument's own braces stay as they are, odd placeholders stay literal")
+    func placeholders() {
+        let l = Localizer(tables: [.sv: ["k": "{0} och {1} ({2}) {x} {} {0 {1:färg} {0#kommun|kommuner} {12}", "färg.röd": "Röd"], .en: [:]])
+        #expect(l.text("k", .sv, ["{1}", "röd|blå"]) == "{1} och röd|blå ({2}) {x} {} {0 Röd, blå kommuner {12}")
+        #expect(l.text("k", .en, ["1", "{0}"]) == "1 och {0} ({2}) {x} {} {0 {0} kommun {12}")
+        #expect(l.text("k", .sv) == "{0} och {1} ({2}) {x} {} {0 {1:färg} {0#kommun|kommuner} {12}")
+        #expect(l.text("saknas", .sv, ["a"]) == "saknas")
+    }
 }
 
 @Suite("Duplicate JSON keys")

@@ -140,7 +140,7 @@ enum DialoguePages {
                              meetings: meetings, year: today.year, questions: questions, rate: rate,
                              canRaise: canRaise, csrf: manage ? req.csrfToken : "", icsHref: "/forums/\(fid)/calendar.ics", warnings: dto.compositionWarnings.map(\.message),
                              cadence: cadence)
-        return req.page(title: f.name) { ForumView.write(data, t: req.texts, into: &$0) }
+        return req.page(title: f.name) { ForumView.write(data, t: req.translator, into: &$0) }
     }
 
     @Sendable static func forumCalendar(_ req: Request) async throws -> Response {

@@ -144,6 +144,6 @@ enum GrantPages {
             hasRows: !lines.isEmpty, pager: PagerContext(PageMetadata(page: page.page, per: page.per, total: total), path: "/grants/register", baseQuery: query),
             csvHref: "/grants/register.csv" + (URLQuery.encode(query).isEmpty ? "" : "?" + URLQuery.encode(query)), filters: filters, total: String(total))
         let title = req.t("grants.register")
-        return req.page(title: title) { RegisterView.write(data, title: title, t: req.texts, into: &$0) }
+        return req.page(title: title) { RegisterView.write(data, title: title, t: req.translator, into: &$0) }
     }
 }

@@ -54,27 +54,50 @@ public struct Localizer: Sendable {
     /// The string for `key`, with `{0}`, `{1}` … replaced by `args`; `{0:prefix}` shows the argument as the label
     /// `prefix.<argument>`; `{0#one|other}` is the word that agrees with the number in argument 0.
     public func text(_ key: String, _ lang: Language, _ args: [String] = []) -> String {
-        var s = tables[lang]?[key] ?? tables[.sv]?[key] ?? key
-        for (i, a) in args.enumerated() {
-            s = s.replacingOccurrences(of: "{\(i)}", with: a)
-            // `{0:prefix}` shows the argument as a label: the text of `prefix.<argument>` when there is one.
-            while let r = s.range(of: "{\(i):") , let end = s[r.upperBound...].firstIndex(of: "}") {
-                let prefix = String(s[r.upperBound..<end])
+        let template = tables[lang]?[key] ?? tables[.sv]?[key] ?? key
+        guard !args.isEmpty, template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        // One pass over the template: an argument's own text is never read as a placeholder (an organisation
+        // named "{1}" stays so), and no Foundation search runs per argument (it was 3 % of a forum page).
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            let afterOpen = rest.index(after: open)
+            var i = afterOpen, n = 0
+            while i < rest.endIndex, n < 1000, rest[i].isASCII, let digit = rest[i].wholeNumberValue {
+                n = n * 10 + digit
+                i = rest.index(after: i)
+            }
+            guard i > afterOpen, n < args.count, i < rest.endIndex, let close = rest[i...].firstIndex(of: "}") else {
+                out += "{"
+                rest = rest[afterOpen...]
+                continue
+            }
+            let a = args[n]
+            switch rest[i] {
+            case "}":
+                out += a
+            case ":":
+                // `{0:prefix}` shows the argument as a label: the text of `prefix.<argument>` when there is one.
                 // A list (`a|b`) is labelled item by item.
-                let label = a.split(separator: "|").map { item in
-                    let labelKey = prefix + "." + item
+                let prefix = rest[rest.index(after: i)..<close]
+                out += a.split(separator: "|").map { item in
+                    let labelKey = String(prefix) + "." + String(item)
                     return tables[lang]?[labelKey] ?? tables[.sv]?[labelKey] ?? String(item)
                 }.joined(separator: ", ")
-                s.replaceSubrange(r.lowerBound...end, with: label)
+            case "#":
+                // `{0#one|other}` picks the word for the number: "1 kommun", "3 kommuner".
+                let forms = rest[rest.index(after: i)..<close].split(separator: "|", omittingEmptySubsequences: false)
+                out += (a == "1" || a == "-1" ? forms.first : forms.last).map(String.init) ?? ""
+            default:
+                out += "{"
+                rest = rest[afterOpen...]
+                continue
             }
-            // `{0#one|other}` picks the word for the number: "1 kommun", "3 kommuner".
-            while let r = s.range(of: "{\(i)#"), let end = s[r.upperBound...].firstIndex(of: "}") {
-                let forms = s[r.upperBound..<end].split(separator: "|", omittingEmptySubsequences: false)
-                let word = a == "1" || a == "-1" ? forms.first : forms.last
-                s.replaceSubrange(r.lowerBound...end, with: word.map(String.init) ?? "")
-            }
+            rest = rest[rest.index(after: close)...]
         }
-        return s
+        out += rest
+        return out
     }
 }
 
@@ -96,9 +119,15 @@ extension Request {
     public func t(_ key: String, _ args: String...) -> String {
         application.localizer.text(key, language, args)
     }
-    /// The same with the arguments as a list: what views written in Swift are given.
+    /// The same with the arguments as a list.
     public func texts(_ key: String, _ args: [String]) -> String {
         application.localizer.text(key, language, args)
+    }
+    /// What views written in Swift are given: `texts` with the localizer and the language read once (each
+    /// `req.t` reads both from storage, and a page asks for many texts).
+    public var translator: @Sendable (String, [String]) -> String {
+        let localizer = application.localizer, language = self.language
+        return { localizer.text($0, language, $1) }
     }
 }
 
