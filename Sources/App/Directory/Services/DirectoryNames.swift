@@ -39,7 +39,7 @@ extension DirectoryQueries {
         var parts: [(binds: Int, sql: SQLQueryString)] = []
         func add(_ ids: Set<UUID>, kind: String, id: String, name: String, extra: String = "CAST(NULL AS TEXT) AS email, CAST(NULL AS TEXT) AS user_id, CAST(NULL AS TEXT) AS starts_on",
                  from table: String, where condition: String = "") {
-            for chunk in ids.sorted(by: { $0.uuidString < $1.uuidString }).chunked(by: 500) {
+            for chunk in Array(ids).chunked(by: 500) {
                 let sql: SQLQueryString = "SELECT '\(unsafeRaw: kind)' AS k, CAST(\(unsafeRaw: id) AS TEXT) AS id, \(unsafeRaw: name) AS name, \(unsafeRaw: extra) FROM \(unsafeRaw: table) WHERE \(unsafeRaw: condition)\(unsafeRaw: id) IN (\(binds: Array(chunk)))"
                 parts.append((chunk.count, sql))
             }
@@ -68,7 +68,7 @@ extension DirectoryQueries {
         struct Name: Sendable { var kind: String; var id: UUID; var name: String; var email: String?; var userID: UUID?; var startsOn: String? }
         let rows = try await RowReader.rows(on: db, statements) { _, r in
             Name(kind: try r.required("k"), id: try r.uuid("id"), name: try r.required("name"), email: r.string("email"),
-                 userID: r.string("user_id").flatMap(UUIDText.parse), startsOn: r.string("starts_on"))
+                 userID: r.optionalUUID("user_id"), startsOn: r.string("starts_on"))
         }
         var out = DirectoryNames()
         var holderSince: [UUID: String] = [:]

@@ -291,7 +291,7 @@ extension OrganisationQueries {
     @Sendable static func organisationDTO(_ r: any ColumnValues) throws -> OrganisationDTO {
         OrganisationDTO(
             id: try r.uuid("id"), name: try r.required("name"), orgnr: r.string("orgnr"), legalForm: try r.required("legal_form"),
-            level: try r.required("level"), parentId: r.string("parent_id").flatMap(UUID.init(uuidString:)), parentName: r.string("parent_name"),
+            level: try r.required("level"), parentId: r.optionalUUID("parent_id"), parentName: r.string("parent_name"),
             areas: [], municipalities: [], description: r.string("description") ?? "",
             address: AddressDTO(street: r.string("street") ?? "", postalCode: r.string("postal_code") ?? "", city: r.string("city") ?? ""),
             email: r.string("email") ?? "", phone: r.string("phone") ?? "", website: r.string("website") ?? "", foundedYear: r.int("founded_year"),

@@ -156,6 +156,16 @@ extension ColumnValues {
         guard let v = int(column) else { throw MissingColumn(column: column) }
         return v
     }
+
+    func requiredBool(_ column: String) throws -> Bool {
+        guard let v = bool(column) else { throw MissingColumn(column: column) }
+        return v
+    }
+
+    /// A nullable UUID column selected as text; NULL (or text that is no UUID) reads as nil.
+    func optionalUUID(_ column: String) -> UUID? {
+        string(column).flatMap(UUIDText.parse)
+    }
 }
 
 /// Reads the 36-character text form of a UUID (either case). Foundation's `UUID(uuidString:)` parses it with

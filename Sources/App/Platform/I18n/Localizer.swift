@@ -119,12 +119,8 @@ extension Request {
     public func t(_ key: String, _ args: String...) -> String {
         application.localizer.text(key, language, args)
     }
-    /// The same with the arguments as a list.
-    public func texts(_ key: String, _ args: [String]) -> String {
-        application.localizer.text(key, language, args)
-    }
-    /// What views written in Swift are given: `texts` with the localizer and the language read once (each
-    /// `req.t` reads both from storage, and a page asks for many texts).
+    /// What views written in Swift are given: `t` with the arguments as a list, the localizer and the language read
+    /// once (each `req.t` reads both from storage, and a page asks for many texts).
     public var translator: @Sendable (String, [String]) -> String {
         let localizer = application.localizer, language = self.language
         return { localizer.text($0, language, $1) }
