@@ -27,6 +27,33 @@ struct LocalDateTests {
         #expect(LocalDate("2026-01-01")!.days(until: LocalDate("2026-12-31")!) == 364)
         #expect(LocalDate("2026-11-23")!.formatted("sv") == "23 november 2026")
     }
+
+    @Test("a moment's day in Stockholm agrees with the calendar, around midnight and the summer-time changes")
+    func dayOfMoment() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .stockholm
+        func byCalendar(_ date: Date) -> String {
+            let c = calendar.dateComponents([.year, .month, .day], from: date)
+            return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        }
+        // Every 20 minutes over the days of both 2026 changes (29 March, 25 October) and a new year in winter time.
+        let starts = ["2026-03-27T12:00:00Z", "2026-10-23T12:00:00Z", "2025-12-30T12:00:00Z", "2024-02-28T12:00:00Z"]
+        let iso = ISO8601DateFormatter()
+        for start in starts {
+            let from = try #require(iso.date(from: start))
+            for step in 0..<(4 * 24 * 3) {
+                let moment = from.addingTimeInterval(Double(step) * 1_200)
+                #expect(LocalDate(moment).description == byCalendar(moment), "at \(moment)")
+            }
+        }
+        // 23:30 UTC on 31 December is already the new year in Stockholm; in UTC it is not.
+        let lateUTC = try #require(iso.date(from: "2026-12-31T23:30:00Z"))
+        #expect(LocalDate(lateUTC).description == "2027-01-01")
+        #expect(LocalDate(lateUTC, timeZone: try #require(TimeZone(identifier: "UTC"))).description == "2026-12-31")
+        // Moments no calendar day holds do not stop the node.
+        #expect(LocalDate(Date(timeIntervalSince1970: .nan)).description == "1970-01-01")
+        #expect(LocalDate(Date.distantFuture.addingTimeInterval(1e15)).description == "1970-01-01")
+    }
 }
 
 @Suite("Text rules")

@@ -42,11 +42,14 @@ public struct LocalDate: Codable, Sendable, Hashable, Comparable, CustomStringCo
         self.init(year: digits.0, month: digits.1, day: digits.2)
     }
 
+    /// The day a moment falls on in a time zone: the zone's offset at that moment (summer time included) added to
+    /// the moment, counted in whole days. Every page asks for today, and building a `Calendar` for it cost more than
+    /// the rest of the date handling together.
     public init(_ date: Date, timeZone: TimeZone = .stockholm) {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = timeZone
-        let c = cal.dateComponents([.year, .month, .day], from: date)
-        self = LocalDate.clamped(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+        let local = (date.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: date))) / 86_400
+        // Years 1–9999 at most; a moment outside them (or not a number) reads as 1970-01-01.
+        guard local.isFinite, local > -719_162, local < 2_932_897 else { self = LocalDate(dayNumber: 0); return }
+        self = LocalDate(dayNumber: Int(local.rounded(.down)))
     }
 
     /// A date read back from the database. Stored dates were validated when written; should one be damaged

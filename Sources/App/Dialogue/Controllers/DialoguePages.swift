@@ -91,26 +91,27 @@ enum DialoguePages {
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        let today = LocalDate.today()
+        // One database handle and one principal for the page (each `req.db` and `req.principal` reads storage).
+        let today = LocalDate.today(), db = req.db, principal = req.principal
         // The forum, its seats, meetings and questions in one read. Every seat: the composition warnings count the
         // current ones, the page lists them all. Every question: the feedback rate counts them all, the table lists
         // the newest the visitor may see.
-        guard let rows = try await DialogueQueries.forumPage(try DialogueAPIController.id(req), meetingsFrom: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: req.db)
+        guard let rows = try await DialogueQueries.forumPage(try DialogueAPIController.id(req), meetingsFrom: LocalDate.clamped(year: today.year - 1, month: 1, day: 1), on: db)
         else { throw AppError.notFound() }
         let f = rows.forum, fid = try f.requireID(), allSeats = rows.seats
-        let inside = try await ForumService.mayReadInside(f, req.principal, on: req.db)
-        let manage = try await ForumService.mayManage(f, req.principal, on: req.db)
+        let inside = try await ForumService.mayReadInside(f, principal, on: db)
+        let manage = try await ForumService.mayManage(f, principal, on: db)
         let all = rows.questions
-        let visible = all.filter { QuestionService.mayList($0, req.principal) }
+        let visible = all.filter { QuestionService.mayList($0, principal) }
             .sorted { ($0.raisedOn, $0.createdAt ?? .distantPast) > ($1.raisedOn, $1.createdAt ?? .distantPast) }.prefix(50)
         // Every name the page shows (body, seats, questions) in one read.
         var wanted = ForumService.nameRequest(f, seats: inside ? allSeats : allSeats.filter { $0.isCurrent(on: today) })
         wanted.formUnion(QuestionService.nameRequest(Array(visible), ownerRoles: false))
-        let names = try await DirectoryQueries.names(wanted, on: req.db)
-        let dto = try await ForumService.dto(f, seats: allSeats, names: names, on: req.db, today: today)
+        let names = try await DirectoryQueries.names(wanted, on: db)
+        let dto = try await ForumService.dto(f, seats: allSeats, names: names, on: db, today: today)
         var seats: [SeatRow] = [], history: [SeatRow] = []
         if inside {
-            for s in try await ForumService.seatDTOs(ForumService.ordered(allSeats), showContact: req.principal.isSignedIn, names: names, on: req.db) {
+            for s in try await ForumService.seatDTOs(ForumService.ordered(allSeats), showContact: principal.isSignedIn, names: names, on: db) {
                 let active = s.phase != SeatRules.Phase.ended.rawValue
                 let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
                                 organisation: s.organisationName, note: s.note, term: s.termFrom + " – " + (s.termTo ?? ""), isSubstitute: s.isSubstitute, isCurrent: s.isCurrent,
@@ -123,7 +124,7 @@ enum DialoguePages {
         var meetings: [MeetingRow] = []
         if inside {
             for m in rows.meetings {
-                meetings.append(MeetingRow(href: "/meetings/\(try m.requireID())", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
+                meetings.append(MeetingRow(href: "/meetings/\(m.id)", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
                                            status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
             }
         }
@@ -133,8 +134,8 @@ enum DialoguePages {
             (c.extra.isEmpty ? req.t("dialogue.cadenceText.plain", String(c.meetingsPerYear))
                 : req.t("dialogue.cadenceText", String(c.meetingsPerYear), String(c.extra.count)) + " (" + c.extra.map(\.title).joined(separator: ", ") + ")")
         }
-        var canRaise = Policy.allows(req.principal, .dialogueParticipate)
-        if !canRaise, let uid = req.principal.userID { canRaise = try await ForumService.isSeatHolder(userID: uid, forumID: fid, on: req.db) }
+        var canRaise = Policy.allows(principal, .dialogueParticipate)
+        if !canRaise, let uid = principal.userID { canRaise = try await ForumService.isSeatHolder(userID: uid, forumID: fid, on: db) }
         let data = ForumPage(forum: dto, kind: req.label(f.kind), level: req.label(f.participationLevel), themes: f.themeList.map { req.label(ForumTheme.self, $0) },
                              body: dto.bodyName ?? "", inside: inside, manage: manage, seats: seats, history: history,
                              meetings: meetings, year: today.year, questions: questions, rate: rate,

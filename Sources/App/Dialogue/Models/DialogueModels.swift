@@ -69,6 +69,35 @@ final class ForumSeat: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     init() {}
 
+    /// The seat's fields as a value, for code that only reads them.
+    var facts: SeatFacts {
+        SeatFacts(id: id, forumID: forumID, category: category, position: position, organisationID: organisationID, contactRoleID: contactRoleID,
+                  holderName: holderName, holderEmail: holderEmail, userID: userID, isSubstitute: isSubstitute, substituteForID: substituteForID,
+                  note: note, termFrom: termFrom, termTo: termTo, previousID: previousID, version: version, createdAt: createdAt)
+    }
+}
+
+/// What code that reads a seat needs from it: the model (`ForumSeat`) and a plain value (`SeatFacts`) both have it.
+protocol SeatRecord {
+    var id: UUID? { get }
+    var forumID: UUID { get }
+    var category: SeatCategory { get }
+    var position: SeatPosition { get }
+    var organisationID: UUID? { get }
+    var contactRoleID: UUID? { get }
+    var holderName: String { get }
+    var holderEmail: String { get }
+    var userID: UUID? { get }
+    var isSubstitute: Bool { get }
+    var substituteForID: UUID? { get }
+    var note: String { get }
+    var termFrom: String { get }
+    var termTo: String? { get }
+    var previousID: UUID? { get }
+    var version: Int { get }
+}
+
+extension SeatRecord {
     func phase(on day: LocalDate) -> SeatRules.Phase {
         SeatRules.phase(termFrom: LocalDate(stored: termFrom), termTo: LocalDate.stored(termTo), on: day)
     }
@@ -78,6 +107,30 @@ final class ForumSeat: Model, @unchecked Sendable {
     // Typed dates (stored as `YYYY-MM-DD` text; see `LocalDate(stored:)`).
     var termFromDate: LocalDate { LocalDate(stored: termFrom) }
     var termToDate: LocalDate? { LocalDate.stored(termTo) }
+}
+
+extension ForumSeat: SeatRecord {}
+
+/// A seat's fields as a plain value. A page that reads many seats only to show them fills these straight from
+/// its rows: building a Fluent model allocates one property wrapper per field, which cost more than the read.
+struct SeatFacts: SeatRecord, Sendable, Codable, Equatable {
+    var id: UUID?
+    var forumID: UUID
+    var category: SeatCategory
+    var position: SeatPosition
+    var organisationID: UUID?
+    var contactRoleID: UUID?
+    var holderName: String
+    var holderEmail: String
+    var userID: UUID?
+    var isSubstitute: Bool
+    var substituteForID: UUID?
+    var note: String
+    var termFrom: String
+    var termTo: String?
+    var previousID: UUID?
+    var version: Int
+    var createdAt: Date?
 }
 
 final class Meeting: Model, @unchecked Sendable {

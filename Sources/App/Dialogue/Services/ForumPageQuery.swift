@@ -6,14 +6,27 @@ import SamverkaRules
 /// The rows a forum's page is drawn from, read in one trip to the database (one hand-over to SQLite's thread):
 /// the forum, every seat it has had, its meetings from a day on and all its questions. Through Fluent these were
 /// four queries, and serialising them and building the models from their rows was the largest part of the page's
-/// profile. The models are filled by hand from the columns below; `DialogueFlowTests` (questions) checks that they equal
-/// what Fluent reads, field by field, on both databases.
+/// profile. The forum and the questions are models filled by hand from the columns below; the seats and meetings,
+/// which a page has many of, are plain values (a Fluent model allocates one property wrapper per field).
+/// `DialogueFlowTests` (questions) checks that they equal what Fluent reads, field by field, on both databases.
 struct ForumPageRows: Sendable {
+    /// What the page shows of a meeting.
+    struct MeetingLine: Sendable, Codable, Equatable {
+        var id: UUID
+        var title: String
+        /// `YYYY-MM-DD`.
+        var date: String
+        var startTime: String
+        var endTime: String
+        var status: MeetingStatus
+        var day: LocalDate { LocalDate(stored: date) }
+    }
+
     var forum: Forum
     /// Every seat, current, upcoming and ended, in no particular order.
-    var seats: [ForumSeat]
+    var seats: [SeatFacts]
     /// Meetings on or after the day asked for, by date.
-    var meetings: [Meeting]
+    var meetings: [MeetingLine]
     /// Every question raised to the forum, in no particular order.
     var questions: [DialogueQuestion]
 }
@@ -21,7 +34,7 @@ struct ForumPageRows: Sendable {
 extension DialogueQueries {
     /// The page's rows, or nil when there is no such forum.
     static func forumPage(_ id: UUID, meetingsFrom day: LocalDate, on db: any Database) async throws -> ForumPageRows? {
-        enum Row: Sendable { case forum(Forum), seat(ForumSeat), meeting(Meeting), question(DialogueQuestion) }
+        enum Row: Sendable { case forum(Forum), seat(SeatFacts), meeting(ForumPageRows.MeetingLine), question(DialogueQuestion) }
         let queries: [SQLQueryString] = [
             """
             SELECT CAST(id AS TEXT) AS id, CAST(body_id AS TEXT) AS body_id, CAST(unit_id AS TEXT) AS unit_id, name, kind, purpose, mandate, themes,
@@ -37,9 +50,7 @@ extension DialogueQueries {
             FROM forum_seats WHERE forum_id = \(bind: id)
             """,
             """
-            SELECT CAST(id AS TEXT) AS id, title, "date", start_time, end_time, location, status, is_extra, CAST(adjuster_seat_id AS TEXT) AS adjuster_seat_id,
-                   CAST(chair_approved_by AS TEXT) AS chair_approved_by, chair_approved_at, CAST(adjuster_approved_by AS TEXT) AS adjuster_approved_by,
-                   adjuster_approved_at, published_at, invitations_sent_at, minutes_intro, version, created_at, updated_at
+            SELECT CAST(id AS TEXT) AS id, title, "date", start_time, end_time, status
             FROM meetings WHERE forum_id = \(bind: id) AND "date" >= \(bind: day.description) ORDER BY "date"
             """,
             """
@@ -54,12 +65,12 @@ extension DialogueQueries {
             switch index {
             case 0: return .forum(try forum(r))
             case 1: return .seat(try seat(r, forumID: id))
-            case 2: return .meeting(try meeting(r, forumID: id))
+            case 2: return .meeting(try meeting(r))
             default: return .question(try question(r, forumID: id))
             }
         }
         var page: ForumPageRows?
-        var seats: [ForumSeat] = [], meetings: [Meeting] = [], questions: [DialogueQuestion] = []
+        var seats: [SeatFacts] = [], meetings: [ForumPageRows.MeetingLine] = [], questions: [DialogueQuestion] = []
         for row in rows {
             switch row {
             case .forum(let f): page = ForumPageRows(forum: f, seats: [], meetings: [], questions: [])
@@ -101,53 +112,18 @@ extension DialogueQueries {
         return f
     }
 
-    private static func seat(_ r: any ColumnValues, forumID: UUID) throws -> ForumSeat {
-        let s = ForumSeat()
-        s.id = try r.uuid("id")
-        s.forumID = forumID
-        s.category = try r.required("category", as: SeatCategory.self)
-        s.position = try r.required("position", as: SeatPosition.self)
-        s.organisationID = r.optionalUUID("organisation_id")
-        s.contactRoleID = r.optionalUUID("contact_role_id")
-        s.holderName = try r.required("holder_name")
-        s.holderEmail = try r.required("holder_email")
-        s.userID = r.optionalUUID("user_id")
-        s.isSubstitute = try r.requiredBool("is_substitute")
-        s.substituteForID = r.optionalUUID("substitute_for_id")
-        s.note = try r.required("note")
-        s.termFrom = try r.required("term_from")
-        s.termTo = r.string("term_to")
-        s.previousID = r.optionalUUID("previous_id")
-        s.version = try r.requiredInt("version")
-        s.createdAt = r.date("created_at")
-        s.$id.exists = true
-        return s
+    private static func seat(_ r: any ColumnValues, forumID: UUID) throws -> SeatFacts {
+        SeatFacts(id: try r.uuid("id"), forumID: forumID, category: try r.required("category", as: SeatCategory.self),
+                  position: try r.required("position", as: SeatPosition.self), organisationID: r.optionalUUID("organisation_id"),
+                  contactRoleID: r.optionalUUID("contact_role_id"), holderName: try r.required("holder_name"), holderEmail: try r.required("holder_email"),
+                  userID: r.optionalUUID("user_id"), isSubstitute: try r.requiredBool("is_substitute"), substituteForID: r.optionalUUID("substitute_for_id"),
+                  note: try r.required("note"), termFrom: try r.required("term_from"), termTo: r.string("term_to"), previousID: r.optionalUUID("previous_id"),
+                  version: try r.requiredInt("version"), createdAt: r.date("created_at"))
     }
 
-    private static func meeting(_ r: any ColumnValues, forumID: UUID) throws -> Meeting {
-        let m = Meeting()
-        m.id = try r.uuid("id")
-        m.forumID = forumID
-        m.title = try r.required("title")
-        m.date = try r.required("date")
-        m.startTime = try r.required("start_time")
-        m.endTime = try r.required("end_time")
-        m.location = try r.required("location")
-        m.status = try r.required("status", as: MeetingStatus.self)
-        m.isExtra = try r.requiredBool("is_extra")
-        m.adjusterSeatID = r.optionalUUID("adjuster_seat_id")
-        m.chairApprovedBy = r.optionalUUID("chair_approved_by")
-        m.chairApprovedAt = r.date("chair_approved_at")
-        m.adjusterApprovedBy = r.optionalUUID("adjuster_approved_by")
-        m.adjusterApprovedAt = r.date("adjuster_approved_at")
-        m.publishedAt = r.date("published_at")
-        m.invitationsSentAt = r.date("invitations_sent_at")
-        m.minutesIntro = try r.required("minutes_intro")
-        m.version = try r.requiredInt("version")
-        m.createdAt = r.date("created_at")
-        m.updatedAt = r.date("updated_at")
-        m.$id.exists = true
-        return m
+    private static func meeting(_ r: any ColumnValues) throws -> ForumPageRows.MeetingLine {
+        ForumPageRows.MeetingLine(id: try r.uuid("id"), title: try r.required("title"), date: try r.required("date"), startTime: try r.required("start_time"),
+                                  endTime: try r.required("end_time"), status: try r.required("status", as: MeetingStatus.self))
     }
 
     private static func question(_ r: any ColumnValues, forumID: UUID) throws -> DialogueQuestion {

@@ -146,7 +146,7 @@ enum ForumService {
     }
 
     /// The directory names a forum's page shows: its body, and its seats' organisations, roles and role holders.
-    static func nameRequest(_ f: Forum, seats: [ForumSeat]) -> NameRequest {
+    static func nameRequest(_ f: Forum, seats: [some SeatRecord]) -> NameRequest {
         let roles = Set(seats.compactMap(\.contactRoleID))
         return NameRequest(bodies: [f.bodyID], organisations: Set(seats.compactMap(\.organisationID)), roleTitles: roles, roleHolders: roles)
     }
@@ -154,14 +154,15 @@ enum ForumService {
     /// `seats`: the forum's seats when the caller has read them already (all of them; the current ones are
     /// picked here), nil to read them. `names`: the names of `nameRequest(f, seats:)` when the caller has read
     /// them (with more names of its own), nil to read them.
-    static func dto(_ f: Forum, seats allSeats: [ForumSeat]? = nil, names known: DirectoryNames? = nil, on db: any Database,
+    static func dto(_ f: Forum, seats allSeats: [SeatFacts]? = nil, names known: DirectoryNames? = nil, on db: any Database,
                     today: LocalDate = .today()) async throws -> ForumDTO {
         let id = try f.requireID()
-        let seats: [ForumSeat]
-        if let allSeats { seats = allSeats.filter { $0.isCurrent(on: today) } } else { seats = try await currentSeats(forumID: id, on: db, today: today) }
+        let seats: [SeatFacts]
+        if let allSeats { seats = allSeats.filter { $0.isCurrent(on: today) } } else { seats = try await currentSeats(forumID: id, on: db, today: today).map(\.facts) }
         var counts: [String: Int] = [:]
         for s in seats where !s.isSubstitute && s.position != .adjunct && s.position != .secretary { counts[s.category.rawValue, default: 0] += 1 }
-        let warnings = CompositionRules.check(f.compositionRules, ordinarySeatsByCategory: counts).map { w in
+        let rules = f.compositionRules
+        let warnings = CompositionRules.check(rules, ordinarySeatsByCategory: counts).map { w in
             CompositionWarningDTO(category: w.category, count: w.count, min: w.min, max: w.max,
                                   message: "\(w.count) ordinarie ledamöter i kategorin \(w.category); regeln säger \(w.min.map(String.init) ?? "0")–\(w.max.map(String.init) ?? "∞").")
         }
@@ -177,7 +178,7 @@ enum ForumService {
         }
         return ForumDTO(id: id, bodyId: f.bodyID, bodyName: names.bodies[f.bodyID], unitId: f.unitID, name: f.name,
                         kind: f.kind.rawValue, purpose: f.purpose, mandate: f.mandate, themes: f.themeList, participationLevel: f.participationLevel.rawValue,
-                        isPublic: f.isPublic, composition: f.compositionRules, compositionWarnings: warnings + extra, cadence: f.cadencePlan,
+                        isPublic: f.isPublic, composition: rules, compositionWarnings: warnings + extra, cadence: f.cadencePlan,
                         feedbackDays: f.feedbackDays, feedbackByNextMeeting: f.feedbackByNextMeeting, secretaryRoleId: f.secretaryRoleID,
                         location: f.location, version: f.version)
     }
@@ -206,14 +207,14 @@ enum ForumService {
     }
 
     /// The person in a seat: the Directory role's current holder when the seat is held through a role.
-    static func holder(_ s: ForumSeat, on db: any Database) async throws -> SeatHolder {
+    static func holder(_ s: some SeatRecord, on db: any Database) async throws -> SeatHolder {
         guard let rid = s.contactRoleID else { return holder(s, roleHolder: nil, roleTitle: nil) }
         if let h = try await DirectoryQueries.currentHolder(roleID: rid, on: db) { return holder(s, roleHolder: h, roleTitle: nil) }
         return holder(s, roleHolder: nil, roleTitle: try await DirectoryQueries.role(rid, on: db)?.title)
     }
 
     /// Who holds a seat: the person in its contact role (vacant while nobody holds the role), or the person named on it.
-    static func holder(_ s: ForumSeat, roleHolder: RoleHolder?, roleTitle: String?) -> SeatHolder {
+    static func holder(_ s: some SeatRecord, roleHolder: RoleHolder?, roleTitle: String?) -> SeatHolder {
         guard s.contactRoleID != nil else { return SeatHolder(name: s.holderName, email: s.holderEmail, userID: s.userID) }
         if let h = roleHolder { return SeatHolder(name: h.name, email: h.email, userID: h.userID) }
         return SeatHolder(name: "Vakant (\(roleTitle ?? ""))", email: "", userID: nil)
@@ -348,7 +349,7 @@ enum ForumService {
     }
 
     /// `names`: the names of `nameRequest(_:seats:)` when the caller has read them, nil to read them.
-    static func seatDTOs(_ seats: [ForumSeat], showContact: Bool, names known: DirectoryNames? = nil, on db: any Database,
+    static func seatDTOs(_ seats: [some SeatRecord], showContact: Bool, names known: DirectoryNames? = nil, on db: any Database,
                          today: LocalDate = .today()) async throws -> [SeatDTO] {
         // One read for any number of seats: the organisations' names, the roles' titles and the roles' holders.
         let roleIDs = Set(seats.compactMap(\.contactRoleID))
@@ -359,9 +360,10 @@ enum ForumService {
         let orgs = names.organisations, titles = names.roleTitles, holders = names.roleHolders
         var out: [SeatDTO] = []
         for s in seats {
+            guard let id = s.id else { throw FluentError.idRequired }
             let title = s.contactRoleID.flatMap { titles[$0] }
             let h = holder(s, roleHolder: s.contactRoleID.flatMap { holders[$0] }, roleTitle: title)
-            out.append(SeatDTO(id: s.id!, forumId: s.forumID, category: s.category.rawValue, position: s.position.rawValue, organisationId: s.organisationID,
+            out.append(SeatDTO(id: id, forumId: s.forumID, category: s.category.rawValue, position: s.position.rawValue, organisationId: s.organisationID,
                                organisationName: s.organisationID.flatMap { orgs[$0] }, contactRoleId: s.contactRoleID, contactRoleTitle: title,
                                holderName: h.name, holderEmail: showContact && !h.email.isEmpty ? h.email : nil, userId: showContact ? h.userID : nil,
                                isSubstitute: s.isSubstitute, substituteForId: s.substituteForID, note: s.note, termFrom: s.termFrom, termTo: s.termTo,
@@ -371,7 +373,7 @@ enum ForumService {
     }
 
     /// Seats in reading order: chair first, then by category, ordinary before substitutes.
-    static func ordered(_ seats: [ForumSeat]) -> [ForumSeat] {
+    static func ordered<S: SeatRecord>(_ seats: [S]) -> [S] {
         let pos: [SeatPosition: Int] = [.chair: 0, .viceChair: 1, .member: 2, .adjunct: 3, .secretary: 4]
         let cat: [SeatCategory: Int] = [.politician: 0, .official: 1, .organisation: 2]
         return seats.sorted {

@@ -160,9 +160,11 @@ public enum Flash {
 extension Request {
     /// Whether the principal may open a page, judged by the access its GET route declares: menus come from the same
     /// declaration that guards the routes, so nobody is shown a link that answers 403.
-    public func mayOpen(_ href: String) -> Bool {
-        let path = String(href.split(separator: "?", maxSplits: 1).first ?? Substring(href))
-        guard let entry = application.routeRegistry.entry(.GET, path) else { return true }
+    public func mayOpen(_ href: String) -> Bool { Self.mayOpen(href, registry: application.routeRegistry, principal: principal) }
+
+    private static func mayOpen(_ href: String, registry: RouteRegistry, principal: Principal) -> Bool {
+        let path = href.split(separator: "?", maxSplits: 1).first.map(String.init) ?? href
+        guard let entry = registry.entry(.GET, path) else { return true }
         switch entry.access {
         case .anyone: return true
         case .signedIn, .record: return principal.isSignedIn
@@ -171,14 +173,17 @@ extension Request {
     }
 
     func layout(title: String) -> Layout {
+        // Storage is read once for the whole menu (each `principal`, `routeRegistry` and `t` is a storage lookup).
         let path = url.path
         let lang = language
+        let principal = self.principal, registry = application.routeRegistry, t = translator
         let modules = application.navigation.all
         let currentModule = modules.first { m in m.prefixes.contains { path == $0 || path.hasPrefix($0 + "/") } }
-        let nav = modules.filter { mayOpen($0.href) }.map { NavItem(href: $0.href, label: t($0.labelKey), current: $0.key == currentModule?.key) }
+        let nav = modules.filter { Self.mayOpen($0.href, registry: registry, principal: principal) }
+            .map { NavItem(href: $0.href, label: t($0.labelKey, []), current: $0.key == currentModule?.key) }
         let subnav = (currentModule?.items ?? [])
-            .filter { (!$0.signedIn || principal.isSignedIn) && mayOpen($0.href) }
-            .map { NavItem(href: $0.href, label: t($0.labelKey), current: path == $0.href) }
+            .filter { (!$0.signedIn || principal.isSignedIn) && Self.mayOpen($0.href, registry: registry, principal: principal) }
+            .map { NavItem(href: $0.href, label: t($0.labelKey, []), current: path == $0.href) }
         let other: Language = lang == .sv ? .en : .sv
         var query = (url.query ?? "").split(separator: "&").filter { !$0.hasPrefix("lang=") }.map(String.init)
         query.append("lang=\(other.rawValue)")
