@@ -93,7 +93,7 @@ struct DialogueCorrectnessTests {
                 return try await b.get("/forums/\(w.forum.id)")
             }()
             let seatsSection = page.text.components(separatedBy: "id=\"h-seats\"").last?.components(separatedBy: "<details>").first ?? ""
-            #expect(seatsSection.contains("Ny ledamot"), "listed with the members, not under former members")
+            #expect(seatsSection.contains("<th scope=\"row\">Ny ledamot</th><td>Ledamot</td>"), "listed with the members (by its position's label), not under former members")
             #expect(seatsSection.contains("/seats/\(future.id)/end"))
             let sub = try await t.api(.POST, "/api/v1/forums/\(w.forum.id)/seats", token: w.official.token, json: SeatBody(
                 category: "organisation", position: "member", organisationId: w.org.uuidString, holderName: "Ny ersättare", isSubstitute: true,

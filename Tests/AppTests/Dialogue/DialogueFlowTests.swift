@@ -243,6 +243,14 @@ struct DialogueFlowTests {
             #expect(same(try fields(page.questions), try fields(try await DialogueQueries.questions(forumID: w.forum.id, on: t.db))))
             #expect(page.forum.$id.exists && page.questions.allSatisfy { $0.$id.exists })
             #expect(try await DialogueQueries.forumPage(UUID(), meetingsFrom: from, on: t.db) == nil)
+            // The page lists those meetings: a link to each, its day in Swedish and its status's label.
+            let browser = Browser(t)
+            _ = try await browser.signIn(w.official.email)
+            let html = try await browser.get("/forums/\(w.forum.id)").text
+            for m in page.meetings {
+                #expect(html.contains("<td>\(m.day.formatted("sv"))</td><th scope=\"row\"><a href=\"/meetings/\(m.id)\">"), "\(m.title) \(m.date)")
+            }
+            #expect(html.contains("status-planned\">Planerat</span>"))
         }
     }
 

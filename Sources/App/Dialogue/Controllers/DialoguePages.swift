@@ -91,8 +91,9 @@ enum DialoguePages {
     }
 
     @Sendable static func show(_ req: Request) async throws -> Response {
-        // One database handle and one principal for the page (each `req.db` and `req.principal` reads storage).
-        let today = LocalDate.today(), db = req.db, principal = req.principal
+        // One database handle, principal and translator for the page (each `req.db`, `req.principal` and `req.t`
+        // reads storage).
+        let today = LocalDate.today(), db = req.db, principal = req.principal, t = req.translator, lang = req.language.rawValue
         // The forum, its seats, meetings and questions in one read. Every seat: the composition warnings count the
         // current ones, the page lists them all. Every question: the feedback rate counts them all, the table lists
         // the newest the visitor may see.
@@ -113,7 +114,7 @@ enum DialoguePages {
         if inside {
             for s in try await ForumService.seatDTOs(ForumService.ordered(allSeats), showContact: principal.isSignedIn, names: names, on: db) {
                 let active = s.phase != SeatRules.Phase.ended.rawValue
-                let r = SeatRow(holder: s.holderName, category: req.label(SeatCategory.self, s.category), position: req.label(SeatPosition.self, s.position),
+                let r = SeatRow(holder: s.holderName, category: Request.label(SeatCategory.self, s.category, t), position: Request.label(SeatPosition.self, s.position, t),
                                 organisation: s.organisationName, note: s.note, term: s.termFrom + " – " + (s.termTo ?? ""), isSubstitute: s.isSubstitute, isCurrent: s.isCurrent,
                                 isUpcoming: s.phase == SeatRules.Phase.upcoming.rawValue,
                                 email: s.holderEmail, replaceHref: manage && active ? "/seats/\(s.id)/replace" : nil,
@@ -124,8 +125,8 @@ enum DialoguePages {
         var meetings: [MeetingRow] = []
         if inside {
             for m in rows.meetings {
-                meetings.append(MeetingRow(href: "/meetings/\(m.id)", title: m.title, date: m.day.formatted(req.language.rawValue), time: "\(m.startTime)–\(m.endTime)",
-                                           status: req.t("meetingStatus.\(m.status.rawValue)"), statusKey: m.status.rawValue))
+                meetings.append(MeetingRow(href: "/meetings/\(m.id)", title: m.title, date: m.day.formatted(lang), time: "\(m.startTime)–\(m.endTime)",
+                                           status: t("meetingStatus.\(m.status.rawValue)", []), statusKey: m.status.rawValue))
             }
         }
         let questions = try await ParticipationPages.questionRows(Array(visible), forumNames: [fid: f.name], names: names, req)
@@ -141,7 +142,7 @@ enum DialoguePages {
                              meetings: meetings, year: today.year, questions: questions, rate: rate,
                              canRaise: canRaise, csrf: manage ? req.csrfToken : "", icsHref: "/forums/\(fid)/calendar.ics", warnings: dto.compositionWarnings.map(\.message),
                              cadence: cadence)
-        return req.page(title: f.name) { ForumView.write(data, t: req.translator, into: &$0) }
+        return req.page(title: f.name) { ForumView.write(data, t: t, into: &$0) }
     }
 
     @Sendable static func forumCalendar(_ req: Request) async throws -> Response {

@@ -30,6 +30,11 @@ extension Request {
         V(rawValue: raw).map { t($0.labelKey) } ?? raw
     }
 
+    /// `label` through a translator read once (`req.translator`), for a page that shows many labels.
+    public static func label<V: Vocabulary>(_ type: V.Type, _ raw: String, _ t: (String, [String]) -> String) -> String {
+        V(rawValue: raw).map { t($0.labelKey, []) } ?? raw
+    }
+
     /// Renders a create/edit form page.
     public func formPage(heading: String, intro: String? = nil, form: FormContext, back: Link? = nil, status: HTTPStatus = .ok) async throws -> Response {
         struct FormPage: Encodable, Sendable {
