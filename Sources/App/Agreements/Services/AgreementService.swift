@@ -385,7 +385,7 @@ enum AgreementService {
     static func unsignedSeatWarnings(forumID: UUID, seatOrganisations: [UUID: String], on day: LocalDate, db: any Database) async throws -> [String] {
         guard !seatOrganisations.isEmpty else { return [] }
         enum Row: Sendable { case agreement(UUID, String), signature(UUID, SignatoryRules.Signature) }
-        let governed: SQLQueryString = "SELECT agreement_id FROM agreement_forums WHERE forum_id = \(bind: forumID) AND seats_for_signatories = \(bind: true)"
+        let governed: SQLQueryString = "SELECT agreement_id FROM agreement_forums WHERE forum_id = \(bind: forumID) AND seats_for_signatories = \(true)"
         let rows = try await RowReader.rows(on: db, [
             "SELECT CAST(id AS TEXT) AS id, title FROM agreements WHERE id IN (" + governed + ") ORDER BY title",
             "SELECT CAST(agreement_id AS TEXT) AS agreement_id, CAST(organisation_id AS TEXT) AS organisation_id, signed_on, withdrawn_on "

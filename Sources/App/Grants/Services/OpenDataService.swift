@@ -104,7 +104,7 @@ enum OpenDataService {
     /// Public decisions in force with money granted, of decisions `d` (with their programme `p` when narrowed by body).
     private static func conditions(bodyID: UUID?, programmeID: UUID?, year: Int?) -> SQLQueryString {
         var q: SQLQueryString = """
-            d.is_public = \(bind: true) AND d.amount_ore > 0
+            d.is_public = \(true) AND d.amount_ore > 0
               AND NOT EXISTS (SELECT 1 FROM grant_decisions r WHERE r.replaces_id = d.id)
             """
         if let bodyID { q += " AND p.body_id = \(bind: bodyID)" }
