@@ -26,9 +26,7 @@ extension Request {
 
     public func label<V: Vocabulary>(_ value: V) -> String { t(value.labelKey) }
 
-    public func label<V: Vocabulary>(_ type: V.Type, _ raw: String) -> String {
-        V(rawValue: raw).map { t($0.labelKey) } ?? raw
-    }
+    public func label<V: Vocabulary>(_ type: V.Type, _ raw: String) -> String { Self.label(type, raw, translator) }
 
     /// `label` through a translator read once (`req.translator`), for a page that shows many labels.
     public static func label<V: Vocabulary>(_ type: V.Type, _ raw: String, _ t: (String, [String]) -> String) -> String {
