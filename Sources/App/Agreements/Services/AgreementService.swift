@@ -390,7 +390,7 @@ enum AgreementService {
             "SELECT CAST(id AS TEXT) AS id, title FROM agreements WHERE id IN (" + governed + ") ORDER BY title",
             "SELECT CAST(agreement_id AS TEXT) AS agreement_id, CAST(organisation_id AS TEXT) AS organisation_id, signed_on, withdrawn_on "
                 + "FROM agreement_signatories WHERE agreement_id IN (" + governed + ")",
-        ]) { index, r -> Row in
+        ], prepared: true) { index, r -> Row in
             if index == 0 { return .agreement(try r.uuid("id"), try r.required("title")) }
             return .signature(try r.uuid("agreement_id"), try SignatoryService.signature(r, organisationID: try r.uuid("organisation_id")))
         }

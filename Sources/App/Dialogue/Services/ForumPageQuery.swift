@@ -61,7 +61,7 @@ extension DialogueQueries {
             FROM questions WHERE forum_id = \(bind: id)
             """,
         ]
-        let rows = try await RowReader.rows(on: db, queries) { index, r -> Row in
+        let rows = try await RowReader.rows(on: db, queries, prepared: true) { index, r -> Row in
             switch index {
             case 0: return .forum(try forum(r))
             case 1: return .seat(try seat(r, forumID: id))

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentPostgresDriver
 import Foundation
 import SQLKit
 import NIOConcurrencyHelpers
@@ -57,14 +58,16 @@ enum RowReader {
         init(_ connection: SQLiteConnection) { self.connection = connection }
     }
 
-    static func rows<T: Sendable>(on db: any Database, _ query: SQLQueryString, _ map: @escaping @Sendable (any ColumnValues) throws -> T) async throws -> [T] {
-        try await rows(on: db, [query]) { _, row in try map(row) }
+    /// `prepared`: see `PostgresStatements` (PostgreSQL only; SQLite prepares every statement anyway).
+    static func rows<T: Sendable>(on db: any Database, _ query: SQLQueryString, prepared: Bool = false, _ map: @escaping @Sendable (any ColumnValues) throws -> T) async throws -> [T] {
+        try await rows(on: db, [query], prepared: prepared) { _, row in try map(row) }
     }
 
     /// The rows of several queries, run one after the other on one connection: on SQLite in one trip to the
-    /// database thread (a page that needs two reads waits for one hand-over, not two). `map` is told which query
-    /// (its index) a row comes from; the rows come in the queries' order.
-    static func rows<T: Sendable>(on db: any Database, _ queries: [SQLQueryString], _ map: @escaping @Sendable (Int, any ColumnValues) throws -> T) async throws -> [T] {
+    /// database thread (a page that needs two reads waits for one hand-over, not two), on PostgreSQL on one
+    /// connection taken from the pool once. `map` is told which query (its index) a row comes from; the rows come
+    /// in the queries' order.
+    static func rows<T: Sendable>(on db: any Database, _ queries: [SQLQueryString], prepared: Bool = false, _ map: @escaping @Sendable (Int, any ColumnValues) throws -> T) async throws -> [T] {
         let sql = db.sql
         let collected = Collected<T>()
         if let sqlite = db as? any SQLiteDatabase {
@@ -78,6 +81,16 @@ enum RowReader {
                     try await setUp(conn)
                     for (index, statement) in statements.enumerated() {
                         try await conn.query(statement.text, statement.binds) { row in collected.add { try map(index, row) } }
+                    }
+                }
+            }.get()
+        } else if let postgres = db as? any PostgresDatabase {
+            try await postgres.withConnection { conn in
+                conn.eventLoop.makeFutureWithTask {
+                    for (index, query) in queries.enumerated() {
+                        try await PostgresStatements.run(query, prepared: prepared, on: conn) { row in
+                            collected.add { try map(index, SQLColumnValues(row: row)) }
+                        }
                     }
                 }
             }.get()
